@@ -1,0 +1,360 @@
+package io.meshchain.ledger;
+
+import io.meshchain.ledger.rules.BlockContext;
+import io.meshchain.ledger.rules.BlockRejectedException;
+import io.meshchain.ledger.rules.BlockValidator;
+import io.meshchain.ledger.rules.RuleViolation;
+import io.meshchain.ledger.rules.TransactionRules;
+import io.meshchain.pow.Difficulty;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+/**
+ * The single owner of the node's chain and pending pool. Every change is one atomic step under one
+ * lock: accepting a transaction, appending a block, replacing the chain. Readers share the lock,
+ * so they always see a consistent ledger. Events are published after the lock is released.
+ */
+@Service
+public class ChainService {
+
+    private final LedgerParameters parameters;
+    private final Clock clock;
+    private final ApplicationEventPublisher events;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Chain chain;
+    private final PendingPool pool = new PendingPool();
+    private final Block genesis;
+    private volatile long version;
+
+    public ChainService(LedgerParameters parameters, Clock clock, ApplicationEventPublisher events) {
+        this.parameters = parameters;
+        this.clock = clock;
+        this.events = events;
+        this.genesis = Genesis.block(parameters.difficulty());
+        this.chain = new Chain(genesis);
+    }
+
+    public LedgerParameters parameters() {
+        return parameters;
+    }
+
+    public Block genesis() {
+        return genesis;
+    }
+
+    /**
+     * Grows whenever work on a mining template may have gone stale: the tip moved or a transaction
+     * left the pool. A miner compares it with {@link MiningTemplate#ledgerVersion()}.
+     */
+    public long version() {
+        return version;
+    }
+
+    // ---- transactions -------------------------------------------------------------------------
+
+    /**
+     * Accepts a transaction into the pending pool. Submitting a transaction this node already knows,
+     * pending or confirmed, is not an error: it answers the stored one.
+     *
+     * @param relayedBy node id of the relaying peer, or null for a client's submission
+     * @throws InvalidTransactionException when it breaks a transaction rule
+     * @throws PoolFullException           when the pool is at capacity
+     */
+    public Submission submit(Transaction transaction, String relayedBy) {
+        long now = clock.millis();
+        List<RuleViolation> violations = TransactionRules.check(transaction, now);
+        if (!violations.isEmpty()) {
+            throw new InvalidTransactionException(violations);
+        }
+        lock.writeLock().lock();
+        try {
+            Optional<TransactionStatus> known = statusLocked(transaction.id());
+            if (known.isPresent()) {
+                return new Submission(known.get(), false);
+            }
+            if (pool.size() >= parameters.poolCapacity()) {
+                throw new PoolFullException(parameters.poolCapacity());
+            }
+            pool.add(transaction, now);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        events.publishEvent(new TransactionAccepted(transaction, relayedBy));
+        return new Submission(TransactionStatus.pending(transaction), true);
+    }
+
+    public Optional<TransactionStatus> status(String transactionId) {
+        lock.readLock().lock();
+        try {
+            return statusLocked(transactionId);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private Optional<TransactionStatus> statusLocked(String transactionId) {
+        long height = chain.heightOfTransaction(transactionId);
+        if (height >= 0) {
+            Block block = chain.at(height);
+            Transaction transaction = block.transactions().stream()
+                    .filter(tx -> tx.id().equals(transactionId)).findFirst().orElseThrow();
+            return Optional.of(new TransactionStatus(transaction, true, height, block.hash(), chain.height() - height + 1));
+        }
+        return pool.get(transactionId).map(TransactionStatus::pending);
+    }
+
+    /** The pending pool, oldest first. */
+    public List<Transaction> pending() {
+        lock.readLock().lock();
+        try {
+            return pool.all();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public int pendingCount() {
+        lock.readLock().lock();
+        try {
+            return pool.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ---- chain reads --------------------------------------------------------------------------
+
+    public ChainTip tip() {
+        lock.readLock().lock();
+        try {
+            return chain.tipSummary();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Blocks with {@code from <= index < from + limit}, with the height and work they belong to. */
+    public ChainPage page(long from, int limit) {
+        lock.readLock().lock();
+        try {
+            return new ChainPage(chain.height(), chain.totalWork(), chain.range(from, limit));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    public Optional<Block> block(String hash) {
+        lock.readLock().lock();
+        try {
+            return chain.byHash(hash);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Hash of this node's block at {@code height}, if the chain is that tall. */
+    public Optional<String> hashAt(long height) {
+        lock.readLock().lock();
+        try {
+            return height >= 0 && height <= chain.height() ? Optional.of(chain.at(height).hash()) : Optional.empty();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    // ---- mining -------------------------------------------------------------------------------
+
+    /** The template for the next block, with whatever is pending (possibly nothing). */
+    public MiningTemplate template() {
+        lock.readLock().lock();
+        try {
+            return templateLocked();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The template for the next block when one is due: the pool holds a full block, or its oldest
+     * transaction has waited {@link LedgerParameters#maxWait()}. Empty otherwise: no empty blocks.
+     */
+    public Optional<MiningTemplate> dueTemplate() {
+        lock.readLock().lock();
+        try {
+            OptionalLong since = pool.oldestWaitingSince();
+            if (since.isEmpty()) {
+                return Optional.empty();
+            }
+            boolean full = pool.size() >= parameters.maxTransactions();
+            boolean waitedLongEnough = clock.millis() - since.getAsLong() >= parameters.maxWait().toMillis();
+            return full || waitedLongEnough ? Optional.of(templateLocked()) : Optional.empty();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private MiningTemplate templateLocked() {
+        Block tip = chain.tip();
+        long timestamp = Math.max(clock.millis(), tip.timestamp());
+        return new MiningTemplate(tip.index() + 1, tip.hash(), tip.proof(), parameters.difficulty(), timestamp,
+                pool.oldest(parameters.maxTransactions()), version);
+    }
+
+    /**
+     * Appends a block this node's miner sealed on top of the tip.
+     *
+     * @throws StaleWorkException     when the tip moved or a transaction is no longer pending
+     * @throws BlockRejectedException when the block breaks a rule (a miner bug, never expected)
+     */
+    public Block appendMined(Block block) throws BlockRejectedException {
+        return appendOnTip(block, ChainAdvanced.Cause.MINED);
+    }
+
+    /**
+     * Seals and appends the block an external miner describes.
+     *
+     * @throws StaleWorkException     when the tip moved or a transaction is no longer pending
+     * @throws BlockRejectedException when the proof does not meet the difficulty, or another rule fails
+     */
+    public Block submitProof(ProofSubmission submission) throws BlockRejectedException {
+        List<Transaction> transactions = new ArrayList<>(submission.transactionIds().size());
+        lock.readLock().lock();
+        try {
+            for (String id : submission.transactionIds()) {
+                transactions.add(pool.get(id).orElseThrow(() -> new StaleWorkException(
+                        "transaction " + id + " is not pending on this node")));
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        Block block = Block.seal(Block.header(submission.index(), submission.timestamp(), submission.previousHash(),
+                parameters.difficulty(), transactions, submission.proof()), transactions);
+        return appendOnTip(block, ChainAdvanced.Cause.PROOF_SUBMITTED);
+    }
+
+    private Block appendOnTip(Block block, ChainAdvanced.Cause cause) throws BlockRejectedException {
+        ChainTip newTip;
+        lock.writeLock().lock();
+        try {
+            Block tip = chain.tip();
+            if (block.index() != tip.index() + 1 || !block.previousHash().equals(tip.hash())) {
+                throw new StaleWorkException("the tip is now block " + tip.index() + " " + tip.hash());
+            }
+            for (Transaction transaction : block.transactions()) {
+                if (!pool.contains(transaction.id())) {
+                    throw new StaleWorkException("transaction " + transaction.id() + " is no longer pending");
+                }
+            }
+            BlockValidator.validate(block, context(tip, id -> chain.heightOfTransaction(id) >= 0));
+            chain.append(block);
+            pool.removeAll(block.transactions());
+            version++;
+            newTip = chain.tipSummary();
+        } finally {
+            lock.writeLock().unlock();
+        }
+        events.publishEvent(new ChainAdvanced(newTip, List.of(block), List.of(), cause));
+        return block;
+    }
+
+    // ---- fork choice --------------------------------------------------------------------------
+
+    /** The outcome of offering a peer's blocks. */
+    public enum Adoption {
+        /** The peer's chain was better, valid, and is now this node's chain. */
+        ADOPTED,
+        /** The peer's chain is not strictly better than this node's; nothing changed. */
+        NOT_BETTER,
+        /** The blocks do not attach to this node's chain (it moved meanwhile); nothing changed. */
+        NOT_CONNECTED
+    }
+
+    /**
+     * Offers a peer's chain from the block after the common ancestor to its tip. When that chain is
+     * strictly better by {@link ForkChoice} and every block keeps every rule, it replaces this node's
+     * blocks above the ancestor in one atomic step. Transactions of the abandoned blocks that the new
+     * chain lacks go back to the pending pool, so no accepted transaction is lost.
+     *
+     * @param suffix contiguous blocks, lowest first; the first one's parent is the common ancestor
+     * @throws BlockRejectedException naming the first rule a block breaks; nothing changed then
+     */
+    public Adoption adopt(List<Block> suffix) throws BlockRejectedException {
+        if (suffix.isEmpty()) {
+            return Adoption.NOT_BETTER;
+        }
+        ChainAdvanced event;
+        lock.writeLock().lock();
+        try {
+            long ancestorHeight = suffix.get(0).index() - 1;
+            if (ancestorHeight < 0 || ancestorHeight > chain.height()
+                    || !chain.at(ancestorHeight).hash().equals(suffix.get(0).previousHash())) {
+                return Adoption.NOT_CONNECTED;
+            }
+            Block candidateTip = suffix.get(suffix.size() - 1);
+            BigInteger candidateWork = chain.workAt(ancestorHeight);
+            for (Block block : suffix) {
+                candidateWork = candidateWork.add(Difficulty.work(block.difficulty()));
+            }
+            ChainTip candidate = new ChainTip(candidateTip.index(), candidateTip.hash(), candidateTip.timestamp(),
+                    candidateWork);
+            if (!ForkChoice.isBetter(candidate, chain.tipSummary())) {
+                return Adoption.NOT_BETTER;
+            }
+            validateSuffix(suffix, ancestorHeight);
+            event = replaceAbove(ancestorHeight, suffix);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        events.publishEvent(event);
+        return Adoption.ADOPTED;
+    }
+
+    private void validateSuffix(List<Block> suffix, long ancestorHeight) throws BlockRejectedException {
+        Set<String> inSuffix = new HashSet<>();
+        Predicate<String> alreadyInChain = id -> {
+            long height = chain.heightOfTransaction(id);
+            return (height >= 0 && height <= ancestorHeight) || inSuffix.contains(id);
+        };
+        Block parent = chain.at(ancestorHeight);
+        for (Block block : suffix) {
+            BlockValidator.validate(block, context(parent, alreadyInChain));
+            inSuffix.addAll(block.transactionIds());
+            parent = block;
+        }
+    }
+
+    private ChainAdvanced replaceAbove(long ancestorHeight, List<Block> suffix) {
+        List<Block> removed = chain.truncateAbove(ancestorHeight);
+        for (Block block : suffix) {
+            chain.append(block);
+            pool.removeAll(block.transactions());
+        }
+        List<PendingPool.Entry> orphaned = new ArrayList<>();
+        for (Block block : removed) {
+            for (Transaction transaction : block.transactions()) {
+                if (chain.heightOfTransaction(transaction.id()) < 0) {
+                    orphaned.add(new PendingPool.Entry(transaction, block.timestamp()));
+                }
+            }
+        }
+        pool.returnToFront(orphaned);
+        version++;
+        return new ChainAdvanced(chain.tipSummary(), suffix, removed, ChainAdvanced.Cause.ADOPTED);
+    }
+
+    private BlockContext context(Block parent, Predicate<String> alreadyInChain) {
+        return new BlockContext(parent, parameters.difficulty(), parameters.maxTransactions(), clock.millis(),
+                alreadyInChain);
+    }
+}

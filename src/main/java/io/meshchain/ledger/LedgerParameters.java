@@ -1,0 +1,19 @@
+package io.meshchain.ledger;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The network rules the ledger enforces and the local limits it keeps.
+ *
+ * @param difficulty      leading zero bits every block must carry (a network setting)
+ * @param maxTransactions most transactions per block (a network setting)
+ * @param maxWait         how long the oldest pending transaction may wait before a block is due
+ * @param poolCapacity    most pending transactions this node holds before it refuses more
+ */
+public record LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity) {
+
+    public LedgerParameters {
+        Objects.requireNonNull(maxWait, "maxWait");
+    }
+}

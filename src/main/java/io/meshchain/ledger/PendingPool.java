@@ -1,0 +1,83 @@
+package io.meshchain.ledger;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Transactions accepted but not yet in the chain, oldest first. Not thread-safe: {@link ChainService}
+ * owns it and guards it with its lock.
+ */
+final class PendingPool {
+
+    /** A pending transaction and when it started waiting, epoch milliseconds. */
+    record Entry(Transaction transaction, long waitingSince) {
+    }
+
+    private LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+
+    int size() {
+        return entries.size();
+    }
+
+    boolean contains(String id) {
+        return entries.containsKey(id);
+    }
+
+    Optional<Transaction> get(String id) {
+        Entry entry = entries.get(id);
+        return entry == null ? Optional.empty() : Optional.of(entry.transaction());
+    }
+
+    void add(Transaction transaction, long now) {
+        entries.putIfAbsent(transaction.id(), new Entry(transaction, now));
+    }
+
+    void removeAll(Collection<Transaction> transactions) {
+        for (Transaction transaction : transactions) {
+            entries.remove(transaction.id());
+        }
+    }
+
+    /**
+     * Puts transactions of abandoned blocks back, ahead of everything else: they were accepted before
+     * anything still pending, and have waited since their block's timestamp.
+     */
+    void returnToFront(List<Entry> returned) {
+        LinkedHashMap<String, Entry> reordered = new LinkedHashMap<>();
+        for (Entry entry : returned) {
+            reordered.putIfAbsent(entry.transaction().id(), entry);
+        }
+        for (Map.Entry<String, Entry> entry : entries.entrySet()) {
+            reordered.putIfAbsent(entry.getKey(), entry.getValue());
+        }
+        entries = reordered;
+    }
+
+    /** Up to {@code count} transactions, oldest first. */
+    List<Transaction> oldest(int count) {
+        List<Transaction> result = new ArrayList<>(Math.min(count, entries.size()));
+        for (Entry entry : entries.values()) {
+            if (result.size() == count) {
+                break;
+            }
+            result.add(entry.transaction());
+        }
+        return result;
+    }
+
+    /** When the oldest pending transaction started waiting; empty when nothing is pending. */
+    OptionalLong oldestWaitingSince() {
+        return entries.isEmpty()
+                ? OptionalLong.empty()
+                : OptionalLong.of(entries.values().iterator().next().waitingSince());
+    }
+
+    List<Transaction> all() {
+        return entries.values().stream().map(Entry::transaction).toList();
+    }
+}

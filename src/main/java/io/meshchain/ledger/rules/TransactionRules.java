@@ -1,0 +1,104 @@
+package io.meshchain.ledger.rules;
+
+import io.meshchain.ledger.Transaction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The seed's {@code validateTransaction}, made precise. Each rule is a named method, so a rejected
+ * transaction says exactly which rule it broke. The same rules apply to a user's submission, a
+ * peer's relay and every transaction of a peer's block.
+ */
+public final class TransactionRules {
+
+    /** Longest sender: a university login fits with room to spare. */
+    public static final int MAX_SENDER_LENGTH = 32;
+    /** Longest content, in code points: the seed system's limit. */
+    public static final int MAX_CONTENT_LENGTH = 70;
+    /** How far ahead of the node's clock a transaction may be stamped. */
+    public static final Duration MAX_CLOCK_DRIFT = Duration.ofMinutes(2);
+
+    private TransactionRules() {
+    }
+
+    /** Checks the fields of a submission; an empty list means it may be accepted. */
+    public static List<RuleViolation> check(String sender, String content, long timestamp, long now) {
+        List<RuleViolation> violations = new ArrayList<>(2);
+        senderFormat(sender, violations);
+        contentLength(content, violations);
+        contentNotBlank(content, violations);
+        contentCharacters(content, violations);
+        timestampNotInFuture(timestamp, now, violations);
+        return violations;
+    }
+
+    /** Checks a whole transaction, including that its id is the hash of its fields. */
+    public static List<RuleViolation> check(Transaction transaction, long now) {
+        List<RuleViolation> violations = check(transaction.sender(), transaction.content(), transaction.timestamp(), now);
+        idMatchesContents(transaction, violations);
+        return violations;
+    }
+
+    /** The sender is an account name: {@code [A-Za-z0-9]{1,32}}. Keeps separators and markup out of ids. */
+    static void senderFormat(String sender, List<RuleViolation> violations) {
+        if (sender.isEmpty() || sender.length() > MAX_SENDER_LENGTH || !isAsciiAlphanumeric(sender)) {
+            violations.add(new RuleViolation("sender-format", "sender",
+                    "must be 1 to " + MAX_SENDER_LENGTH + " letters or digits (A-Z, a-z, 0-9)"));
+        }
+    }
+
+    /** Content is 1 to 70 code points, so that a block stays small whatever the script. */
+    static void contentLength(String content, List<RuleViolation> violations) {
+        int length = content.codePointCount(0, content.length());
+        if (length < 1 || length > MAX_CONTENT_LENGTH) {
+            violations.add(new RuleViolation("content-length", "content",
+                    "must be 1 to " + MAX_CONTENT_LENGTH + " characters, was " + length));
+        }
+    }
+
+    /** Content says something: whitespace alone is not a transaction. */
+    static void contentNotBlank(String content, List<RuleViolation> violations) {
+        if (!content.isEmpty() && content.isBlank()) {
+            violations.add(new RuleViolation("content-not-blank", "content", "must not be blank"));
+        }
+    }
+
+    /**
+     * No backslash, no {@code |} (the seed's wire separator {@code tx|sender|content}) and no control
+     * characters, so content can be printed and framed safely by every client.
+     */
+    static void contentCharacters(String content, List<RuleViolation> violations) {
+        boolean bad = content.codePoints().anyMatch(c -> c == '\\' || c == '|' || Character.isISOControl(c));
+        if (bad) {
+            violations.add(new RuleViolation("content-characters", "content",
+                    "must not contain a backslash, '|' or control characters"));
+        }
+    }
+
+    /** A transaction stamped far in the future could be used to jump the queue forever. */
+    static void timestampNotInFuture(long timestamp, long now, List<RuleViolation> violations) {
+        if (timestamp > now + MAX_CLOCK_DRIFT.toMillis()) {
+            violations.add(new RuleViolation("timestamp-not-in-future", "timestamp",
+                    "must not be more than " + MAX_CLOCK_DRIFT.toMinutes() + " minutes ahead of the node's clock"));
+        }
+    }
+
+    /** The id is the hash of the fields; otherwise a peer could swap contents under a known id. */
+    static void idMatchesContents(Transaction transaction, List<RuleViolation> violations) {
+        if (!transaction.hasValidId()) {
+            violations.add(new RuleViolation("id-matches-contents", "id",
+                    "is not the hash of the transaction's sender, content and timestamp"));
+        }
+    }
+
+    private static boolean isAsciiAlphanumeric(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,28 @@
+package io.meshchain.ledger.rules;
+
+import io.meshchain.ledger.Block;
+import io.meshchain.ledger.Transaction;
+import java.util.List;
+import java.util.Optional;
+
+/** Every transaction of a block keeps the transaction rules, its id included: no tampered contents. */
+final class ValidTransactions implements BlockRule {
+
+    @Override
+    public String name() {
+        return "valid-transactions";
+    }
+
+    @Override
+    public Optional<String> check(Block block, BlockContext context) {
+        for (Transaction transaction : block.transactions()) {
+            List<RuleViolation> violations = TransactionRules.check(transaction, context.now());
+            if (!violations.isEmpty()) {
+                RuleViolation first = violations.get(0);
+                return Optional.of("transaction " + transaction.id() + " breaks " + first.rule() + ": "
+                        + first.field() + " " + first.message());
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,25 @@
+package io.meshchain.ledger.rules;
+
+import io.meshchain.ledger.Block;
+import io.meshchain.pow.Hex;
+import java.util.Optional;
+
+/** Hashes are 64 lowercase hex characters; anything else cannot even be hashed or linked. */
+final class WellFormedHashes implements BlockRule {
+
+    @Override
+    public String name() {
+        return "well-formed";
+    }
+
+    @Override
+    public Optional<String> check(Block block, BlockContext context) {
+        if (!Hex.isHash(block.hash()) || !Hex.isHash(block.previousHash())) {
+            return Optional.of("hash and previousHash must be 64 lowercase hex characters");
+        }
+        if (block.transactions().stream().anyMatch(tx -> !Hex.isHash(tx.id()))) {
+            return Optional.of("every transaction id must be 64 lowercase hex characters");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,154 @@
+package io.meshchain.mining;
+
+import io.meshchain.ledger.Block;
+import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.MiningTemplate;
+import io.meshchain.ledger.StaleWorkException;
+import io.meshchain.ledger.rules.BlockRejectedException;
+import io.meshchain.pow.ProofSearch;
+import io.meshchain.system.MeshchainProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Service;
+
+/**
+ * The node's miner. When a block is due it takes a template from the ledger, searches a proof on
+ * {@code meshchain.mining.threads} threads (thread i tries i, i + n, i + 2n, ...), and appends the
+ * block through {@link ChainService}. Work on a template whose tip or transactions have moved is
+ * dropped as soon as the next staleness check notices.
+ */
+@Service
+public class Miner implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(Miner.class);
+
+    /** What the miner is doing, for health. */
+    public enum State { DISABLED, IDLE, MINING }
+
+    private final ChainService chain;
+    private final boolean enabled;
+    private final int threads;
+    private final ExecutorService searchers;
+    private final Counter hashes;
+    private final Counter blocksMined;
+    private volatile State state;
+
+    Miner(ChainService chain, MeshchainProperties properties, MeterRegistry meters) {
+        this.chain = chain;
+        this.enabled = properties.mining().enabled();
+        this.threads = properties.mining().threads();
+        this.searchers = threads > 1 ? Executors.newFixedThreadPool(threads, daemonThreads()) : null;
+        this.hashes = Counter.builder("meshchain.mining.hashes")
+                .description("Proof-of-work attempts: every header hash the miner computed").register(meters);
+        this.blocksMined = Counter.builder("meshchain.blocks.mined")
+                .description("Blocks this node's miner sealed and appended").register(meters);
+        this.state = enabled ? State.IDLE : State.DISABLED;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Mines one block if one is due. Returns the block appended, if any. */
+    public Optional<Block> mineDueBlock() {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        Optional<MiningTemplate> due = chain.dueTemplate();
+        if (due.isEmpty()) {
+            return Optional.empty();
+        }
+        state = State.MINING;
+        try {
+            return mine(due.get());
+        } finally {
+            state = State.IDLE;
+        }
+    }
+
+    private Optional<Block> mine(MiningTemplate template) {
+        OptionalLong proof = search(template);
+        if (proof.isEmpty()) {
+            log.debug("Dropped stale work on block {}", template.index());
+            return Optional.empty();
+        }
+        Block block = Block.seal(template.header(proof.getAsLong()), template.transactions());
+        try {
+            chain.appendMined(block);
+        } catch (StaleWorkException e) {
+            log.debug("Mined block {} went stale before it was appended: {}", block.index(), e.getMessage());
+            return Optional.empty();
+        } catch (BlockRejectedException e) {
+            log.error("This node's own block was rejected, which is a bug: {}", e.getMessage());
+            return Optional.empty();
+        }
+        blocksMined.increment();
+        log.info("Mined block {} {} with {} transactions", block.index(), block.hash(), block.transactions().size());
+        return Optional.of(block);
+    }
+
+    private OptionalLong search(MiningTemplate template) {
+        if (searchers == null) {
+            return new ProofSearch(template.header(0)).search(0, 1, () -> isStale(template), hashes::increment);
+        }
+        AtomicBoolean found = new AtomicBoolean();
+        List<Callable<OptionalLong>> tasks = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            long start = i;
+            tasks.add(() -> {
+                OptionalLong proof = new ProofSearch(template.header(0))
+                        .search(start, threads, () -> found.get() || isStale(template), hashes::increment);
+                if (proof.isPresent()) {
+                    found.set(true);
+                }
+                return proof;
+            });
+        }
+        try {
+            for (var future : searchers.invokeAll(tasks)) {
+                OptionalLong proof = future.get();
+                if (proof.isPresent()) {
+                    return proof;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | CancellationException e) {
+            log.error("Proof search failed", e);
+        }
+        return OptionalLong.empty();
+    }
+
+    private boolean isStale(MiningTemplate template) {
+        return chain.version() != template.ledgerVersion() || Thread.currentThread().isInterrupted();
+    }
+
+    private static ThreadFactory daemonThreads() {
+        return runnable -> {
+            Thread thread = new Thread(runnable, "miner");
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void destroy() {
+        if (searchers != null) {
+            searchers.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.meshchain.network;
+
+import io.meshchain.ledger.ChainPage;
+import io.meshchain.ledger.Transaction;
+import io.meshchain.system.MeshchainProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every call this node makes to a peer. Calls have connect and read timeouts, and answers are read
+ * with a size limit, so a slow, dead or hostile peer costs at most a bounded wait and buffer.
+ */
+@Component
+class PeerClient {
+
+    /** Largest heartbeat answer accepted: a summary is a few hundred bytes, plus the peer list. */
+    static final int MAX_SUMMARY_BYTES = 64 * 1024;
+    /** Largest chain page accepted: 1000 full blocks fit comfortably. */
+    static final int MAX_PAGE_BYTES = 16 * 1024 * 1024;
+
+    private final RestClient rest;
+    private final JsonMapper json;
+
+    PeerClient(RestClient.Builder builder, JsonMapper json, MeshchainProperties properties) {
+        SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
+        requestFactory.setConnectTimeout(properties.network().connectTimeout());
+        requestFactory.setReadTimeout(properties.network().readTimeout());
+        this.rest = builder.clone().requestFactory(requestFactory).build();
+        this.json = json;
+    }
+
+    /** {@code POST /heartbeat}: sends this node's summary, returns the peer's. */
+    NodeSummary heartbeat(Peer peer, NodeSummary mine) {
+        NodeSummary answer = rest.post().uri(peer.url() + "/heartbeat")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(mine)
+                .exchange((request, response) -> read(response, NodeSummary.class, MAX_SUMMARY_BYTES));
+        if (answer == null || !answer.isWellFormed()) {
+            throw new PeerException("answered a malformed heartbeat summary");
+        }
+        return answer;
+    }
+
+    /** {@code GET /chain?from=&limit=}: a page of the peer's chain. */
+    ChainPage blocks(Peer peer, long from, int limit) {
+        ChainPage page = rest.get().uri(peer.url() + "/chain?from={from}&limit={limit}", from, limit)
+                .exchange((request, response) -> read(response, ChainPage.class, MAX_PAGE_BYTES));
+        if (page == null || page.totalWork() == null) {
+            throw new PeerException("answered a malformed chain page");
+        }
+        return page;
+    }
+
+    /** {@code POST /transactions} with the relay header. */
+    void relay(Peer peer, Transaction transaction, String selfNodeId) {
+        rest.post().uri(peer.url() + "/transactions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(RelayHeader.NAME, selfNodeId)
+                .body(new RelayedTransaction(transaction.sender(), transaction.content(), transaction.timestamp()))
+                .exchange((request, response) -> {
+                    if (!response.getStatusCode().is2xxSuccessful()) {
+                        throw new PeerException("refused a relayed transaction with HTTP " + response.getStatusCode().value());
+                    }
+                    return null;
+                });
+    }
+
+    private <T> T read(ClientHttpResponse response, Class<T> type, int maxBytes) throws IOException {
+        if (!response.getStatusCode().is2xxSuccessful()) {
+            throw new PeerException("answered HTTP " + response.getStatusCode().value());
+        }
+        byte[] body;
+        try (InputStream in = response.getBody()) {
+            body = in.readNBytes(maxBytes + 1);
+        }
+        if (body.length > maxBytes) {
+            throw new PeerException("answered more than " + maxBytes + " bytes");
+        }
+        return json.readValue(body, type);
+    }
+
+    /** The submission fields of a transaction; the receiver recomputes the id. */
+    record RelayedTransaction(String sender, String content, long timestamp) {
+    }
+}

@@ -1,0 +1,129 @@
+package io.meshchain.network;
+
+import io.meshchain.system.ConfigurationException;
+import io.meshchain.system.MeshchainProperties;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The configured peers and what this node last learned of each. Peer failures are logged once per
+ * change of state (reachable to unreachable and back, or a new reason), not once per heartbeat.
+ */
+@Component
+class PeerDirectory implements PeerStatus {
+
+    private static final Logger log = LoggerFactory.getLogger(PeerDirectory.class);
+
+    private final String selfNodeId;
+    private final Clock clock;
+    private final Map<URI, State> states = new LinkedHashMap<>();
+
+    PeerDirectory(MeshchainProperties properties, Clock clock) {
+        this.selfNodeId = properties.nodeId();
+        this.clock = clock;
+        List<Peer> peers = new ArrayList<>();
+        for (URI url : properties.peers()) {
+            peers.add(new Peer(checkUrl(url), null));
+        }
+        if (properties.peersFile() != null) {
+            peers.addAll(PeersFile.read(properties.peersFile(), selfNodeId));
+        }
+        for (Peer peer : peers) {
+            states.putIfAbsent(peer.url(), new State(peer));
+        }
+        log.info("Node {} has {} peers: {}", selfNodeId, states.size(), peers);
+    }
+
+    private static URI checkUrl(URI url) {
+        boolean http = "http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme());
+        if (!http || url.getHost() == null || (url.getPath() != null && !url.getPath().isEmpty() && !url.getPath().equals("/"))) {
+            throw new ConfigurationException("meshchain.peers",
+                    "'" + url + "' is not a base URL such as http://127.0.0.1:8081");
+        }
+        String text = url.toString();
+        return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    }
+
+    /** Peers to call: all configured peers except any that turned out to be this node itself. */
+    synchronized List<Peer> peers() {
+        return states.values().stream().filter(state -> !state.self).map(state -> state.peer).toList();
+    }
+
+    /** The configured peer that answered with {@code nodeId}, if any. */
+    synchronized Optional<Peer> byNodeId(String nodeId) {
+        return states.values().stream()
+                .filter(state -> !state.self)
+                .filter(state -> nodeId.equals(state.nodeId) || nodeId.equals(state.peer.expectedNodeId()))
+                .map(state -> state.peer)
+                .findFirst();
+    }
+
+    synchronized void answered(Peer peer, NodeSummary summary) {
+        State state = states.get(peer.url());
+        if (summary.nodeId().equals(selfNodeId)) {
+            state.self = true;
+            log.warn("Peer {} is this node itself ({}); it will not be called again", peer.url(), selfNodeId);
+            return;
+        }
+        if (peer.expectedNodeId() != null && !peer.expectedNodeId().equals(summary.nodeId())) {
+            log.warn("Peer {} answers as node {}, not {}", peer.url(), summary.nodeId(), peer.expectedNodeId());
+        }
+        if (!state.reachable) {
+            log.info("Peer {} is reachable: node {} at height {}", peer.url(), summary.nodeId(), summary.height());
+        }
+        state.reachable = true;
+        state.failure = null;
+        state.nodeId = summary.nodeId();
+        state.height = summary.height();
+        state.lastSeen = clock.millis();
+    }
+
+    synchronized void failed(Peer peer, String reason) {
+        State state = states.get(peer.url());
+        if (state.reachable || !reason.equals(state.failure)) {
+            log.warn("Peer {} is unreachable: {}", peer, reason);
+        }
+        state.reachable = false;
+        state.failure = reason;
+    }
+
+    synchronized List<PeerView> views() {
+        return states.values().stream()
+                .filter(state -> !state.self)
+                .map(state -> new PeerView(state.peer.url().toString(), state.nodeId, state.reachable, state.height,
+                        state.lastSeen))
+                .toList();
+    }
+
+    @Override
+    public synchronized int configuredPeers() {
+        return (int) states.values().stream().filter(state -> !state.self).count();
+    }
+
+    @Override
+    public synchronized int reachablePeers() {
+        return (int) states.values().stream().filter(state -> !state.self && state.reachable).count();
+    }
+
+    private static final class State {
+        final Peer peer;
+        boolean self;
+        boolean reachable;
+        String failure;
+        String nodeId;
+        Long height;
+        Long lastSeen;
+
+        State(Peer peer) {
+            this.peer = peer;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.meshchain.network;
+
+import io.meshchain.ledger.TransactionAccepted;
+import io.meshchain.system.MeshchainProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.task.TaskRejectedException;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Relays each transaction new to this node once to every peer, in the background, except back to
+ * the peer that relayed it here. Peers dedupe by id, so the flood stops after one hop. A relay that
+ * fails is not retried: the transaction still reaches every node inside a block.
+ */
+@Component
+class TransactionRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(TransactionRelay.class);
+
+    private final String selfNodeId;
+    private final PeerDirectory directory;
+    private final PeerClient client;
+    private final ThreadPoolTaskExecutor peerCalls;
+
+    TransactionRelay(MeshchainProperties properties, PeerDirectory directory, PeerClient client,
+                     @Qualifier("peerCalls") ThreadPoolTaskExecutor peerCalls) {
+        this.selfNodeId = properties.nodeId();
+        this.directory = directory;
+        this.client = client;
+        this.peerCalls = peerCalls;
+    }
+
+    @EventListener
+    void relay(TransactionAccepted accepted) {
+        for (Peer peer : directory.peers()) {
+            if (accepted.relayedBy() != null && directory.byNodeId(accepted.relayedBy())
+                    .filter(source -> source.equals(peer)).isPresent()) {
+                continue;
+            }
+            try {
+                peerCalls.execute(() -> relayTo(peer, accepted));
+            } catch (TaskRejectedException e) {
+                log.warn("Peer calls are backed up; transaction {} not relayed to {}", accepted.transaction().id(), peer);
+            }
+        }
+    }
+
+    private void relayTo(Peer peer, TransactionAccepted accepted) {
+        try {
+            client.relay(peer, accepted.transaction(), selfNodeId);
+        } catch (RuntimeException e) {
+            log.debug("Relay of {} to {} failed: {}", accepted.transaction().id(), peer, ChainSync.describe(e));
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.meshchain.pow;
+
+import java.math.BigInteger;
+
+/**
+ * Difficulty is counted in leading zero bits of the block hash. The seed system asked for a hex
+ * prefix of "00", which is 8 bits. Miner and validation both use {@link #isMetBy}, so the two
+ * can never disagree about what a valid proof is.
+ */
+public final class Difficulty {
+
+    /** Lowest difficulty a network may use. */
+    public static final int MIN_BITS = 1;
+    /** Highest difficulty a network may use; work per block must stay far below 2^256. */
+    public static final int MAX_BITS = 64;
+
+    private Difficulty() {
+    }
+
+    /** True when {@code hash} starts with at least {@code bits} zero bits. */
+    public static boolean isMetBy(byte[] hash, int bits) {
+        int fullBytes = bits / 8;
+        for (int i = 0; i < fullBytes; i++) {
+            if (hash[i] != 0) {
+                return false;
+            }
+        }
+        int remainingBits = bits % 8;
+        if (remainingBits == 0) {
+            return true;
+        }
+        int mask = 0xFF << (8 - remainingBits) & 0xFF;
+        return (hash[fullBytes] & mask) == 0;
+    }
+
+    /** Hex form of {@link #isMetBy(byte[], int)}; false for anything that is not a hex hash. */
+    public static boolean isMetBy(String hexHash, int bits) {
+        return Hex.isHash(hexHash) && isMetBy(Hex.decode32(hexHash), bits);
+    }
+
+    /** Expected number of hashes to meet {@code bits}: 2^bits. Chains compare by the sum of these. */
+    public static BigInteger work(int bits) {
+        return BigInteger.ONE.shiftLeft(bits);
+    }
+}

@@ -1,0 +1,42 @@
+package io.meshchain.pow;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The one byte encoding of a block header that is hashed. It is explicit and versioned so that
+ * every node, whatever its JSON library or locale, hashes exactly the same bytes.
+ *
+ * <pre>
+ * version(1) | index(8) | timestamp(8) | previousHash(32) | difficulty(4) | transactionsRoot(32) | proof(8)
+ * </pre>
+ * All integers are big-endian. The proof comes last, so a miner changes only the final eight
+ * bytes between attempts.
+ */
+final class HeaderEncoding {
+
+    static final byte VERSION = 1;
+    static final int LENGTH = 1 + 8 + 8 + 32 + 4 + 32 + 8;
+    static final int PROOF_OFFSET = LENGTH - Long.BYTES;
+
+    private HeaderEncoding() {
+    }
+
+    static byte[] encode(BlockHeader header) {
+        ByteBuffer buffer = ByteBuffer.allocate(LENGTH);
+        buffer.put(VERSION)
+                .putLong(header.index())
+                .putLong(header.timestamp())
+                .put(Hex.decode32(header.previousHash()))
+                .putInt(header.difficulty())
+                .put(Hex.decode32(header.transactionsRoot()))
+                .putLong(header.proof());
+        return buffer.array();
+    }
+
+    /** Writes {@code proof} into an encoded header in place, without allocating. */
+    static void putProof(byte[] encoded, long proof) {
+        for (int i = 0; i < Long.BYTES; i++) {
+            encoded[PROOF_OFFSET + i] = (byte) (proof >>> (56 - 8 * i));
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.meshchain.system;
+
+import io.meshchain.pow.Difficulty;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every setting of a node, under {@code meshchain.*}. The defaults live in {@code application.yml}.
+ * Values are checked at start-up: a bad one stops the node with a message naming the property.
+ *
+ * @param nodeId    this node's name, unique in its network; peers match heartbeats to it
+ * @param peers     base URLs of the other nodes, e.g. {@code http://127.0.0.1:8081}
+ * @param peersFile the seed system's config file: a count, then one {@code <peer-id> <port>} line per peer
+ * @param heartbeat the heartbeat schedule
+ * @param network   timeouts of every call to a peer
+ * @param mining    the miner
+ * @param block     what goes into a block
+ * @param pool      the pending pool
+ */
+@ConfigurationProperties("meshchain")
+@Validated
+public record MeshchainProperties(
+        @NotNull @Pattern(regexp = NODE_ID_PATTERN, message = "must be 1 to 64 letters, digits, '.', '_' or '-'")
+        String nodeId,
+        List<@NotNull URI> peers,
+        Path peersFile,
+        @NotNull @Valid Heartbeat heartbeat,
+        @NotNull @Valid Network network,
+        @NotNull @Valid Mining mining,
+        @NotNull @Valid Block block,
+        @NotNull @Valid Pool pool) {
+
+    /** What a node id may look like: it appears in headers, logs and metric labels. */
+    public static final String NODE_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+
+    public MeshchainProperties {
+        peers = peers == null ? List.of() : List.copyOf(peers);
+    }
+
+    /** @param interval time between two heartbeats to all peers (the seed's 5 s) */
+    public record Heartbeat(@NotNull @DurationMin(millis = 10) Duration interval) {
+    }
+
+    /**
+     * @param connectTimeout longest wait to open a connection to a peer
+     * @param readTimeout    longest wait for a peer's answer, between any two reads
+     */
+    public record Network(@NotNull @DurationMin(millis = 1) Duration connectTimeout,
+                          @NotNull @DurationMin(millis = 1) Duration readTimeout) {
+    }
+
+    /**
+     * @param enabled    whether this node mines at all
+     * @param interval   time between two checks for a due block (the seed's 1 s)
+     * @param difficulty leading zero bits of a block hash; a network setting, 8 is the seed's "00"
+     * @param threads    threads that search proofs, splitting the proof space
+     */
+    public record Mining(boolean enabled,
+                         @NotNull @DurationMin(millis = 1) Duration interval,
+                         @Min(Difficulty.MIN_BITS) @Max(Difficulty.MAX_BITS) int difficulty,
+                         @Min(1) @Max(64) int threads) {
+    }
+
+    /**
+     * @param maxTransactions most transactions per block; a network setting (the seed sealed after 5)
+     * @param maxWait         how long the oldest pending transaction waits before a smaller block is sealed
+     */
+    public record Block(@Min(1) @Max(1000) int maxTransactions,
+                        @NotNull @DurationMin(millis = 0) Duration maxWait) {
+    }
+
+    /** @param capacity most pending transactions; beyond it submissions get 503 until blocks are mined */
+    public record Pool(@Min(1) @Max(10_000_000) int capacity) {
+    }
+}
