@@ -1,0 +1,73 @@
+package io.meshchain.ledger;
+
+import io.meshchain.pow.BlockHeader;
+import io.meshchain.pow.Difficulty;
+import io.meshchain.pow.Hashes;
+import io.meshchain.pow.ProofSearch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Builds transactions, blocks and chains for tests, by the same rules the node uses. Blocks are
+ * mined for real at the given difficulty, so tests keep it low (4 to 8 bits).
+ */
+public final class ChainFixture {
+
+    /** Difficulty used by fixtures unless a test says otherwise: quick to mine, still real work. */
+    public static final int DIFFICULTY = 8;
+    /** A fixed "now" for tests that use a fixed clock. */
+    public static final long NOW = 1_764_000_000_000L;
+
+    private static final AtomicInteger counter = new AtomicInteger();
+
+    private ChainFixture() {
+    }
+
+    /** A valid transaction with unique content. */
+    public static Transaction tx() {
+        return Transaction.of("gzan3055", "payment " + counter.incrementAndGet(), NOW - 60_000);
+    }
+
+    public static List<Transaction> txs(int count) {
+        List<Transaction> transactions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            transactions.add(tx());
+        }
+        return transactions;
+    }
+
+    /** Mines a valid block on {@code parent}. */
+    public static Block mine(Block parent, List<Transaction> transactions, long timestamp) {
+        return mine(parent.index() + 1, parent.hash(), transactions, timestamp, parent.difficulty());
+    }
+
+    public static Block mine(long index, String previousHash, List<Transaction> transactions, long timestamp,
+                             int difficulty) {
+        BlockHeader header = Block.header(index, timestamp, previousHash, difficulty, transactions, 0);
+        long proof = new ProofSearch(header).search(0, 1, () -> false, n -> { }).orElseThrow();
+        return Block.seal(header.withProof(proof), transactions);
+    }
+
+    /** A block with a correct hash that does not meet its difficulty: no work was done. */
+    public static Block withoutWork(Block parent, List<Transaction> transactions, long timestamp) {
+        BlockHeader header = Block.header(parent.index() + 1, timestamp, parent.hash(), parent.difficulty(),
+                transactions, 0);
+        long proof = 0;
+        while (Difficulty.isMetBy(Hashes.blockHash(header.withProof(proof)), header.difficulty())) {
+            proof++;
+        }
+        return Block.seal(header.withProof(proof), transactions);
+    }
+
+    /** {@code length} valid blocks on {@code parent}, one new transaction each, one second apart. */
+    public static List<Block> extend(Block parent, int length) {
+        List<Block> blocks = new ArrayList<>();
+        Block tip = parent;
+        for (int i = 0; i < length; i++) {
+            tip = mine(tip, List.of(tx()), Math.max(tip.timestamp(), NOW - 3_600_000) + 1_000);
+            blocks.add(tip);
+        }
+        return blocks;
+    }
+}

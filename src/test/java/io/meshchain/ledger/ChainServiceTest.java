@@ -1,0 +1,263 @@
+package io.meshchain.ledger;
+
+import static io.meshchain.ledger.ChainFixture.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.meshchain.ledger.rules.BlockRejectedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class ChainServiceTest {
+
+    private static final Duration MAX_WAIT = Duration.ofSeconds(10);
+    private static final int CAPACITY = 20;
+
+    private final MutableClock clock = new MutableClock(NOW);
+    private final List<Object> events = new ArrayList<>();
+    private final ChainService service = new ChainService(
+            new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, CAPACITY), clock, events::add);
+
+    private Block mineDue() throws BlockRejectedException {
+        MiningTemplate template = service.dueTemplate().orElseThrow();
+        return service.appendMined(ChainFixture.mine(template.index(), template.previousHash(), template.transactions(),
+                template.timestamp(), template.difficulty()));
+    }
+
+    private List<Transaction> submitAll(int count) {
+        List<Transaction> transactions = ChainFixture.txs(count);
+        transactions.forEach(tx -> service.submit(tx, null));
+        return transactions;
+    }
+
+    private List<String> chainTransactionIds() {
+        return service.page(0, Integer.MAX_VALUE).blocks().stream().flatMap(b -> b.transactionIds().stream()).toList();
+    }
+
+    @Test
+    void startsFromTheNetworksGenesis() {
+        assertThat(service.tip().height()).isZero();
+        assertThat(service.tip().hash()).isEqualTo(Genesis.block(ChainFixture.DIFFICULTY).hash());
+    }
+
+    @Test
+    void acceptedTransactionIsPendingAndAnnounced() {
+        Transaction tx = ChainFixture.tx();
+        Submission submission = service.submit(tx, "n2");
+
+        assertThat(submission.created()).isTrue();
+        assertThat(service.pending()).containsExactly(tx);
+        assertThat(service.status(tx.id())).hasValueSatisfying(s -> assertThat(s.confirmed()).isFalse());
+        assertThat(events).containsExactly(new TransactionAccepted(tx, "n2"));
+    }
+
+    @Test
+    void resubmissionIsIdempotent() {
+        Transaction tx = ChainFixture.tx();
+        service.submit(tx, null);
+        Submission again = service.submit(tx, null);
+
+        assertThat(again.created()).isFalse();
+        assertThat(service.pending()).hasSize(1);
+        assertThat(events).hasSize(1);
+    }
+
+    @Test
+    void invalidTransactionIsRefused() {
+        Transaction tx = new Transaction(ChainFixture.tx().id(), "alice", "forged", NOW);
+        InvalidTransactionException e = catchThrowableOfType(InvalidTransactionException.class, () -> service.submit(tx, null));
+        assertThat(e.violations()).extracting(v -> v.rule()).containsExactly("id-matches-contents");
+        assertThat(service.pending()).isEmpty();
+    }
+
+    @Test
+    void fullPoolRefusesNewTransactionsButNotKnownOnes() {
+        List<Transaction> accepted = submitAll(CAPACITY);
+        assertThatThrownBy(() -> service.submit(ChainFixture.tx(), null)).isInstanceOf(PoolFullException.class);
+        assertThat(service.submit(accepted.get(0), null).created()).isFalse();
+    }
+
+    @Test
+    void noBlockIsDueForAnEmptyPool() {
+        assertThat(service.dueTemplate()).isEmpty();
+    }
+
+    @Test
+    void aBlockIsDueWhenThePoolHoldsAFullBlock() {
+        submitAll(4);
+        assertThat(service.dueTemplate()).isEmpty();
+        submitAll(2);
+        assertThat(service.dueTemplate()).hasValueSatisfying(t -> assertThat(t.transactions()).hasSize(5));
+    }
+
+    @Test
+    void aLoneTransactionIsDueAfterMaxWait() {
+        List<Transaction> lone = submitAll(1);
+        clock.advance(MAX_WAIT.minusMillis(1));
+        assertThat(service.dueTemplate()).isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(service.dueTemplate()).hasValueSatisfying(t -> assertThat(t.transactions()).isEqualTo(lone));
+    }
+
+    @Test
+    void templateTakesTheOldestTransactionsFirst() {
+        List<Transaction> transactions = submitAll(7);
+        assertThat(service.template().transactions()).isEqualTo(transactions.subList(0, 5));
+    }
+
+    @Test
+    void minedBlockConfirmsItsTransactions() throws Exception {
+        List<Transaction> transactions = submitAll(5);
+        Block block = mineDue();
+
+        assertThat(service.tip().hash()).isEqualTo(block.hash());
+        assertThat(service.pending()).isEmpty();
+        TransactionStatus status = service.status(transactions.get(2).id()).orElseThrow();
+        assertThat(status.confirmed()).isTrue();
+        assertThat(status.blockIndex()).isEqualTo(1);
+        assertThat(status.blockHash()).isEqualTo(block.hash());
+        assertThat(status.confirmations()).isEqualTo(1);
+        assertThat(events).last().isInstanceOf(ChainAdvanced.class);
+        assertThat(service.submit(transactions.get(2), null).created()).isFalse();
+    }
+
+    @Test
+    void workOnAMovedTipIsStale() throws Exception {
+        submitAll(10);
+        MiningTemplate first = service.dueTemplate().orElseThrow();
+        mineDue();
+        Block late = ChainFixture.mine(first.index(), first.previousHash(), service.template().transactions(),
+                first.timestamp(), first.difficulty());
+        assertThatThrownBy(() -> service.appendMined(late)).isInstanceOf(StaleWorkException.class);
+        assertThat(service.version()).isNotEqualTo(first.ledgerVersion());
+    }
+
+    @Test
+    void externalProofIsAcceptedForExactlyTheTemplate() throws Exception {
+        List<Transaction> transactions = submitAll(2);
+        MiningTemplate template = service.template();
+        Block mined = ChainFixture.mine(template.index(), template.previousHash(), template.transactions(),
+                template.timestamp(), template.difficulty());
+
+        Block block = service.submitProof(new ProofSubmission(template.index(), template.previousHash(),
+                template.timestamp(), transactions.stream().map(Transaction::id).toList(), mined.proof()));
+
+        assertThat(block.hash()).isEqualTo(mined.hash());
+        assertThat(service.tip().height()).isEqualTo(1);
+    }
+
+    @Test
+    void externalProofThatMissesTheDifficultyIsRejected() {
+        List<Transaction> transactions = submitAll(1);
+        MiningTemplate template = service.template();
+        Block unworked = ChainFixture.withoutWork(service.genesis(), template.transactions(), template.timestamp());
+
+        BlockRejectedException e = catchThrowableOfType(BlockRejectedException.class, () -> service.submitProof(
+                new ProofSubmission(1, template.previousHash(), template.timestamp(), List.of(transactions.get(0).id()),
+                        unworked.proof())));
+        assertThat(e.rule()).isEqualTo("proof-of-work");
+        assertThat(service.tip().height()).isZero();
+    }
+
+    @Test
+    void externalProofForATransactionNoLongerPendingIsStale() {
+        assertThatThrownBy(() -> service.submitProof(new ProofSubmission(1, service.genesis().hash(), NOW,
+                List.of(ChainFixture.tx().id()), 0))).isInstanceOf(StaleWorkException.class);
+    }
+
+    @Test
+    void betterChainIsAdoptedAndOrphanedTransactionsReturnToThePool() throws Exception {
+        List<Transaction> ours = submitAll(5);
+        mineDue();
+        // A competing chain from genesis, two blocks long, holding one of our transactions and two others.
+        Transaction shared = ours.get(0);
+        Block b1 = ChainFixture.mine(service.genesis(), List.of(shared, ChainFixture.tx()), NOW);
+        Block b2 = ChainFixture.mine(b1, List.of(ChainFixture.tx()), NOW + 1);
+
+        assertThat(service.adopt(List.of(b1, b2))).isEqualTo(ChainService.Adoption.ADOPTED);
+
+        assertThat(service.tip().hash()).isEqualTo(b2.hash());
+        assertThat(service.pending()).containsExactlyElementsOf(ours.subList(1, 5));
+        List<String> everything = Stream.concat(chainTransactionIds().stream(),
+                service.pending().stream().map(Transaction::id)).toList();
+        assertThat(everything).doesNotHaveDuplicates()
+                .containsAll(ours.stream().map(Transaction::id).toList());
+        ChainAdvanced event = (ChainAdvanced) events.get(events.size() - 1);
+        assertThat(event.cause()).isEqualTo(ChainAdvanced.Cause.ADOPTED);
+        assertThat(event.removed()).hasSize(1);
+        assertThat(event.added()).containsExactly(b1, b2);
+    }
+
+    @Test
+    void chainWithLessWorkIsNotAdopted() throws Exception {
+        submitAll(10);
+        mineDue();
+        Block tip = mineDue();
+        Block competitor = ChainFixture.mine(service.genesis(), List.of(ChainFixture.tx()), NOW);
+
+        assertThat(service.adopt(List.of(competitor))).isEqualTo(ChainService.Adoption.NOT_BETTER);
+        assertThat(service.tip().hash()).isEqualTo(tip.hash());
+    }
+
+    @Test
+    void equalWorkTheEarlierTipIsAdopted() throws Exception {
+        submitAll(5);
+        Block ours = mineDue();
+        Block later = ChainFixture.mine(service.genesis(), List.of(ChainFixture.tx()), ours.timestamp() + 1);
+        Block earlier = ChainFixture.mine(service.genesis(), List.of(ChainFixture.tx()), ours.timestamp() - 1);
+
+        assertThat(service.adopt(List.of(later))).isEqualTo(ChainService.Adoption.NOT_BETTER);
+        assertThat(service.adopt(List.of(earlier))).isEqualTo(ChainService.Adoption.ADOPTED);
+        assertThat(service.tip().hash()).isEqualTo(earlier.hash());
+    }
+
+    @Test
+    void longerChainWithAnInvalidBlockIsRefusedAndNothingChanges() throws Exception {
+        List<Transaction> ours = submitAll(5);
+        Block tip = mineDue();
+        Block b1 = ChainFixture.mine(service.genesis(), List.of(ChainFixture.tx()), NOW);
+        Block bad = ChainFixture.withoutWork(b1, List.of(ChainFixture.tx()), NOW + 1);
+        Block b3 = ChainFixture.mine(bad, List.of(ChainFixture.tx()), NOW + 2);
+
+        BlockRejectedException e = catchThrowableOfType(BlockRejectedException.class,
+                () -> service.adopt(List.of(b1, bad, b3)));
+
+        assertThat(e.rule()).isEqualTo("proof-of-work");
+        assertThat(e.blockIndex()).isEqualTo(2);
+        assertThat(service.tip().hash()).isEqualTo(tip.hash());
+        assertThat(chainTransactionIds()).containsExactlyElementsOf(ours.stream().map(Transaction::id).toList());
+    }
+
+    @Test
+    void chainRepeatingATransactionBelowTheForkIsRefused() throws Exception {
+        List<Transaction> ours = submitAll(5);
+        Block tip = mineDue();
+        Block b2 = ChainFixture.mine(tip, List.of(ours.get(0)), NOW + 1);
+
+        BlockRejectedException e = catchThrowableOfType(BlockRejectedException.class, () -> service.adopt(List.of(b2)));
+        assertThat(e.rule()).isEqualTo("unique-transactions");
+    }
+
+    @Test
+    void blocksThatDoNotAttachAreNotConnected() throws Exception {
+        Block stranger = ChainFixture.mine(5, "1".repeat(64), List.of(ChainFixture.tx()), NOW, ChainFixture.DIFFICULTY);
+        assertThat(service.adopt(List.of(stranger))).isEqualTo(ChainService.Adoption.NOT_CONNECTED);
+    }
+
+    @Test
+    void pagesOfTheChainAreServedInOrder() throws Exception {
+        submitAll(15);
+        mineDue();
+        mineDue();
+        mineDue();
+        ChainPage page = service.page(1, 2);
+        assertThat(page.height()).isEqualTo(3);
+        assertThat(page.blocks()).extracting(Block::index).containsExactly(1L, 2L);
+        assertThat(service.page(4, 10).blocks()).isEmpty();
+        assertThat(service.block(page.blocks().get(0).hash())).contains(page.blocks().get(0));
+    }
+}

@@ -1,0 +1,149 @@
+package io.meshchain.ledger.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.meshchain.ledger.Block;
+import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.Genesis;
+import io.meshchain.ledger.Transaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class BlockValidatorTest {
+
+    private static final int MAX_TRANSACTIONS = 5;
+    private static final long NOW = ChainFixture.NOW;
+
+    private final Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
+    private final Block parent = ChainFixture.mine(genesis, ChainFixture.txs(1), NOW - 10_000);
+
+    private BlockContext context(Set<String> inChain) {
+        return new BlockContext(parent, ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, inChain::contains);
+    }
+
+    private String ruleBroken(Block block) {
+        return ruleBroken(block, Set.of());
+    }
+
+    private String ruleBroken(Block block, Set<String> inChain) {
+        BlockRejectedException e = catchThrowableOfType(BlockRejectedException.class,
+                () -> BlockValidator.validate(block, context(inChain)));
+        assertThat(e).as("block should be rejected").isNotNull();
+        assertThat(e.blockIndex()).isEqualTo(block.index());
+        return e.rule();
+    }
+
+    private Block valid(List<Transaction> transactions) {
+        return ChainFixture.mine(parent, transactions, NOW);
+    }
+
+    @Test
+    void aProperlyMinedBlockKeepsEveryRule() {
+        assertThatCode(() -> BlockValidator.validate(valid(ChainFixture.txs(3)), context(Set.of())))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void malformedHashIsRejected() {
+        Block block = valid(ChainFixture.txs(1));
+        Block malformed = new Block(block.index(), block.timestamp(), block.previousHash(), block.difficulty(),
+                block.proof(), block.transactions(), block.hash().toUpperCase());
+        assertThat(ruleBroken(malformed)).isEqualTo("well-formed");
+    }
+
+    @Test
+    void wrongIndexIsRejected() {
+        Block block = ChainFixture.mine(parent.index() + 2, parent.hash(), ChainFixture.txs(1), NOW, ChainFixture.DIFFICULTY);
+        assertThat(ruleBroken(block)).isEqualTo("index-follows-parent");
+    }
+
+    @Test
+    void brokenLinkIsRejected() {
+        Block block = ChainFixture.mine(parent.index() + 1, genesis.hash(), ChainFixture.txs(1), NOW, ChainFixture.DIFFICULTY);
+        assertThat(ruleBroken(block)).isEqualTo("links-to-parent");
+    }
+
+    @Test
+    void otherDifficultyIsRejectedEvenWithValidWork() {
+        Block block = ChainFixture.mine(parent.index() + 1, parent.hash(), ChainFixture.txs(1), NOW, ChainFixture.DIFFICULTY + 1);
+        assertThat(ruleBroken(block)).isEqualTo("network-difficulty");
+    }
+
+    @Test
+    void emptyBlockIsRejected() {
+        assertThat(ruleBroken(valid(List.of()))).isEqualTo("transaction-count");
+    }
+
+    @Test
+    void blockOverTheMaximumIsRejected() {
+        assertThat(ruleBroken(valid(ChainFixture.txs(MAX_TRANSACTIONS + 1)))).isEqualTo("transaction-count");
+    }
+
+    @Test
+    void timestampBeforeTheParentsIsRejected() {
+        Block block = ChainFixture.mine(parent, ChainFixture.txs(1), parent.timestamp() - 1);
+        assertThat(ruleBroken(block)).isEqualTo("timestamp-not-before-parent");
+    }
+
+    @Test
+    void timestampMoreThanTwoMinutesAheadIsRejected() {
+        Block atLimit = ChainFixture.mine(parent, ChainFixture.txs(1), NOW + TimestampNotInFuture.MAX_CLOCK_DRIFT.toMillis());
+        assertThatCode(() -> BlockValidator.validate(atLimit, context(Set.of()))).doesNotThrowAnyException();
+
+        Block beyond = ChainFixture.mine(parent, ChainFixture.txs(1), NOW + TimestampNotInFuture.MAX_CLOCK_DRIFT.toMillis() + 1);
+        assertThat(ruleBroken(beyond)).isEqualTo("timestamp-not-in-future");
+    }
+
+    @Test
+    void hashThatIsNotTheHeadersIsRejected() {
+        Block block = valid(ChainFixture.txs(1));
+        Block other = new Block(block.index(), block.timestamp() + 1, block.previousHash(), block.difficulty(),
+                block.proof(), block.transactions(), block.hash());
+        assertThat(ruleBroken(other)).isEqualTo("hash-matches-header");
+    }
+
+    @Test
+    void transactionSwappedForAnotherWithItsOwnIdIsRejected() {
+        Block block = valid(ChainFixture.txs(2));
+        List<Transaction> swapped = new ArrayList<>(block.transactions());
+        swapped.set(0, ChainFixture.tx());
+        Block edited = new Block(block.index(), block.timestamp(), block.previousHash(), block.difficulty(),
+                block.proof(), swapped, block.hash());
+        assertThat(ruleBroken(edited)).isEqualTo("hash-matches-header");
+    }
+
+    @Test
+    void hashWithoutEnoughLeadingZerosIsRejected() {
+        assertThat(ruleBroken(ChainFixture.withoutWork(parent, ChainFixture.txs(1), NOW))).isEqualTo("proof-of-work");
+    }
+
+    @Test
+    void transactionTwiceInABlockIsRejected() {
+        Transaction tx = ChainFixture.tx();
+        assertThat(ruleBroken(valid(List.of(tx, tx)))).isEqualTo("unique-transactions");
+    }
+
+    @Test
+    void transactionAlreadyInTheChainIsRejected() {
+        Transaction tx = ChainFixture.tx();
+        assertThat(ruleBroken(valid(List.of(tx)), Set.of(tx.id()))).isEqualTo("unique-transactions");
+    }
+
+    @Test
+    void tamperedTransactionContentIsRejected() {
+        Transaction honest = ChainFixture.tx();
+        Transaction tampered = new Transaction(honest.id(), honest.sender(), "pay mallory 1000", honest.timestamp());
+        // The root commits to ids, so the block's work still checks out; the id no longer matches the content.
+        assertThat(ruleBroken(valid(List.of(tampered)))).isEqualTo("valid-transactions");
+    }
+
+    @Test
+    void invalidTransactionContentIsRejected() {
+        Transaction invalid = Transaction.of("alice", "a|b", NOW);
+        assertThat(ruleBroken(valid(List.of(invalid)))).isEqualTo("valid-transactions");
+    }
+}
