@@ -1,0 +1,208 @@
+package io.meshchain.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.meshchain.LedgerTestConfiguration;
+import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.MiningTemplate;
+import io.meshchain.ledger.TransactionAccepted;
+import io.meshchain.network.RelayHeader;
+import io.meshchain.pow.Hashes;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.event.ApplicationEvents;
+import org.springframework.test.context.event.RecordApplicationEvents;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+
+@WebMvcTest(TransactionController.class)
+@Import(LedgerTestConfiguration.class)
+@RecordApplicationEvents
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+class TransactionControllerTest {
+
+    @Autowired
+    private MockMvc mvc;
+
+    @Autowired
+    private ChainService chain;
+
+    @Autowired
+    private ApplicationEvents events;
+
+    private ResultActions submit(String json) throws Exception {
+        return mvc.perform(post("/transactions").contentType(MediaType.APPLICATION_JSON).content(json));
+    }
+
+    private ResultActions expectFieldError(String json, String field) throws Exception {
+        return submit(json)
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.status").value(400))
+                .andExpect(jsonPath("$.errors[0].field").value(field));
+    }
+
+    @Test
+    void newTransactionIsCreatedPendingWithItsLocation() throws Exception {
+        String id = Hashes.transactionId("gzan3055", "hello", ChainFixture.NOW);
+        submit("{\"sender\":\"gzan3055\",\"content\":\"hello\",\"timestamp\":" + ChainFixture.NOW + "}")
+                .andExpect(status().isCreated())
+                .andExpect(header().string("Location", "/transactions/" + id))
+                .andExpect(jsonPath("$.id").value(id))
+                .andExpect(jsonPath("$.sender").value("gzan3055"))
+                .andExpect(jsonPath("$.content").value("hello"))
+                .andExpect(jsonPath("$.timestamp").value(ChainFixture.NOW))
+                .andExpect(jsonPath("$.status").value("pending"));
+        assertThat(events.stream(TransactionAccepted.class)).hasSize(1);
+    }
+
+    @Test
+    void withoutTimestampTheNodeStampsIt() throws Exception {
+        submit("{\"sender\":\"gzan3055\",\"content\":\"hello\"}")
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.timestamp").value(ChainFixture.NOW));
+    }
+
+    @Test
+    void sameTransactionAgainIsOkNotCreated() throws Exception {
+        String json = "{\"sender\":\"gzan3055\",\"content\":\"hello\",\"timestamp\":" + ChainFixture.NOW + "}";
+        submit(json).andExpect(status().isCreated());
+        submit(json).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("pending"));
+        assertThat(chain.pending()).hasSize(1);
+        assertThat(events.stream(TransactionAccepted.class)).hasSize(1);
+    }
+
+    @Test
+    void relayedTransactionNamesTheRelayingNode() throws Exception {
+        mvc.perform(post("/transactions").contentType(MediaType.APPLICATION_JSON).header(RelayHeader.NAME, "n2")
+                        .content("{\"sender\":\"gzan3055\",\"content\":\"hello\",\"timestamp\":1}"))
+                .andExpect(status().isCreated());
+        assertThat(events.stream(TransactionAccepted.class)).singleElement()
+                .satisfies(accepted -> assertThat(accepted.relayedBy()).isEqualTo("n2"));
+    }
+
+    @Test
+    void invalidSenderIsRejectedNamingTheFieldAndRule() throws Exception {
+        expectFieldError("{\"sender\":\"gz an\",\"content\":\"hello\"}", "sender")
+                .andExpect(jsonPath("$.errors[0].rule").value("sender-format"));
+    }
+
+    @Test
+    void overlongContentIsRejected() throws Exception {
+        expectFieldError("{\"sender\":\"gzan3055\",\"content\":\"" + "x".repeat(71) + "\"}", "content");
+    }
+
+    @Test
+    void emptyContentIsRejected() throws Exception {
+        expectFieldError("{\"sender\":\"gzan3055\",\"content\":\"\"}", "content");
+    }
+
+    @Test
+    void missingContentIsRejected() throws Exception {
+        expectFieldError("{\"sender\":\"gzan3055\"}", "content");
+    }
+
+    @Test
+    void futureTimestampIsRejected() throws Exception {
+        expectFieldError("{\"sender\":\"gzan3055\",\"content\":\"hi\",\"timestamp\":" + (ChainFixture.NOW + 600_000) + "}",
+                "timestamp");
+    }
+
+    @Test
+    void unknownFieldIsRejected() throws Exception {
+        expectFieldError("{\"sender\":\"gzan3055\",\"content\":\"hi\",\"amount\":5}", "amount");
+    }
+
+    @Test
+    void wrongTypeIsRejected() throws Exception {
+        expectFieldError("{\"sender\":42,\"content\":\"hi\"}", "sender");
+        expectFieldError("{\"sender\":\"gzan3055\",\"content\":\"hi\",\"timestamp\":\"soon\"}", "timestamp");
+    }
+
+    @Test
+    void malformedJsonIsRejected() throws Exception {
+        expectFieldError("{\"sender\":\"gzan3055\",", "body");
+    }
+
+    @Test
+    void emptyBodyIsRejected() throws Exception {
+        expectFieldError("", "body");
+    }
+
+    @Test
+    void nonJsonBodyIsUnsupported() throws Exception {
+        mvc.perform(post("/transactions").contentType(MediaType.TEXT_PLAIN).content("tx gzan3055 hello"))
+                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    @Test
+    void hugeBodyIsTooLarge() throws Exception {
+        String huge = "{\"sender\":\"gzan3055\",\"content\":\"" + "x".repeat(RequestSizeLimitFilter.MAX_REQUEST_BYTES) + "\"}";
+        submit(huge)
+                .andExpect(status().isPayloadTooLarge())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    @Test
+    void fullPoolAnswersServiceUnavailableWithRetryAfter() throws Exception {
+        for (int i = 0; i < LedgerTestConfiguration.POOL_CAPACITY; i++) {
+            submit("{\"sender\":\"gzan3055\",\"content\":\"tx " + i + "\"}").andExpect(status().isCreated());
+        }
+        submit("{\"sender\":\"gzan3055\",\"content\":\"one too many\"}")
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().exists("Retry-After"))
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    @Test
+    void pendingPoolIsListedOldestFirst() throws Exception {
+        submit("{\"sender\":\"a\",\"content\":\"first\"}");
+        submit("{\"sender\":\"b\",\"content\":\"second\"}");
+        mvc.perform(get("/transactions"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.transactions", hasSize(2)))
+                .andExpect(jsonPath("$.transactions[0].content").value("first"))
+                .andExpect(jsonPath("$.transactions[1].status").value("pending"));
+    }
+
+    @Test
+    void confirmedTransactionShowsItsBlock() throws Exception {
+        String id = Hashes.transactionId("gzan3055", "hello", ChainFixture.NOW);
+        submit("{\"sender\":\"gzan3055\",\"content\":\"hello\",\"timestamp\":" + ChainFixture.NOW + "}");
+        mvc.perform(get("/transactions/" + id)).andExpect(jsonPath("$.status").value("pending"))
+                .andExpect(jsonPath("$.blockIndex").doesNotExist());
+
+        MiningTemplate template = chain.template();
+        var block = chain.appendMined(ChainFixture.mine(template.index(), template.previousHash(),
+                template.transactions(), template.timestamp(), template.difficulty()));
+
+        mvc.perform(get("/transactions/" + id))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("confirmed"))
+                .andExpect(jsonPath("$.blockIndex").value(1))
+                .andExpect(jsonPath("$.blockHash").value(block.hash()))
+                .andExpect(jsonPath("$.confirmations").value(1));
+    }
+
+    @Test
+    void unknownTransactionIsNotFound() throws Exception {
+        mvc.perform(get("/transactions/" + "a".repeat(64)))
+                .andExpect(status().isNotFound())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail", startsWith("no transaction")));
+    }
+}
