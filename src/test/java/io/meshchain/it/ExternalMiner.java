@@ -1,0 +1,49 @@
+package io.meshchain.it;
+
+import io.meshchain.ledger.Block;
+import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.Transaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+
+/** Mines the way an external miner does: {@code GET /proof}, search a proof, {@code POST /proof}. */
+final class ExternalMiner {
+
+    record Mined(String hash, long timestamp) {
+    }
+
+    private ExternalMiner() {
+    }
+
+    /**
+     * Mines the node's current template.
+     *
+     * @param timestamp the block's timestamp, or 0 to keep the template's
+     * @param include   which of the template's transactions go into the block
+     */
+    static Mined mine(TestNode node, long timestamp, Predicate<Transaction> include) {
+        JsonNode template = node.get("/proof").json();
+        List<Transaction> transactions = new ArrayList<>();
+        for (JsonNode tx : template.get("transactions")) {
+            Transaction transaction = new Transaction(tx.get("id").asString(), tx.get("sender").asString(),
+                    tx.get("content").asString(), tx.get("timestamp").asLong());
+            if (include.test(transaction)) {
+                transactions.add(transaction);
+            }
+        }
+        long stamp = timestamp == 0 ? template.get("timestamp").asLong() : timestamp;
+        Block block = ChainFixture.mine(template.get("index").asLong(), template.get("previousHash").asString(),
+                transactions, stamp, template.get("difficulty").asInt());
+        String ids = transactions.stream().map(tx -> "\"" + tx.id() + "\"").collect(Collectors.joining(","));
+        TestNode.Response response = node.post("/proof", "{\"index\":" + block.index() + ",\"previousHash\":\""
+                + block.previousHash() + "\",\"timestamp\":" + stamp + ",\"transactionIds\":[" + ids
+                + "],\"proof\":" + block.proof() + "}");
+        if (response.status() != 201) {
+            throw new AssertionError("proof refused by " + node.nodeId() + ": " + response);
+        }
+        return new Mined(block.hash(), stamp);
+    }
+}
