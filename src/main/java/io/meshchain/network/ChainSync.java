@@ -9,7 +9,11 @@ import io.meshchain.ledger.rules.BlockRejectedException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +36,22 @@ class ChainSync {
     static final int MAX_BLOCKS_PER_SYNC = 50_000;
     /** Rule name reported when a peer's chain grows from a different genesis block. */
     static final String SAME_GENESIS_RULE = "same-genesis";
+    /** Refused tips remembered, so a peer that keeps advertising a bad chain is not downloaded again. */
+    static final int REMEMBERED_REFUSALS = 1024;
+    /** A block too far in the future may become valid later, so its refusal is not remembered. */
+    private static final String RETRYABLE_RULE = "timestamp-not-in-future";
 
     private final ChainService chain;
     private final PeerClient client;
     private final MeterRegistry meters;
     private final AtomicBoolean running = new AtomicBoolean();
+    private final Set<String> refusedTips = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REMEMBERED_REFUSALS;
+                }
+            }));
 
     ChainSync(ChainService chain, PeerClient client, MeterRegistry meters) {
         this.chain = chain;
@@ -46,7 +61,7 @@ class ChainSync {
 
     /** Syncs from {@code peer} unless another sync is under way (the next heartbeat tries again). */
     void syncFrom(Peer peer, NodeSummary remote) {
-        if (!running.compareAndSet(false, true)) {
+        if (refusedTips.contains(remote.tipHash()) || !running.compareAndSet(false, true)) {
             return;
         }
         try {
@@ -60,6 +75,9 @@ class ChainSync {
                     .tag("rule", e.rule())
                     .register(meters)
                     .increment();
+            if (!RETRYABLE_RULE.equals(e.rule())) {
+                refusedTips.add(remote.tipHash());
+            }
             log.warn("Refused the chain of peer {}: {}", peer, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("Could not sync from peer {}: {}", peer, describe(e));

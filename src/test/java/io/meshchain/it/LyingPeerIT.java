@@ -46,6 +46,10 @@ class LyingPeerIT {
                     assertThat(node.counter("meshchain.blocks.rejected", "rule:" + rule)).isGreaterThanOrEqualTo(1));
 
             assertThat(liar.chainRequests()).isPositive();
+            int requestsAfterRefusal = liar.chainRequests();
+            // The refused tip is remembered: later heartbeats do not download the same chain again.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                    .until(() -> liar.chainRequests() == requestsAfterRefusal);
             assertThat(node.height()).isZero();
             assertThat(node.tipHash()).isEqualTo(genesis.hash());
             String id = node.submit("gzan3055", "still serving");
