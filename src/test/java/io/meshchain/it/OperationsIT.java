@@ -1,0 +1,62 @@
+package io.meshchain.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** What an operator sees: probes, health details and metrics; nothing else of actuator is exposed. */
+class OperationsIT {
+
+    private static TestNode node;
+
+    @BeforeAll
+    static void start() {
+        node = TestNode.reserve("ops").start(List.of("http://127.0.0.1:9"), "--meshchain.mining.enabled=true");
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    @Test
+    void livenessAndReadinessAnswerOnTheKubernetesPaths() {
+        for (String path : List.of("/livez", "/readyz", "/actuator/health/liveness", "/actuator/health/readiness")) {
+            TestNode.Response response = node.get(path);
+            assertThat(response.status()).as(path).isEqualTo(200);
+            assertThat(response.json().get("status").asString()).as(path).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    void healthNamesHeightTipPeersAndMiner() {
+        JsonNode details = node.get("/actuator/health").json().get("components").get("meshchain").get("details");
+        assertThat(details.get("nodeId").asString()).isEqualTo("ops");
+        assertThat(details.get("height").asLong()).isZero();
+        assertThat(details.get("tip").asString()).isEqualTo(node.tipHash());
+        assertThat(details.get("peersConfigured").asInt()).isEqualTo(1);
+        assertThat(details.get("peersReachable").asInt()).isZero();
+        assertThat(details.get("miner").asString()).isIn("idle", "mining");
+    }
+
+    @Test
+    void prometheusMetricsAreServed() {
+        node.submit("gzan3055", "counted");
+        TestNode.Response response = node.get("/actuator/prometheus");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("meshchain_mining_hashes_total");
+    }
+
+    @Test
+    void onlyHealthInfoMetricsAndPrometheusAreExposed() {
+        assertThat(node.get("/actuator/info").status()).isEqualTo(200);
+        assertThat(node.get("/actuator/metrics").status()).isEqualTo(200);
+        for (String hidden : List.of("/actuator/env", "/actuator/beans", "/actuator/configprops", "/actuator/shutdown")) {
+            assertThat(node.get(hidden).status()).as(hidden).isEqualTo(404);
+        }
+    }
+}
