@@ -1,6 +1,7 @@
 package io.meshchain.mining;
 
 import io.meshchain.ledger.ProofSubmission;
+import io.meshchain.pow.Hex;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -9,12 +10,12 @@ import java.util.List;
 
 /** The wire form of {@code POST /proof} (the seed's {@code up}). */
 record ProofRequest(@NotNull @PositiveOrZero Long index,
-                    @NotNull @Pattern(regexp = HASH, message = "must be 64 lowercase hex characters") String previousHash,
+                    @NotNull @Pattern(regexp = Hex.HASH_PATTERN, message = HASH_MESSAGE) String previousHash,
                     @NotNull @PositiveOrZero Long timestamp,
-                    @NotEmpty List<@NotNull @Pattern(regexp = HASH, message = "must be 64 lowercase hex characters") String> transactionIds,
+                    @NotEmpty List<@NotNull @Pattern(regexp = Hex.HASH_PATTERN, message = HASH_MESSAGE) String> transactionIds,
                     @NotNull Long proof) {
 
-    static final String HASH = "[0-9a-f]{64}";
+    static final String HASH_MESSAGE = "must be 64 lowercase hex characters";
 
     ProofSubmission toSubmission() {
         return new ProofSubmission(index, previousHash, timestamp, transactionIds, proof);

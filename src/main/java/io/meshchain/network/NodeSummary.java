@@ -3,15 +3,27 @@ package io.meshchain.network;
 import io.meshchain.ledger.ChainTip;
 import io.meshchain.pow.Hex;
 import io.meshchain.system.MeshchainProperties;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.math.BigInteger;
 import java.util.List;
 
 /**
  * The heartbeat message (the seed's {@code hb}): a node's tip and work, not its chain. It costs a
- * few hundred bytes whatever the chain's length.
+ * few hundred bytes whatever the chain's length. The constraints are checked on every summary a
+ * peer sends, as a request or as an answer, before the node acts on it.
  */
-record NodeSummary(String nodeId, long height, String tipHash, long tipTimestamp, BigInteger totalWork,
-                   int pending, List<PeerView> peers) {
+record NodeSummary(
+        @NotNull @Pattern(regexp = MeshchainProperties.NODE_ID_PATTERN, message = "must be a node id") String nodeId,
+        @PositiveOrZero long height,
+        @NotNull @Pattern(regexp = Hex.HASH_PATTERN, message = "must be 64 lowercase hex characters") String tipHash,
+        long tipTimestamp,
+        @NotNull @Positive BigInteger totalWork,
+        @PositiveOrZero int pending,
+        List<@Valid @NotNull PeerView> peers) {
 
     NodeSummary {
         peers = peers == null ? List.of() : List.copyOf(peers);
@@ -19,12 +31,5 @@ record NodeSummary(String nodeId, long height, String tipHash, long tipTimestamp
 
     ChainTip tip() {
         return new ChainTip(height, tipHash, tipTimestamp, totalWork);
-    }
-
-    /** True when every field a node acts on is present and plausible; peers' summaries are checked first. */
-    boolean isWellFormed() {
-        return nodeId != null && nodeId.matches(MeshchainProperties.NODE_ID_PATTERN)
-                && height >= 0 && Hex.isHash(tipHash)
-                && totalWork != null && totalWork.signum() > 0;
     }
 }

@@ -4,7 +4,10 @@ import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.system.MeshchainProperties;
 import java.io.IOException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 import java.io.InputStream;
+import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
@@ -26,13 +29,15 @@ class PeerClient {
 
     private final RestClient rest;
     private final JsonMapper json;
+    private final Validator validator;
 
-    PeerClient(RestClient.Builder builder, JsonMapper json, MeshchainProperties properties) {
+    PeerClient(RestClient.Builder builder, JsonMapper json, Validator validator, MeshchainProperties properties) {
         SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
         requestFactory.setConnectTimeout(properties.network().connectTimeout());
         requestFactory.setReadTimeout(properties.network().readTimeout());
         this.rest = builder.clone().requestFactory(requestFactory).build();
         this.json = json;
+        this.validator = validator;
     }
 
     /** {@code POST /heartbeat}: sends this node's summary, returns the peer's. */
@@ -41,8 +46,14 @@ class PeerClient {
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(mine)
                 .exchange((request, response) -> read(response, NodeSummary.class, MAX_SUMMARY_BYTES));
-        if (answer == null || !answer.isWellFormed()) {
-            throw new PeerException("answered a malformed heartbeat summary");
+        if (answer == null) {
+            throw new PeerException("answered an empty heartbeat summary");
+        }
+        Set<ConstraintViolation<NodeSummary>> violations = validator.validate(answer);
+        if (!violations.isEmpty()) {
+            ConstraintViolation<NodeSummary> first = violations.iterator().next();
+            throw new PeerException("answered a heartbeat summary whose " + first.getPropertyPath() + " "
+                    + first.getMessage());
         }
         return answer;
     }

@@ -7,6 +7,8 @@ public final class Hex {
 
     /** Length in characters of a SHA-256 hash written in hex. */
     public static final int HASH_LENGTH = 64;
+    /** A hash as it appears on the wire, for bean validation of requests and peers' answers. */
+    public static final String HASH_PATTERN = "[0-9a-f]{64}";
 
     private static final HexFormat FORMAT = HexFormat.of();
 

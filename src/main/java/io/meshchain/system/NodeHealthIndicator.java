@@ -4,6 +4,7 @@ import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ChainTip;
 import io.meshchain.mining.Miner;
 import io.meshchain.network.PeerStatus;
+import java.util.Locale;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -39,7 +40,7 @@ class NodeHealthIndicator implements HealthIndicator {
                 .withDetail("pending", chain.pendingCount())
                 .withDetail("peersReachable", peers.reachablePeers())
                 .withDetail("peersConfigured", peers.configuredPeers())
-                .withDetail("miner", miner.state().name().toLowerCase(java.util.Locale.ROOT))
+                .withDetail("miner", miner.state().name().toLowerCase(Locale.ROOT))
                 .build();
     }
 }

@@ -68,7 +68,8 @@ class HeartbeatControllerTest {
     void malformedSummaryIsRejectedWithoutActingOnIt() throws Exception {
         mvc.perform(post("/heartbeat").contentType(MediaType.APPLICATION_JSON).content(
                         "{\"nodeId\":\"n2\",\"height\":4,\"tipHash\":\"nope\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0}"))
-                .andExpect(status().isBadRequest());
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("tipHash"));
         mvc.perform(post("/heartbeat").contentType(MediaType.APPLICATION_JSON).content(
                         "{\"nodeId\":\"n2\",\"height\":4,\"tipHash\":\"" + "cd".repeat(32)
                                 + "\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0,\"url\":\"http://evil\"}"))

@@ -1,0 +1,65 @@
+package io.meshchain.mining;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshchain.TestProperties;
+import io.meshchain.ledger.Block;
+import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.LedgerParameters;
+import io.meshchain.ledger.MutableClock;
+import io.meshchain.ledger.Transaction;
+import io.meshchain.pow.Difficulty;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MinerTest {
+
+    private final MutableClock clock = new MutableClock(ChainFixture.NOW);
+    private final ChainService chain = new ChainService(
+            new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 100), clock, event -> { });
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private Miner miner;
+
+    @AfterEach
+    void stop() {
+        miner.destroy();
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 3})
+    void minesADueBlockThatKeepsEveryRuleAndCountsItsHashes(int threads) {
+        miner = new Miner(chain, TestProperties.of("n1", List.of(), null, threads), meters);
+        List<Transaction> transactions = ChainFixture.txs(5);
+        transactions.forEach(tx -> chain.submit(tx, null));
+
+        Optional<Block> mined = miner.mineDueBlock();
+
+        assertThat(mined).isPresent();
+        Block block = mined.get();
+        assertThat(block.transactions()).isEqualTo(transactions);
+        assertThat(block.hash()).isEqualTo(block.computeHash());
+        assertThat(Difficulty.isMetBy(block.hash(), ChainFixture.DIFFICULTY)).isTrue();
+        assertThat(chain.tip().hash()).isEqualTo(block.hash());
+        assertThat(meters.get("meshchain.mining.hashes").counter().count()).isPositive();
+        assertThat(meters.get("meshchain.blocks.mined").counter().count()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2})
+    void minesNothingUntilABlockIsDue(int threads) {
+        miner = new Miner(chain, TestProperties.of("n1", List.of(), null, threads), meters);
+        chain.submit(ChainFixture.tx(), null);
+
+        assertThat(miner.mineDueBlock()).isEmpty();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(miner.mineDueBlock()).isPresent();
+        assertThat(miner.mineDueBlock()).isEmpty();
+        assertThat(chain.tip().height()).isEqualTo(1);
+    }
+}
