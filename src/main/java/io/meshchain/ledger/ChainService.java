@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -95,12 +96,7 @@ public class ChainService {
     }
 
     public Optional<TransactionStatus> status(String transactionId) {
-        lock.readLock().lock();
-        try {
-            return statusLocked(transactionId);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> statusLocked(transactionId));
     }
 
     private Optional<TransactionStatus> statusLocked(String transactionId) {
@@ -116,73 +112,38 @@ public class ChainService {
 
     /** The pending pool, oldest first. */
     public List<Transaction> pending() {
-        lock.readLock().lock();
-        try {
-            return pool.all();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(pool::all);
     }
 
     public int pendingCount() {
-        lock.readLock().lock();
-        try {
-            return pool.size();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(pool::size);
     }
 
     // ---- chain reads --------------------------------------------------------------------------
 
     public ChainTip tip() {
-        lock.readLock().lock();
-        try {
-            return chain.tipSummary();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(chain::tipSummary);
     }
 
     /** Blocks with {@code from <= index < from + limit}, with the height and work they belong to. */
     public ChainPage page(long from, int limit) {
-        lock.readLock().lock();
-        try {
-            return new ChainPage(chain.height(), chain.totalWork(), chain.range(from, limit));
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> new ChainPage(chain.height(), chain.totalWork(), chain.range(from, limit)));
     }
 
     public Optional<Block> block(String hash) {
-        lock.readLock().lock();
-        try {
-            return chain.byHash(hash);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> chain.byHash(hash));
     }
 
     /** Hash of this node's block at {@code height}, if the chain is that tall. */
     public Optional<String> hashAt(long height) {
-        lock.readLock().lock();
-        try {
-            return height >= 0 && height <= chain.height() ? Optional.of(chain.at(height).hash()) : Optional.empty();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(() -> height >= 0 && height <= chain.height() ? Optional.of(chain.at(height).hash()) : Optional.empty());
     }
 
     // ---- mining -------------------------------------------------------------------------------
 
     /** The template for the next block, with whatever is pending (possibly nothing). */
     public MiningTemplate template() {
-        lock.readLock().lock();
-        try {
-            return templateLocked();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return read(this::templateLocked);
     }
 
     /**
@@ -199,6 +160,16 @@ public class ChainService {
             boolean full = pool.size() >= parameters.maxTransactions();
             boolean waitedLongEnough = clock.millis() - since.getAsLong() >= parameters.maxWait().toMillis();
             return full || waitedLongEnough ? Optional.of(templateLocked()) : Optional.empty();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Runs {@code reader} under the shared lock: it sees the ledger between two changes, never during one. */
+    private <T> T read(Supplier<T> reader) {
+        lock.readLock().lock();
+        try {
+            return reader.get();
         } finally {
             lock.readLock().unlock();
         }
