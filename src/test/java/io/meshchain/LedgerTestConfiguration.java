@@ -3,6 +3,7 @@ package io.meshchain;
 import io.meshchain.api.JsonConfigurationAccess;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
 import java.time.Duration;
@@ -23,6 +24,11 @@ public class LedgerTestConfiguration {
     @Bean
     MutableClock clock() {
         return new MutableClock(ChainFixture.NOW);
+    }
+
+    @Bean
+    InMemoryLedgerStore ledgerStore() {
+        return new InMemoryLedgerStore();
     }
 
     @Bean

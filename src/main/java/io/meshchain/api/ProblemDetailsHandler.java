@@ -3,6 +3,7 @@ package io.meshchain.api;
 import io.meshchain.ledger.InvalidTransactionException;
 import io.meshchain.ledger.PoolFullException;
 import io.meshchain.ledger.StaleWorkException;
+import io.meshchain.ledger.StorageException;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,8 @@ class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
 
     /** Seconds a client should wait before retrying when the pool is full: about one block. */
     static final String POOL_FULL_RETRY_AFTER_SECONDS = "5";
+    /** Seconds a client should wait when the node's disk refuses writes. */
+    static final String STORAGE_RETRY_AFTER_SECONDS = "30";
 
     @ExceptionHandler
     ProblemDetail invalidTransaction(InvalidTransactionException e) {
@@ -58,6 +61,14 @@ class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, POOL_FULL_RETRY_AFTER_SECONDS)
                 .body(ProblemDetails.of(HttpStatus.SERVICE_UNAVAILABLE, "pool-full", "Pending pool full", e.getMessage()));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> storageFailed(StorageException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_AFTER_SECONDS)
+                .body(ProblemDetails.of(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable", "Storage unavailable",
+                        "the node cannot store the change right now; nothing was acknowledged, retry later"));
     }
 
     @ExceptionHandler

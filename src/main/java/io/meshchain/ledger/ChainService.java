@@ -14,36 +14,71 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
  * The single owner of the node's chain and pending pool. Every change is one atomic step under one
  * lock: accepting a transaction, appending a block, replacing the chain. Readers share the lock,
- * so they always see a consistent ledger. Events are published after the lock is released.
+ * so they always see a consistent ledger. Each change is recorded in the {@link LedgerStore} before
+ * it becomes visible; events are published after the lock is released.
  */
 @Service
 public class ChainService {
 
+    private static final Logger log = LoggerFactory.getLogger(ChainService.class);
+
     private final LedgerParameters parameters;
     private final Clock clock;
     private final ApplicationEventPublisher events;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final LedgerStore store;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Chain chain;
     private final PendingPool pool = new PendingPool();
     private final Block genesis;
     private volatile long version;
 
-    public ChainService(LedgerParameters parameters, Clock clock, ApplicationEventPublisher events) {
+    /**
+     * Restores the ledger from {@code store}: every stored block is checked by the same rules as a
+     * peer's block, the pool is rebuilt without transactions the chain holds, and the store is
+     * compacted to exactly that state. A stored block that breaks a rule stops the node rather than
+     * throwing away data (it means the settings changed, e.g. another difficulty).
+     *
+     * @throws StoredChainInvalidException when a stored block breaks a rule
+     */
+    public ChainService(LedgerParameters parameters, Clock clock, ApplicationEventPublisher events, LedgerStore store) {
         this.parameters = parameters;
         this.clock = clock;
         this.events = events;
+        this.store = store;
         this.genesis = Genesis.block(parameters.difficulty());
         this.chain = new Chain(genesis);
+        restore(store.load());
+    }
+
+    private void restore(StoredLedger stored) {
+        Predicate<String> inChain = id -> chain.heightOfTransaction(id) >= 0;
+        for (Block block : stored.blocks()) {
+            try {
+                BlockValidator.validate(block, context(chain.tip(), inChain));
+            } catch (BlockRejectedException e) {
+                throw new StoredChainInvalidException(e);
+            }
+            chain.append(block);
+        }
+        long now = clock.millis();
+        for (PendingTransaction pending : stored.pending()) {
+            Transaction transaction = pending.transaction();
+            if (!inChain.test(transaction.id()) && TransactionRules.check(transaction, now).isEmpty()) {
+                pool.add(pending);
+            }
+        }
+        store.rewrite(chain.range(1, Integer.MAX_VALUE), pool.entries());
     }
 
     public LedgerParameters parameters() {
@@ -71,6 +106,7 @@ public class ChainService {
      * @param relayedBy node id of the relaying peer, or null for a client's submission
      * @throws InvalidTransactionException when it breaks a transaction rule
      * @throws PoolFullException           when the pool is at capacity
+     * @throws StorageException            when it cannot be made durable; it is not acknowledged then
      */
     public Submission submit(Transaction transaction, String relayedBy) {
         long now = clock.millis();
@@ -78,18 +114,31 @@ public class ChainService {
         if (!violations.isEmpty()) {
             throw new InvalidTransactionException(violations);
         }
+        Submission known = null;
+        LedgerStore.Durability durability;
         lock.writeLock().lock();
         try {
-            Optional<TransactionStatus> known = statusLocked(transaction.id());
-            if (known.isPresent()) {
-                return new Submission(known.get(), false);
+            Optional<TransactionStatus> status = statusLocked(transaction.id());
+            if (status.isPresent()) {
+                known = new Submission(status.get(), false);
+                durability = store.written();
+            } else {
+                if (pool.size() >= parameters.poolCapacity()) {
+                    throw new PoolFullException(parameters.poolCapacity());
+                }
+                PendingTransaction pending = new PendingTransaction(transaction, now);
+                durability = store.appendPending(pending);
+                pool.add(pending);
             }
-            if (pool.size() >= parameters.poolCapacity()) {
-                throw new PoolFullException(parameters.poolCapacity());
-            }
-            pool.add(transaction, now);
         } finally {
             lock.writeLock().unlock();
+        }
+        // Outside the lock, so that many submissions share one flush (group commit). If the flush
+        // fails, the transaction stays pending here but is not acknowledged; a retry is answered
+        // only once a flush succeeds.
+        durability.await();
+        if (known != null) {
+            return known;
         }
         events.publishEvent(new TransactionAccepted(transaction, relayedBy));
         return new Submission(TransactionStatus.pending(transaction), true);
@@ -228,10 +277,12 @@ public class ChainService {
                 }
             }
             BlockValidator.validate(block, context(tip, id -> chain.heightOfTransaction(id) >= 0));
+            store.putBlocks(List.of(block));
             chain.append(block);
             pool.removeAll(block.transactions());
             version++;
             newTip = chain.tipSummary();
+            compactIfWorthwhile();
         } finally {
             lock.writeLock().unlock();
         }
@@ -283,7 +334,9 @@ public class ChainService {
                 return Adoption.NOT_BETTER;
             }
             validateSuffix(suffix, ancestorHeight);
+            store.putBlocks(suffix);
             event = replaceAbove(ancestorHeight, suffix);
+            compactIfWorthwhile();
         } finally {
             lock.writeLock().unlock();
         }
@@ -311,17 +364,29 @@ public class ChainService {
             chain.append(block);
             pool.removeAll(block.transactions());
         }
-        List<PendingPool.Entry> orphaned = new ArrayList<>();
+        List<PendingTransaction> orphaned = new ArrayList<>();
         for (Block block : removed) {
             for (Transaction transaction : block.transactions()) {
                 if (chain.heightOfTransaction(transaction.id()) < 0) {
-                    orphaned.add(new PendingPool.Entry(transaction, block.timestamp()));
+                    orphaned.add(new PendingTransaction(transaction, block.timestamp()));
                 }
             }
         }
         pool.returnToFront(orphaned);
         version++;
         return new ChainAdvanced(chain.tipSummary(), suffix, removed, ChainAdvanced.Cause.ADOPTED);
+    }
+
+    /** Rewrites the pool's record once it holds mostly transactions that have since been mined. */
+    private void compactIfWorthwhile() {
+        if (store.pendingNeedsCompaction(pool.size())) {
+            try {
+                store.rewrite(chain.range(1, Integer.MAX_VALUE), pool.entries());
+            } catch (StorageException e) {
+                // The old files are intact and complete; compaction is tried again after the next block.
+                log.warn("Could not compact the ledger's files: {}", e.getMessage());
+            }
+        }
     }
 
     private BlockContext context(Block parent, Predicate<String> alreadyInChain) {

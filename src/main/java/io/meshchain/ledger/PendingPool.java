@@ -14,11 +14,7 @@ import java.util.OptionalLong;
  */
 final class PendingPool {
 
-    /** A pending transaction and when it started waiting, epoch milliseconds. */
-    record Entry(Transaction transaction, long waitingSince) {
-    }
-
-    private LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+    private LinkedHashMap<String, PendingTransaction> entries = new LinkedHashMap<>();
 
     int size() {
         return entries.size();
@@ -29,12 +25,16 @@ final class PendingPool {
     }
 
     Optional<Transaction> get(String id) {
-        Entry entry = entries.get(id);
+        PendingTransaction entry = entries.get(id);
         return entry == null ? Optional.empty() : Optional.of(entry.transaction());
     }
 
-    void add(Transaction transaction, long now) {
-        entries.putIfAbsent(transaction.id(), new Entry(transaction, now));
+    void add(PendingTransaction pending) {
+        entries.putIfAbsent(pending.transaction().id(), pending);
+    }
+
+    void remove(String id) {
+        entries.remove(id);
     }
 
     void removeAll(Collection<Transaction> transactions) {
@@ -47,12 +47,12 @@ final class PendingPool {
      * Puts transactions of abandoned blocks back, ahead of everything else: they were accepted before
      * anything still pending, and have waited since their block's timestamp.
      */
-    void returnToFront(List<Entry> returned) {
-        LinkedHashMap<String, Entry> reordered = new LinkedHashMap<>();
-        for (Entry entry : returned) {
+    void returnToFront(List<PendingTransaction> returned) {
+        LinkedHashMap<String, PendingTransaction> reordered = new LinkedHashMap<>();
+        for (PendingTransaction entry : returned) {
             reordered.putIfAbsent(entry.transaction().id(), entry);
         }
-        for (Map.Entry<String, Entry> entry : entries.entrySet()) {
+        for (Map.Entry<String, PendingTransaction> entry : entries.entrySet()) {
             reordered.putIfAbsent(entry.getKey(), entry.getValue());
         }
         entries = reordered;
@@ -61,7 +61,7 @@ final class PendingPool {
     /** Up to {@code count} transactions, oldest first. */
     List<Transaction> oldest(int count) {
         List<Transaction> result = new ArrayList<>(Math.min(count, entries.size()));
-        for (Entry entry : entries.values()) {
+        for (PendingTransaction entry : entries.values()) {
             if (result.size() == count) {
                 break;
             }
@@ -78,6 +78,10 @@ final class PendingPool {
     }
 
     List<Transaction> all() {
-        return entries.values().stream().map(Entry::transaction).toList();
+        return entries.values().stream().map(PendingTransaction::transaction).toList();
+    }
+
+    List<PendingTransaction> entries() {
+        return List.copyOf(entries.values());
     }
 }

@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param mining    the miner
  * @param block     what goes into a block
  * @param pool      the pending pool
+ * @param storage   where and how the ledger is kept on disk
  */
 @ConfigurationProperties("meshchain")
 @Validated
@@ -38,7 +39,8 @@ public record MeshchainProperties(
         @NotNull @Valid Network network,
         @NotNull @Valid Mining mining,
         @NotNull @Valid Block block,
-        @NotNull @Valid Pool pool) {
+        @NotNull @Valid Pool pool,
+        @NotNull @Valid Storage storage) {
 
     /** What a node id may look like: it appears in headers, logs and metric labels. */
     public static final String NODE_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
@@ -81,5 +83,13 @@ public record MeshchainProperties(
 
     /** @param capacity most pending transactions; beyond it submissions get 503 until blocks are mined */
     public record Pool(@Min(1) @Max(10_000_000) int capacity) {
+    }
+
+    /**
+     * @param path  the data directory, created at start; one per node
+     * @param fsync force every acknowledged write to disk; off, a crash of the machine (not of the
+     *              node alone) can lose the last acknowledged transactions and blocks
+     */
+    public record Storage(@NotNull Path path, boolean fsync) {
     }
 }

@@ -7,6 +7,7 @@ import io.meshchain.MeshchainApplication;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,9 +22,13 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 @ExtendWith(OutputCaptureExtension.class)
 class ConfigurationIT {
 
+    @TempDir
+    static Path storage;
+
     private static void start(String... args) {
-        new SpringApplicationBuilder(MeshchainApplication.class)
-                .run(List.of(args).toArray(String[]::new)).close();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--meshchain.storage.path=" + storage);
+        new SpringApplicationBuilder(MeshchainApplication.class).run(all.toArray(String[]::new)).close();
     }
 
     @ParameterizedTest

@@ -9,12 +9,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,20 +33,26 @@ public final class TestNode implements AutoCloseable {
 
     private final String nodeId;
     private final int port;
+    private final Path storage;
     private ConfigurableApplicationContext context;
 
-    private TestNode(String nodeId, int port) {
+    private TestNode(String nodeId, int port, Path storage) {
         this.nodeId = nodeId;
         this.port = port;
+        this.storage = storage;
     }
 
-    /** Reserves a loopback port for a node that will be started later. */
+    /** Reserves a loopback port and a data directory for a node that will be started later. */
     public static TestNode reserve(String nodeId) {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return new TestNode(nodeId, socket.getLocalPort());
+            return new TestNode(nodeId, socket.getLocalPort(), Files.createTempDirectory("meshchain-" + nodeId));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public Path storage() {
+        return storage;
     }
 
     public String nodeId() {
@@ -60,6 +69,7 @@ public final class TestNode implements AutoCloseable {
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--meshchain.node-id=" + nodeId,
+                "--meshchain.storage.path=" + storage,
                 "--meshchain.heartbeat.interval=500ms",
                 "--meshchain.mining.interval=100ms",
                 "--meshchain.block.max-wait=300ms",
@@ -146,12 +156,19 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Stops the node gracefully; its data directory stays, so it can be started again. */
+    public void stop() {
         if (context != null) {
             context.close();
             context = null;
         }
+    }
+
+    /** Stops the node and deletes its data directory. */
+    @Override
+    public void close() {
+        stop();
+        FileSystemUtils.deleteRecursively(storage.toFile());
     }
 
     /** An HTTP answer. */

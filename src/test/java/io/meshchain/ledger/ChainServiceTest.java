@@ -19,8 +19,9 @@ class ChainServiceTest {
 
     private final MutableClock clock = new MutableClock(NOW);
     private final List<Object> events = new ArrayList<>();
+    private final InMemoryLedgerStore store = new InMemoryLedgerStore();
     private final ChainService service = new ChainService(
-            new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, CAPACITY), clock, events::add);
+            new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, CAPACITY), clock, events::add, store);
 
     private Block mineDue() throws BlockRejectedException {
         MiningTemplate template = service.dueTemplate().orElseThrow();

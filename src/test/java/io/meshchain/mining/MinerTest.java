@@ -6,6 +6,7 @@ import io.meshchain.TestProperties;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
 import io.meshchain.ledger.Transaction;
@@ -22,7 +23,7 @@ class MinerTest {
 
     private final MutableClock clock = new MutableClock(ChainFixture.NOW);
     private final ChainService chain = new ChainService(
-            new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 100), clock, event -> { });
+            new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 100), clock, event -> { }, new InMemoryLedgerStore());
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Miner miner;
 

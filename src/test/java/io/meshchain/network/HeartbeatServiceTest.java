@@ -11,6 +11,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 import io.meshchain.TestProperties;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
 import io.meshchain.system.MeshchainProperties;
@@ -36,7 +37,7 @@ class HeartbeatServiceTest {
 
     private final MutableClock clock = new MutableClock(ChainFixture.NOW);
     private final ChainService chain = new ChainService(
-            new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 100), clock, event -> { });
+            new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 100), clock, event -> { }, new InMemoryLedgerStore());
     private final PeerClient client = mock(PeerClient.class);
     private final ChainSync sync = mock(ChainSync.class);
     private final ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();

@@ -1,0 +1,26 @@
+package io.meshchain.storage;
+
+import java.nio.file.Path;
+
+/**
+ * The store's state, for health.
+ *
+ * @param directory     the data directory
+ * @param fsync         whether writes are forced to disk before they are acknowledged
+ * @param blocksBytes   size of the block log
+ * @param pendingBytes  size of the pool's journal
+ * @param lastWrite     epoch milliseconds of the last successful write, 0 before the first
+ * @param failure       why the last write failed, or null while writes succeed
+ * @param recovery      what start-up recovered
+ */
+record StorageStatus(Path directory, boolean fsync, long blocksBytes, long pendingBytes, long lastWrite,
+                     String failure, Recovery recovery) {
+
+    /**
+     * @param blocks       blocks recovered
+     * @param pending      pending transactions recovered (before dropping those already in the chain)
+     * @param droppedBytes torn or corrupt bytes cut from the end of the files
+     */
+    record Recovery(int blocks, int pending, long droppedBytes) {
+    }
+}
