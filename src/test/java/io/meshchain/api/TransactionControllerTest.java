@@ -13,6 +13,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.meshchain.LedgerTestConfiguration;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.MiningTemplate;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.network.RelayHeader;
@@ -42,6 +43,9 @@ class TransactionControllerTest {
 
     @Autowired
     private ApplicationEvents events;
+
+    @Autowired
+    private InMemoryLedgerStore store;
 
     private ResultActions submit(String json) throws Exception {
         return mvc.perform(post("/transactions").contentType(MediaType.APPLICATION_JSON).content(json));
@@ -166,6 +170,16 @@ class TransactionControllerTest {
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().exists("Retry-After"))
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    @Test
+    void submissionTheDiskCannotKeepIsServiceUnavailable() throws Exception {
+        store.failWrites(true);
+        submit("{\"sender\":\"gzan3055\",\"content\":\"no room\"}")
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().exists("Retry-After"))
+                .andExpect(jsonPath("$.title").value("Storage unavailable"));
+        assertThat(chain.pending()).isEmpty();
     }
 
     @Test

@@ -261,4 +261,74 @@ class ChainServiceTest {
         assertThat(service.page(4, 10).blocks()).isEmpty();
         assertThat(service.block(page.blocks().get(0).hash())).contains(page.blocks().get(0));
     }
+
+    @Test
+    void everyChangeIsRecordedInTheStore() throws Exception {
+        List<Transaction> transactions = submitAll(5);
+        Block mined = mineDue();
+        Block b1 = ChainFixture.mine(service.genesis(), List.of(ChainFixture.tx()), NOW);
+        Block b2 = ChainFixture.mine(b1, List.of(ChainFixture.tx()), NOW + 1);
+        service.adopt(List.of(b1, b2));
+
+        assertThat(store.pending()).extracting(PendingTransaction::transaction).containsExactlyElementsOf(transactions);
+        assertThat(store.blockRecords()).containsExactly(List.of(mined), List.of(b1, b2));
+    }
+
+    @Test
+    void submissionTheStoreCannotKeepIsNotAccepted() {
+        store.failWrites(true);
+        Transaction tx = ChainFixture.tx();
+
+        assertThatThrownBy(() -> service.submit(tx, null)).isInstanceOf(StorageException.class);
+        assertThat(service.pending()).isEmpty();
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void blockTheStoreCannotKeepIsNotAppended() {
+        List<Transaction> transactions = submitAll(5);
+        store.failWrites(true);
+
+        assertThatThrownBy(this::mineDue).isInstanceOf(StorageException.class);
+        assertThat(service.tip().height()).isZero();
+        assertThat(service.pending()).isEqualTo(transactions);
+    }
+
+    @Test
+    void chainTheStoreCannotKeepIsNotAdopted() {
+        store.failWrites(true);
+        assertThatThrownBy(() -> service.adopt(ChainFixture.extend(service.genesis(), 2)))
+                .isInstanceOf(StorageException.class);
+        assertThat(service.tip().height()).isZero();
+    }
+
+    @Test
+    void restoresTheStoredChainAndPoolWithoutTransactionsTheChainHolds() {
+        List<Block> chain = ChainFixture.extend(Genesis.block(ChainFixture.DIFFICULTY), 3);
+        Transaction confirmed = chain.get(1).transactions().get(0);
+        Transaction waiting = ChainFixture.tx();
+        InMemoryLedgerStore stored = new InMemoryLedgerStore(new StoredLedger(chain,
+                List.of(new PendingTransaction(confirmed, NOW), new PendingTransaction(waiting, NOW))));
+
+        ChainService restored = new ChainService(service.parameters(), clock, events::add, stored);
+
+        assertThat(restored.tip().hash()).isEqualTo(chain.get(2).hash());
+        assertThat(restored.pending()).containsExactly(waiting);
+        assertThat(stored.rewrites()).isEqualTo(1);
+        assertThat(stored.pending()).extracting(PendingTransaction::transaction).containsExactly(waiting);
+    }
+
+    @Test
+    void storedChainThatBreaksARuleStopsTheNodeInsteadOfBeingDiscarded() {
+        Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
+        Block good = ChainFixture.mine(genesis, List.of(ChainFixture.tx()), NOW);
+        Block bad = ChainFixture.withoutWork(good, List.of(ChainFixture.tx()), NOW);
+        InMemoryLedgerStore stored = new InMemoryLedgerStore(new StoredLedger(List.of(good, bad), List.of()));
+
+        assertThatThrownBy(() -> new ChainService(service.parameters(), clock, events::add, stored))
+                .isInstanceOf(StoredChainInvalidException.class)
+                .hasMessageContaining("block 2")
+                .hasMessageContaining("proof-of-work");
+        assertThat(stored.rewrites()).isZero();
+    }
 }

@@ -1,0 +1,203 @@
+package io.meshchain.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordLogTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> texts(RecordLog.Opened opened) {
+        return opened.records().stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+    }
+
+    private Path logWith(String... records) throws IOException {
+        Path file = dir.resolve("test.log");
+        try (RecordLog log = RecordLog.open(file, true).log()) {
+            long end = 0;
+            for (String record : records) {
+                end = log.append(bytes(record));
+            }
+            log.sync(end);
+        }
+        return file;
+    }
+
+    @Test
+    void recordsWrittenAreReadBackInOrder() throws IOException {
+        Path file = logWith("first", "second", "", "fourth");
+        RecordLog.Opened reopened = RecordLog.open(file, true);
+        try (RecordLog log = reopened.log()) {
+            assertThat(texts(reopened)).containsExactly("first", "second", "", "fourth");
+            assertThat(reopened.droppedBytes()).isZero();
+        }
+    }
+
+    @Test
+    void appendsAfterReopeningFollowTheOldRecords() throws IOException {
+        Path file = logWith("a");
+        try (RecordLog log = RecordLog.open(file, true).log()) {
+            log.sync(log.append(bytes("b")));
+        }
+        assertThat(texts(RecordLog.open(file, true))).containsExactly("a", "b");
+    }
+
+    @Test
+    void missingFileStartsAnEmptyLog() throws IOException {
+        Path file = dir.resolve("absent.log");
+        RecordLog.Opened opened = RecordLog.open(file, true);
+        opened.log().close();
+        assertThat(opened.records()).isEmpty();
+        assertThat(Files.readAllBytes(file)).isEqualTo(RecordLog.MAGIC);
+    }
+
+    @Test
+    void emptyFileStartsAnEmptyLog() throws IOException {
+        Path file = Files.createFile(dir.resolve("empty.log"));
+        RecordLog.Opened opened = RecordLog.open(file, true);
+        try (RecordLog log = opened.log()) {
+            assertThat(opened.records()).isEmpty();
+            log.sync(log.append(bytes("x")));
+        }
+        assertThat(texts(RecordLog.open(file, true))).containsExactly("x");
+    }
+
+    @Test
+    void tornTailIsCutAtEveryByteOfTheLastRecord() throws IOException {
+        Path full = logWith("kept one", "kept two", "the last record");
+        byte[] content = Files.readAllBytes(full);
+        int lastRecordStart = content.length - RecordLog.RECORD_HEADER_BYTES - "the last record".length();
+        for (int cut = lastRecordStart; cut < content.length; cut++) {
+            Path torn = dir.resolve("torn-" + cut + ".log");
+            Files.write(torn, Arrays.copyOf(content, cut));
+
+            RecordLog.Opened opened = RecordLog.open(torn, true);
+            opened.log().close();
+
+            assertThat(texts(opened)).as("cut at %d", cut).containsExactly("kept one", "kept two");
+            assertThat(opened.droppedBytes()).as("cut at %d", cut).isEqualTo(cut - lastRecordStart);
+            assertThat(Files.size(torn)).as("cut at %d", cut).isEqualTo(lastRecordStart);
+        }
+    }
+
+    @Test
+    void tornHeaderOfANewFileStartsAfresh() throws IOException {
+        Path file = Files.write(dir.resolve("header.log"), Arrays.copyOf(RecordLog.MAGIC, 3));
+        RecordLog.Opened opened = RecordLog.open(file, true);
+        opened.log().close();
+        assertThat(opened.records()).isEmpty();
+        assertThat(Files.readAllBytes(file)).isEqualTo(RecordLog.MAGIC);
+    }
+
+    @Test
+    void flippedByteFailsTheChecksumAndEverythingFromThereIsDropped() throws IOException {
+        Path file = logWith("good", "flipped", "after");
+        byte[] content = Files.readAllBytes(file);
+        int flippedAt = RecordLog.MAGIC.length + RecordLog.RECORD_HEADER_BYTES + "good".length()
+                + RecordLog.RECORD_HEADER_BYTES + 2;
+        content[flippedAt] ^= 0x01;
+        Files.write(file, content);
+
+        RecordLog.Opened opened = RecordLog.open(file, true);
+        opened.log().close();
+
+        assertThat(texts(opened)).containsExactly("good");
+        assertThat(opened.droppedBytes()).isPositive();
+    }
+
+    @Test
+    void corruptLengthIsTreatedAsATornTail() throws IOException {
+        Path file = logWith("good", "bad length");
+        byte[] content = Files.readAllBytes(file);
+        int lengthAt = RecordLog.MAGIC.length + RecordLog.RECORD_HEADER_BYTES + "good".length();
+        content[lengthAt] = (byte) 0x7f;
+        Files.write(file, content);
+
+        assertThat(texts(RecordLog.open(file, true))).containsExactly("good");
+    }
+
+    @Test
+    void fileThatIsNotALogIsRefusedAndLeftAlone() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "these are somebody's notes");
+        assertThatThrownBy(() -> RecordLog.open(file, true)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not a meshchain log");
+        assertThat(Files.readString(file)).isEqualTo("these are somebody's notes");
+    }
+
+    @Test
+    void failedWriteLeavesNoPartialRecordBehind() throws IOException {
+        Path file = dir.resolve("full.log");
+        FailingChannel.Switch disk = new FailingChannel.Switch();
+        try (RecordLog log = RecordLog.open(file, true, (path, options) -> new FailingChannel(
+                FileChannel.open(path, options), disk)).log()) {
+            log.sync(log.append(bytes("acknowledged")));
+            disk.failAfterBytes(5);
+            assertThatThrownBy(() -> log.append(bytes("this record does not fit"))).isInstanceOf(IOException.class);
+            disk.heal();
+            log.sync(log.append(bytes("after the disk had room again")));
+        }
+        assertThat(texts(RecordLog.open(file, true))).containsExactly("acknowledged", "after the disk had room again");
+    }
+
+    @Test
+    void concurrentAppendsAreAllDurableAndIntact() throws Exception {
+        Path file = dir.resolve("concurrent.log");
+        int threads = 8;
+        int perThread = 200;
+        try (RecordLog log = RecordLog.open(file, true).log()) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        log.sync(log.append(bytes(thread + ":" + i)));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+            pool.shutdown();
+        }
+        List<String> records = texts(RecordLog.open(file, true));
+        assertThat(records).hasSize(threads * perThread).doesNotHaveDuplicates();
+        for (int t = 0; t < threads; t++) {
+            String prefix = t + ":";
+            assertThat(records.stream().filter(r -> r.startsWith(prefix)).toList())
+                    .as("thread %d's records in its order", t)
+                    .isEqualTo(IntStream.range(0, perThread).mapToObj(i -> prefix + i).toList());
+        }
+    }
+
+    @Test
+    void withoutFsyncRecordsStillReachTheFile() throws IOException {
+        Path file = dir.resolve("nofsync.log");
+        RecordLog log = RecordLog.open(file, false).log();
+        log.sync(log.append(bytes("written")));
+        // Not closed: the process could die here. The bytes are in the file (the OS holds them).
+        assertThat(texts(RecordLog.open(file, false))).containsExactly("written");
+        log.close();
+    }
+}
