@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs a small meshchain network on this machine: N nodes on ports 8080, 8081, ...,
-# each with all the others as peers, each in its own directory under .cluster/.
+# each with all the others as peers, each with its log and data under .cluster/<node-id>/.
 #
 #   scripts/cluster.sh up [N] [extra node options...]   start N nodes (default 3)
 #   scripts/cluster.sh status                           height and tip of each running node
 #   scripts/cluster.sh down                             stop every node (graceful, like the seed's cc)
+#   scripts/cluster.sh clean                            stop every node and delete their data
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -38,7 +39,7 @@ up() {
     peer_list=$(IFS=,; echo "${peers[*]-}")
     java -jar "$JAR" --server.port="$port" --meshchain.node-id="$id" \
       ${peer_list:+--meshchain.peers="$peer_list"} \
-      "$@" > "$DIR/$id/node.log" 2>&1 &
+      --meshchain.storage.path="$DIR/$id/data" "$@" > "$DIR/$id/node.log" 2>&1 &
     echo $! > "$DIR/$id/pid"
     echo "started $id on http://127.0.0.1:$port (log: $DIR/$id/node.log)"
   done
@@ -85,5 +86,6 @@ case "${1:-}" in
   up) shift; up "$@" ;;
   status) status ;;
   down) down ;;
-  *) echo "usage: $0 up [N] [options...] | status | down" >&2; exit 2 ;;
+  clean) down; rm -rf "$DIR" ;;
+  *) echo "usage: $0 up [N] [options...] | status | down | clean" >&2; exit 2 ;;
 esac

@@ -11,6 +11,8 @@ import io.meshchain.system.MeshchainProperties;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,6 +48,8 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
 
     static final String BLOCKS_FILE = "blocks.log";
     static final String PENDING_FILE = "pending.log";
+    /** Held locked while the node runs, so two nodes never write one directory. */
+    static final String LOCK_FILE = "node.lock";
     static final String PROPERTY = "meshchain.storage.path";
     /** The pool's journal is rewritten once it holds this many records more than twice the live pool. */
     static final int COMPACTION_MIN_RECORDS = 10_000;
@@ -61,6 +65,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     private final Clock clock;
     private final StoredLedger recovered;
     private final StorageStatus.Recovery recovery;
+    private final FileLock lock;
     private final AtomicLong pendingRecords = new AtomicLong();
     private volatile RecordLog blocks;
     private volatile RecordLog pending;
@@ -80,6 +85,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         this.events = events;
         this.clock = clock;
         checkWritable(this.directory);
+        this.lock = lock(this.directory);
         try {
             RecordLog.Opened blockLog = RecordLog.open(this.directory.resolve(BLOCKS_FILE), fsync, opener);
             this.blocks = blockLog.log();
@@ -89,10 +95,11 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
             this.recovery = new StorageStatus.Recovery(recovered.blocks().size(), recovered.pending().size(),
                     blockLog.droppedBytes() + pendingLog.droppedBytes());
         } catch (IOException e) {
+            release(lock);
             throw new ConfigurationException(PROPERTY, "cannot read the ledger in " + this.directory + ": "
                     + e.getMessage() + " (the files were left as they are)", e);
         }
-        log.info("Recovered {} blocks and {} pending transactions from {}{}", recovery.blocks(), recovery.pending(),
+        log.info("Read {} blocks and {} pending transactions from {}{}", recovery.blocks(), recovery.pendingRecords(),
                 this.directory, recovery.droppedBytes() > 0 ? ", dropping " + recovery.droppedBytes() + " torn bytes" : "");
     }
 
@@ -104,6 +111,37 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         } catch (IOException | SecurityException e) {
             throw new ConfigurationException(PROPERTY, "cannot create or write the data directory " + directory
                     + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    private static FileLock lock(Path directory) {
+        FileLock lock;
+        try {
+            FileChannel channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            throw new ConfigurationException(PROPERTY, "cannot lock " + directory + ": " + e.getMessage(), e);
+        }
+        if (lock == null) {
+            throw new ConfigurationException(PROPERTY, directory + " is in use by another running node; "
+                    + "give each node its own data directory");
+        }
+        return lock;
+    }
+
+    private static void release(FileLock lock) {
+        try {
+            lock.channel().close();
+        } catch (IOException e) {
+            log.warn("Could not release {}: {}", LOCK_FILE, e.getMessage());
         }
     }
 
@@ -293,8 +331,12 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
 
     @Override
     public void destroy() throws IOException {
-        blocks.close();
-        pending.close();
+        try {
+            blocks.close();
+            pending.close();
+        } finally {
+            release(lock);
+        }
         log.info("Ledger files flushed and closed in {}", directory);
     }
 }

@@ -17,10 +17,10 @@ record StorageStatus(Path directory, boolean fsync, long blocksBytes, long pendi
                      String failure, Recovery recovery) {
 
     /**
-     * @param blocks       blocks recovered
-     * @param pending      pending transactions recovered (before dropping those already in the chain)
-     * @param droppedBytes torn or corrupt bytes cut from the end of the files
+     * @param blocks         blocks read back
+     * @param pendingRecords pending transactions read back, before the ledger drops those its chain holds
+     * @param droppedBytes   torn or corrupt bytes cut from the end of the files
      */
-    record Recovery(int blocks, int pending, long droppedBytes) {
+    record Recovery(int blocks, int pendingRecords, long droppedBytes) {
     }
 }

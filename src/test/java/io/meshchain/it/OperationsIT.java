@@ -44,6 +44,17 @@ class OperationsIT {
     }
 
     @Test
+    void healthNamesTheStorageAndReadinessDependsOnIt() {
+        JsonNode storage = node.get("/actuator/health").json().get("components").get("storage");
+        assertThat(storage.get("status").asString()).isEqualTo("UP");
+        assertThat(storage.get("details").get("path").asString()).isEqualTo(node.storage().toAbsolutePath().toString());
+        assertThat(storage.get("details").get("fsync").asBoolean()).isTrue();
+        assertThat(storage.get("details").get("blocksBytes").asLong()).isPositive();
+        assertThat(node.get("/readyz").json().get("components").has("storage")).isTrue();
+        assertThat(node.get("/livez").json().has("components")).isFalse();
+    }
+
+    @Test
     void prometheusMetricsAreServed() {
         node.submit("gzan3055", "counted");
         TestNode.Response response = node.get("/actuator/prometheus");

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -63,24 +65,32 @@ public final class TestNode implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Starts the node with the given peers; {@code extra} are more {@code --name=value} arguments. */
+    /**
+     * Starts the node with the given peers; {@code extra} are more {@code --name=value} arguments, which
+     * override the test defaults.
+     */
     public TestNode start(List<String> peerUrls, String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=" + port,
-                "--server.address=127.0.0.1",
-                "--meshchain.node-id=" + nodeId,
-                "--meshchain.storage.path=" + storage,
-                "--meshchain.heartbeat.interval=500ms",
-                "--meshchain.mining.interval=100ms",
-                "--meshchain.block.max-wait=300ms",
-                "--meshchain.network.connect-timeout=500ms",
-                "--meshchain.network.read-timeout=2s",
-                "--spring.main.banner-mode=off"));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("server.port", String.valueOf(port));
+        settings.put("server.address", "127.0.0.1");
+        settings.put("meshchain.node-id", nodeId);
+        settings.put("meshchain.storage.path", storage.toString());
+        settings.put("meshchain.heartbeat.interval", "500ms");
+        settings.put("meshchain.mining.interval", "100ms");
+        settings.put("meshchain.block.max-wait", "300ms");
+        settings.put("meshchain.network.connect-timeout", "500ms");
+        settings.put("meshchain.network.read-timeout", "2s");
+        settings.put("spring.main.banner-mode", "off");
         if (!peerUrls.isEmpty()) {
-            args.add("--meshchain.peers=" + String.join(",", peerUrls));
+            settings.put("meshchain.peers", String.join(",", peerUrls));
         }
-        args.addAll(List.of(extra));
-        context = new SpringApplicationBuilder(MeshchainApplication.class).run(args.toArray(String[]::new));
+        for (String argument : extra) {
+            String[] nameAndValue = argument.replaceFirst("^--", "").split("=", 2);
+            settings.put(nameAndValue[0], nameAndValue.length > 1 ? nameAndValue[1] : "");
+        }
+        String[] args = settings.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        context = new SpringApplicationBuilder(MeshchainApplication.class).run(args);
         return this;
     }
 

@@ -194,4 +194,12 @@ class FileLedgerStoreTest {
                 .hasMessageContaining("meshchain.storage.path")
                 .hasMessageContaining("cannot create or write");
     }
+
+    @Test
+    void directoryInUseByAnotherNodeIsRefused() {
+        open();
+        assertThatThrownBy(this::open)
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("in use by another running node");
+    }
 }
