@@ -5,47 +5,38 @@ import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.ForkChoice;
 import io.meshchain.system.MeshchainProperties;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.task.TaskRejectedException;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Service;
 
 /**
- * The seed's heartbeat, over HTTP: this node sends its summary to every peer in parallel, learns
- * theirs from the answers, and syncs from any peer whose chain is better. A new tip is announced at
- * once; the scheduled heartbeat is the safety net.
+ * The seed's heartbeat, over HTTP: this node sends its summary to every peer, learns theirs from
+ * the answers, and syncs from any peer whose chain is better. Each peer is exchanged with in its own
+ * lane and at most once at a time, so a slow peer delays only itself. A request for an exchange
+ * while one is under way is not lost: one more exchange follows, with the newest summary. A new tip
+ * is announced at once; the scheduled heartbeat is the safety net.
  */
 @Service
 class HeartbeatService {
-
-    private static final Logger log = LoggerFactory.getLogger(HeartbeatService.class);
 
     private final MeshchainProperties properties;
     private final ChainService chain;
     private final PeerDirectory directory;
     private final PeerClient client;
     private final ChainSync sync;
-    private final ThreadPoolTaskExecutor peerCalls;
-    private final Duration roundTimeout;
+    private final PeerLanes lanes;
+    private final Map<URI, Exchanges> exchanges = new ConcurrentHashMap<>();
 
     HeartbeatService(MeshchainProperties properties, ChainService chain, PeerDirectory directory, PeerClient client,
-                     ChainSync sync, @Qualifier("peerCalls") ThreadPoolTaskExecutor peerCalls) {
+                     ChainSync sync, PeerLanes lanes) {
         this.properties = properties;
         this.chain = chain;
         this.directory = directory;
         this.client = client;
         this.sync = sync;
-        this.peerCalls = peerCalls;
-        this.roundTimeout = properties.network().connectTimeout().plus(properties.network().readTimeout()).multipliedBy(2);
+        this.lanes = lanes;
     }
 
     /** This node's summary, as {@code GET /heartbeat} shows it and as it is sent to peers. */
@@ -55,44 +46,46 @@ class HeartbeatService {
                 chain.pendingCount(), directory.views());
     }
 
-    /** One heartbeat round: all peers in parallel; returns when all answered or the round timed out. */
+    /** One heartbeat: an exchange with every peer, each in its own lane. Returns at once. */
     void beat() {
-        NodeSummary mine = summary();
-        List<CompletableFuture<Void>> calls = directory.peers().stream()
-                .map(peer -> submit(() -> exchange(peer, mine)))
-                .toList();
-        try {
-            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-                    .get(roundTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            log.debug("Heartbeat round ended before every peer answered: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        directory.peers().forEach(this::requestExchange);
     }
 
-    /** Tells every peer about a new tip at once, without waiting for the answers. */
+    /** Tells every peer about a new tip at once. */
     @EventListener
     void announce(ChainAdvanced event) {
-        NodeSummary mine = summary();
-        directory.peers().forEach(peer -> submit(() -> exchange(peer, mine)));
+        beat();
     }
 
     /**
-     * Answers a peer's heartbeat. When the caller's chain is better, syncs from the configured peer
-     * with the caller's node id, in the background; the caller's address is never taken from the request.
+     * Answers a peer's heartbeat. When the caller's chain is better, an exchange with the configured
+     * peer of that node id follows in the background, and syncs from it; the caller's address is
+     * never taken from the request.
      */
     NodeSummary receive(NodeSummary caller) {
         if (ForkChoice.isBetter(caller.tip(), chain.tip())) {
-            directory.byNodeId(caller.nodeId()).ifPresent(peer -> submit(() -> sync.syncFrom(peer, caller)));
+            directory.byNodeId(caller.nodeId()).ifPresent(this::requestExchange);
         }
         return summary();
     }
 
-    private void exchange(Peer peer, NodeSummary mine) {
+    private void requestExchange(Peer peer) {
+        Exchanges state = exchanges.computeIfAbsent(peer.url(), url -> new Exchanges());
+        if (state.begin() && !lanes.control(peer, () -> exchangeWhileRequested(peer, state))) {
+            state.abandon();
+        }
+    }
+
+    private void exchangeWhileRequested(Peer peer, Exchanges state) {
+        do {
+            exchange(peer);
+        } while (state.continueAfterExchange());
+    }
+
+    private void exchange(Peer peer) {
         NodeSummary theirs;
         try {
-            theirs = client.heartbeat(peer, mine);
+            theirs = client.heartbeat(peer, summary());
         } catch (RuntimeException e) {
             directory.failed(peer, ChainSync.describe(e));
             return;
@@ -103,12 +96,33 @@ class HeartbeatService {
         }
     }
 
-    private CompletableFuture<Void> submit(Runnable task) {
-        try {
-            return CompletableFuture.runAsync(task, peerCalls);
-        } catch (TaskRejectedException e) {
-            log.warn("Peer calls are backed up; skipped one: {}", e.getMessage());
-            return CompletableFuture.completedFuture(null);
+    /** Whether an exchange with one peer is under way, and whether another was asked for meanwhile. */
+    private static final class Exchanges {
+        private boolean running;
+        private boolean requestedAgain;
+
+        /** True when the caller should start exchanging; false when a running exchange will repeat. */
+        synchronized boolean begin() {
+            if (running) {
+                requestedAgain = true;
+                return false;
+            }
+            running = true;
+            return true;
+        }
+
+        synchronized boolean continueAfterExchange() {
+            if (requestedAgain) {
+                requestedAgain = false;
+                return true;
+            }
+            running = false;
+            return false;
+        }
+
+        synchronized void abandon() {
+            running = false;
+            requestedAgain = false;
         }
     }
 }

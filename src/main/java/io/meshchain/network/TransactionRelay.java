@@ -4,10 +4,7 @@ import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.system.MeshchainProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.task.TaskRejectedException;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,14 +20,13 @@ class TransactionRelay {
     private final String selfNodeId;
     private final PeerDirectory directory;
     private final PeerClient client;
-    private final ThreadPoolTaskExecutor peerCalls;
+    private final PeerLanes lanes;
 
-    TransactionRelay(MeshchainProperties properties, PeerDirectory directory, PeerClient client,
-                     @Qualifier("peerCalls") ThreadPoolTaskExecutor peerCalls) {
+    TransactionRelay(MeshchainProperties properties, PeerDirectory directory, PeerClient client, PeerLanes lanes) {
         this.selfNodeId = properties.nodeId();
         this.directory = directory;
         this.client = client;
-        this.peerCalls = peerCalls;
+        this.lanes = lanes;
     }
 
     @EventListener
@@ -40,11 +36,7 @@ class TransactionRelay {
                     .filter(source -> source.equals(peer)).isPresent()) {
                 continue;
             }
-            try {
-                peerCalls.execute(() -> relayTo(peer, accepted));
-            } catch (TaskRejectedException e) {
-                log.warn("Peer calls are backed up; transaction {} not relayed to {}", accepted.transaction().id(), peer);
-            }
+            lanes.relay(peer, () -> relayTo(peer, accepted));
         }
     }
 

@@ -1,8 +1,10 @@
 package io.meshchain.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
@@ -22,14 +24,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
-/** An inbound heartbeat may trigger a sync, but only ever from the configured address of that node. */
+/**
+ * An inbound heartbeat may trigger a sync, but only ever from the configured address of that node;
+ * heartbeats requested while one runs are coalesced into one more, never lost.
+ */
 class HeartbeatServiceTest {
 
     @TempDir
@@ -40,20 +46,20 @@ class HeartbeatServiceTest {
             new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 100), clock, event -> { }, new InMemoryLedgerStore());
     private final PeerClient client = mock(PeerClient.class);
     private final ChainSync sync = mock(ChainSync.class);
-    private final ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+    private final PeerLanes lanes = new PeerLanes();
+    private final Peer n2 = new Peer(URI.create("http://127.0.0.1:7002"), "n2");
     private HeartbeatService heartbeats;
 
     @BeforeEach
     void setUp() throws IOException {
-        executor.initialize();
         Path peers = Files.writeString(dir.resolve("peers.txt"), "2\nn1 7001\nn2 7002\n");
         MeshchainProperties properties = TestProperties.of("n1", List.of(), peers, 1);
-        heartbeats = new HeartbeatService(properties, chain, new PeerDirectory(properties, clock), client, sync, executor);
+        heartbeats = new HeartbeatService(properties, chain, new PeerDirectory(properties, clock), client, sync, lanes);
     }
 
     @AfterEach
     void tearDown() {
-        executor.shutdown();
+        lanes.destroy();
     }
 
     private static NodeSummary better(String nodeId) {
@@ -62,27 +68,52 @@ class HeartbeatServiceTest {
 
     @Test
     void betterChainFromAConfiguredPeerIsFetchedFromItsConfiguredAddress() {
+        given(client.heartbeat(eq(n2), any())).willReturn(better("n2"));
+
         NodeSummary answer = heartbeats.receive(better("n2"));
 
         assertThat(answer.nodeId()).isEqualTo("n1");
-        verify(sync, timeout(2_000)).syncFrom(eq(new Peer(URI.create("http://127.0.0.1:7002"), "n2")), any());
+        verify(client, timeout(2_000)).heartbeat(eq(n2), any());
+        verify(sync, timeout(2_000)).syncFrom(eq(n2), any());
     }
 
     @Test
-    void betterChainFromAnUnknownNodeIsNotFetched() throws InterruptedException {
+    void betterChainFromAnUnknownNodeIsNotFetched() {
         heartbeats.receive(better("stranger"));
 
-        executor.getThreadPoolExecutor().shutdown();
-        executor.getThreadPoolExecutor().awaitTermination(2, TimeUnit.SECONDS);
-        verifyNoInteractions(sync);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
+                .untilAsserted(() -> verifyNoInteractions(client, sync));
     }
 
     @Test
-    void worseChainIsNotFetched() throws InterruptedException {
+    void worseChainIsNotFetched() {
         heartbeats.receive(new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of()));
 
-        executor.getThreadPoolExecutor().shutdown();
-        executor.getThreadPoolExecutor().awaitTermination(2, TimeUnit.SECONDS);
-        verifyNoInteractions(sync);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
+                .untilAsserted(() -> verifyNoInteractions(client, sync));
+    }
+
+    @Test
+    void exchangesRequestedWhileOneRunsAreCoalescedNotLost() throws Exception {
+        CountDownLatch firstCallEntered = new CountDownLatch(1);
+        CountDownLatch releaseFirstCall = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        given(client.heartbeat(eq(n2), any())).willAnswer(invocation -> {
+            if (calls.incrementAndGet() == 1) {
+                firstCallEntered.countDown();
+                releaseFirstCall.await();
+            }
+            return new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of());
+        });
+
+        heartbeats.beat();
+        assertThat(firstCallEntered.await(2, TimeUnit.SECONDS)).isTrue();
+        heartbeats.beat();
+        heartbeats.beat();
+        heartbeats.beat();
+        releaseFirstCall.countDown();
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> calls.get() == 2);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> calls.get() == 2);
     }
 }

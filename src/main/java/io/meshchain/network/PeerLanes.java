@@ -1,0 +1,87 @@
+package io.meshchain.network;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Threads for calls to peers, kept apart per peer, so a slow or dead peer backs up only its own
+ * work. Each peer has a control lane (heartbeats and syncs, one at a time) and a relay lane
+ * (transaction relays, bounded; when it is full, relays to that peer are dropped, since blocks carry
+ * every transaction to it anyway).
+ */
+@Component
+class PeerLanes implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(PeerLanes.class);
+
+    /** Relays waiting for one peer before further relays to it are dropped. */
+    static final int RELAY_QUEUE = 10_000;
+    /** Threads relaying to one peer. */
+    static final int RELAY_THREADS = 2;
+    /** Control tasks waiting for one peer: heartbeats are coalesced, so few ever wait. */
+    static final int CONTROL_QUEUE = 16;
+
+    private final Map<URI, Lanes> lanes = new ConcurrentHashMap<>();
+
+    private record Lanes(ThreadPoolExecutor control, ThreadPoolExecutor relay, AtomicInteger dropped) {
+    }
+
+    private Lanes lanes(Peer peer) {
+        return lanes.computeIfAbsent(peer.url(), url -> {
+            String name = "peer-" + url.getHost() + ":" + url.getPort();
+            return new Lanes(executor(name + "-control", 1, CONTROL_QUEUE),
+                    executor(name + "-relay", RELAY_THREADS, RELAY_QUEUE), new AtomicInteger());
+        });
+    }
+
+    private static ThreadPoolExecutor executor(String name, int threads, int queue) {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
+                runnable -> {
+                    Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    /** Runs a heartbeat or sync for {@code peer}; false when its control lane is full. */
+    boolean control(Peer peer, Runnable task) {
+        try {
+            lanes(peer).control().execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Relays to {@code peer} in the background, or drops the relay when that peer is backed up. */
+    void relay(Peer peer, Runnable task) {
+        Lanes peerLanes = lanes(peer);
+        try {
+            peerLanes.relay().execute(task);
+        } catch (RejectedExecutionException e) {
+            if (peerLanes.dropped().getAndIncrement() % RELAY_QUEUE == 0) {
+                log.warn("Relays to peer {} are backed up; dropping relays to it ({} so far)", peer,
+                        peerLanes.dropped().get());
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        lanes.values().forEach(peerLanes -> {
+            peerLanes.control().shutdownNow();
+            peerLanes.relay().shutdownNow();
+        });
+    }
+}
