@@ -34,12 +34,17 @@ class ChainSync {
     static final int PAGE_SIZE = 500;
     /** Most blocks fetched in one sync; a longer chain is adopted in parts over several heartbeats. */
     static final int MAX_BLOCKS_PER_SYNC = 50_000;
+    /** Rule name reported when a peer serves a block at another height than asked. */
+    static final String INDEX_RULE = "index-follows-parent";
     /** Rule name reported when a peer's chain grows from a different genesis block. */
     static final String SAME_GENESIS_RULE = "same-genesis";
     /** Refused tips remembered, so a peer that keeps advertising a bad chain is not downloaded again. */
     static final int REMEMBERED_REFUSALS = 1024;
-    /** A block too far in the future may become valid later, so its refusal is not remembered. */
-    private static final String RETRYABLE_RULE = "timestamp-not-in-future";
+    /**
+     * Refusals not remembered: a block too far in the future may become valid later, and a slow
+     * answer may have been the network's fault.
+     */
+    private static final Set<String> RETRYABLE_RULES = Set.of("timestamp-not-in-future", PeerException.TOO_SLOW);
 
     private final ChainService chain;
     private final PeerClient client;
@@ -70,20 +75,30 @@ class ChainSync {
                 log.info("Adopted the chain of peer {}: height {}, tip {}", peer, chain.tip().height(), chain.tip().hash());
             }
         } catch (BlockRejectedException e) {
-            Counter.builder("meshchain.blocks.rejected")
-                    .description("Blocks from peers refused, by the rule they broke")
-                    .tag("rule", e.rule())
-                    .register(meters)
-                    .increment();
-            if (!RETRYABLE_RULE.equals(e.rule())) {
-                refusedTips.add(remote.tipHash());
+            refuse(peer, remote, e.rule(), e.getMessage());
+        } catch (PeerException e) {
+            if (e.rule() == null) {
+                log.warn("Could not sync from peer {}: {}", peer, e.getMessage());
+            } else {
+                refuse(peer, remote, e.rule(), e.getMessage());
             }
-            log.warn("Refused the chain of peer {}: {}", peer, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("Could not sync from peer {}: {}", peer, describe(e));
         } finally {
             running.set(false);
         }
+    }
+
+    private void refuse(Peer peer, NodeSummary remote, String rule, String why) {
+        Counter.builder("meshchain.blocks.rejected")
+                .description("Chains from peers refused, by the rule they broke")
+                .tag("rule", rule)
+                .register(meters)
+                .increment();
+        if (!RETRYABLE_RULES.contains(rule)) {
+            refusedTips.add(remote.tipHash());
+        }
+        log.warn("Refused the chain of peer {}: {}", peer, why);
     }
 
     private ChainService.Adoption sync(Peer peer, NodeSummary remote) throws BlockRejectedException {
@@ -127,7 +142,7 @@ class ChainSync {
     }
 
     /** Blocks {@code from..to}, page by page; stops early when the peer has no more. */
-    private List<Block> fetch(Peer peer, long from, long to) {
+    private List<Block> fetch(Peer peer, long from, long to) throws BlockRejectedException {
         List<Block> blocks = new ArrayList<>();
         long next = from;
         while (next <= to && blocks.size() < MAX_BLOCKS_PER_SYNC) {
@@ -135,11 +150,13 @@ class ChainSync {
             ChainPage page = client.blocks(peer, next, limit);
             List<Block> served = page.blocks();
             if (served.size() > limit) {
-                throw new PeerException("served " + served.size() + " blocks when asked for " + limit);
+                throw new PeerException(PeerException.MALFORMED, "served " + served.size() + " blocks when asked for "
+                        + limit);
             }
             for (int i = 0; i < served.size(); i++) {
                 if (served.get(i).index() != next + i) {
-                    throw new PeerException("served block " + served.get(i).index() + " when asked for " + (next + i));
+                    throw new BlockRejectedException(INDEX_RULE, served.get(i).index(),
+                            "served as block " + (next + i));
                 }
             }
             blocks.addAll(served);

@@ -3,6 +3,7 @@ package io.meshchain.network;
 import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.system.MeshchainProperties;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -13,6 +14,7 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -26,10 +28,16 @@ class PeerClient {
     static final int MAX_SUMMARY_BYTES = 64 * 1024;
     /** Largest chain page accepted: 1000 full blocks fit comfortably. */
     static final int MAX_PAGE_BYTES = 16 * 1024 * 1024;
+    /** Bytes read from a peer at a time. */
+    static final int READ_CHUNK_BYTES = 16 * 1024;
+
+    /** Longest an answer may take to arrive in full, in read timeouts: a trickle is cut off. */
+    static final int RESPONSE_DEADLINE_READ_TIMEOUTS = 5;
 
     private final RestClient rest;
     private final JsonMapper json;
     private final Validator validator;
+    private final long responseDeadlineNanos;
 
     PeerClient(RestClient.Builder builder, JsonMapper json, Validator validator, MeshchainProperties properties) {
         SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
@@ -38,6 +46,8 @@ class PeerClient {
         this.rest = builder.clone().requestFactory(requestFactory).build();
         this.json = json;
         this.validator = validator;
+        this.responseDeadlineNanos = properties.network().readTimeout().multipliedBy(RESPONSE_DEADLINE_READ_TIMEOUTS)
+                .toNanos();
     }
 
     /** {@code POST /heartbeat}: sends this node's summary, returns the peer's. */
@@ -46,14 +56,11 @@ class PeerClient {
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(mine)
                 .exchange((request, response) -> read(response, NodeSummary.class, MAX_SUMMARY_BYTES));
-        if (answer == null) {
-            throw new PeerException("answered an empty heartbeat summary");
-        }
         Set<ConstraintViolation<NodeSummary>> violations = validator.validate(answer);
         if (!violations.isEmpty()) {
             ConstraintViolation<NodeSummary> first = violations.iterator().next();
-            throw new PeerException("answered a heartbeat summary whose " + first.getPropertyPath() + " "
-                    + first.getMessage());
+            throw new PeerException(PeerException.MALFORMED, "answered a heartbeat summary whose "
+                    + first.getPropertyPath() + " " + first.getMessage());
         }
         return answer;
     }
@@ -62,8 +69,8 @@ class PeerClient {
     ChainPage blocks(Peer peer, long from, int limit) {
         ChainPage page = rest.get().uri(peer.url() + "/chain?from={from}&limit={limit}", from, limit)
                 .exchange((request, response) -> read(response, ChainPage.class, MAX_PAGE_BYTES));
-        if (page == null || page.totalWork() == null) {
-            throw new PeerException("answered a malformed chain page");
+        if (page.totalWork() == null) {
+            throw new PeerException(PeerException.MALFORMED, "answered a chain page without totalWork");
         }
         return page;
     }
@@ -82,18 +89,37 @@ class PeerClient {
                 });
     }
 
+    /** Reads at most {@code maxBytes}, within the response deadline, as one JSON value of {@code type}. */
     private <T> T read(ClientHttpResponse response, Class<T> type, int maxBytes) throws IOException {
         if (!response.getStatusCode().is2xxSuccessful()) {
             throw new PeerException("answered HTTP " + response.getStatusCode().value());
         }
-        byte[] body;
+        long deadline = System.nanoTime() + responseDeadlineNanos;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] buffer = new byte[READ_CHUNK_BYTES];
         try (InputStream in = response.getBody()) {
-            body = in.readNBytes(maxBytes + 1);
+            for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+                body.write(buffer, 0, n);
+                if (body.size() > maxBytes) {
+                    throw new PeerException(PeerException.TOO_LARGE, "answered more than " + maxBytes + " bytes");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new PeerException(PeerException.TOO_SLOW, "took longer than " + RESPONSE_DEADLINE_READ_TIMEOUTS
+                            + " read timeouts to answer");
+                }
+            }
         }
-        if (body.length > maxBytes) {
-            throw new PeerException("answered more than " + maxBytes + " bytes");
+        T value;
+        try {
+            value = json.readValue(body.toByteArray(), type);
+        } catch (JacksonException e) {
+            throw new PeerException(PeerException.MALFORMED, "answered what is not a valid "
+                    + type.getSimpleName() + ": " + e.getOriginalMessage());
         }
-        return json.readValue(body, type);
+        if (value == null) {
+            throw new PeerException(PeerException.MALFORMED, "answered JSON null");
+        }
+        return value;
     }
 
     /** The submission fields of a transaction; the receiver recomputes the id. */

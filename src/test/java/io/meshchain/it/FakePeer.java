@@ -26,12 +26,32 @@ final class FakePeer implements AutoCloseable {
     /** Claimed total work: far beyond anything an honest chain of this length could have. */
     static final BigInteger ENORMOUS_WORK = BigInteger.TWO.pow(200);
 
+    /** How the fake answers {@code GET /chain?from=&limit=}. */
+    @FunctionalInterface
+    interface ChainAnswer {
+        void answer(HttpExchange exchange, List<Block> chain, int from, int limit) throws IOException;
+
+        /** Serves the requested blocks, as an honest node would. */
+        ChainAnswer PAGES = (exchange, chain, from, limit) -> {
+            List<Block> page = chain.subList(Math.min(from, chain.size()), Math.min(from + limit, chain.size()));
+            respond(exchange, 200, JSON.writeValueAsBytes(new ChainPage(chain.size() - 1L, ENORMOUS_WORK, page)));
+        };
+    }
+
     private final HttpServer server;
     private final List<Block> chain;
     private final AtomicInteger chainRequests = new AtomicInteger();
 
     /** @param chain the chain to serve, genesis first */
     FakePeer(List<Block> chain) {
+        this(chain, ChainAnswer.PAGES);
+    }
+
+    /**
+     * @param chain  the chain whose tip the fake advertises, genesis first
+     * @param answer how it answers requests for blocks
+     */
+    FakePeer(List<Block> chain, ChainAnswer answer) {
         this.chain = List.copyOf(chain);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -56,9 +76,7 @@ final class FakePeer implements AutoCloseable {
             Map<String, String> query = query(exchange.getRequestURI().getQuery());
             int from = Integer.parseInt(query.getOrDefault("from", "0"));
             int limit = Integer.parseInt(query.getOrDefault("limit", "500"));
-            List<Block> page = this.chain.subList(Math.min(from, this.chain.size()),
-                    Math.min(from + limit, this.chain.size()));
-            respond(exchange, 200, JSON.writeValueAsBytes(new ChainPage(this.chain.size() - 1L, ENORMOUS_WORK, page)));
+            answer.answer(exchange, this.chain, from, limit);
         });
         server.createContext("/transactions", exchange -> {
             exchange.getRequestBody().readAllBytes();
@@ -86,7 +104,7 @@ final class FakePeer implements AutoCloseable {
         return values;
     }
 
-    private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+    static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, body.length);
         exchange.getResponseBody().write(body);

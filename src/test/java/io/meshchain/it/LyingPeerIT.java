@@ -7,95 +7,134 @@ import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.Genesis;
 import io.meshchain.ledger.Transaction;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A peer advertising a longer chain with enormous work, whose chain is broken in one way. The node
- * must refuse it, name the rule it broke in its metrics, keep its own chain and keep serving clients.
+ * A peer advertising enormous work, whose chain or answers are broken in one way. The node must
+ * refuse it, count the refusal under the rule it broke, keep its own chain, not download the same
+ * lie again, and keep serving its clients throughout.
  */
 class LyingPeerIT {
 
     private static final int LENGTH = 10;
-    private static final int BROKEN_AT = 5;
+    /** Height of the block each broken chain breaks. */
+    private static final int BROKEN = 5;
+    /** Bytes an endless answer sends before the fake gives up: far beyond any limit of the node. */
+    private static final long ENDLESS_BYTES = 256L * 1024 * 1024;
 
-    static Stream<Arguments> brokenChains() {
+    private static final Block GENESIS = Genesis.block(ChainFixture.DIFFICULTY);
+
+    /** A lie: the chain advertised and how blocks are served. */
+    record Lie(List<Block> chain, FakePeer.ChainAnswer answer) {
+    }
+
+    private static Arguments brokenChain(String rule, UnaryOperator<List<Block>> breakChain) {
+        List<Block> chain = new ArrayList<>(List.of(GENESIS));
+        chain.addAll(breakChain.apply(ChainFixture.extend(GENESIS, LENGTH)));
+        return Arguments.of(rule, new Lie(chain, FakePeer.ChainAnswer.PAGES));
+    }
+
+    private static Arguments brokenAnswer(String rule, FakePeer.ChainAnswer answer) {
+        List<Block> chain = new ArrayList<>(List.of(GENESIS));
+        chain.addAll(ChainFixture.extend(GENESIS, LENGTH));
+        return Arguments.of(rule, new Lie(chain, answer));
+    }
+
+    static Stream<Arguments> lies() {
         return Stream.of(
-                Arguments.of("proof-of-work", (Function<Block, List<Block>>) LyingPeerIT::withBadProof),
-                Arguments.of("links-to-parent", (Function<Block, List<Block>>) LyingPeerIT::withBrokenLink),
-                Arguments.of("valid-transactions", (Function<Block, List<Block>>) LyingPeerIT::withTamperedTransaction),
-                Arguments.of("same-genesis", (Function<Block, List<Block>>) LyingPeerIT::fromAnotherGenesis));
+                brokenChain("proof-of-work", chain -> replaceAt(chain, ChainFixture.withoutWork(chain.get(BROKEN - 2),
+                        List.of(ChainFixture.tx()), ChainFixture.NOW))),
+                brokenChain("links-to-parent", chain -> replaceAt(chain, ChainFixture.mine(BROKEN, "1".repeat(64),
+                        List.of(ChainFixture.tx()), ChainFixture.NOW, ChainFixture.DIFFICULTY))),
+                brokenChain("index-follows-parent", chain -> replaceAt(chain, ChainFixture.mine(BROKEN + 1,
+                        chain.get(BROKEN - 2).hash(), List.of(ChainFixture.tx()), ChainFixture.NOW, ChainFixture.DIFFICULTY))),
+                brokenChain("hash-matches-header", chain -> replaceAt(chain, claimingHash(chain.get(BROKEN - 1),
+                        chain.get(0).hash()))),
+                brokenChain("valid-transactions", chain -> replaceAt(chain, withTransactions(chain.get(BROKEN - 1),
+                        List.of(tampered(chain.get(BROKEN - 1).transactions().get(0)))))),
+                brokenChain("unique-transactions", chain -> {
+                    Transaction twice = ChainFixture.tx();
+                    return replaceAt(chain, ChainFixture.mine(chain.get(BROKEN - 2), List.of(twice, twice), ChainFixture.NOW));
+                }),
+                brokenChain("transaction-count", chain -> replaceAt(chain, ChainFixture.mine(chain.get(BROKEN - 2),
+                        ChainFixture.txs(6), ChainFixture.NOW))),
+                brokenChain("timestamp-not-in-future", chain -> replaceAt(chain, ChainFixture.mine(chain.get(BROKEN - 2),
+                        List.of(ChainFixture.tx()), System.currentTimeMillis() + Duration.ofHours(1).toMillis()))),
+                brokenChain("same-genesis", chain -> ChainFixture.extend(ChainFixture.mine(0, "2".repeat(64),
+                        List.of(ChainFixture.tx()), 0, ChainFixture.DIFFICULTY), LENGTH)),
+                brokenAnswer("malformed-response", (exchange, chain, from, limit) ->
+                        FakePeer.respond(exchange, 200, "{\"height\": 10, \"blocks\": [tru".getBytes(StandardCharsets.UTF_8))),
+                brokenAnswer("response-too-large", LyingPeerIT::endless));
+    }
+
+    /** Replaces the block at height {@link #BROKEN} and mines the blocks after it again on top of it. */
+    private static List<Block> replaceAt(List<Block> chain, Block broken) {
+        List<Block> result = new ArrayList<>(chain.subList(0, BROKEN - 1));
+        result.add(broken);
+        result.addAll(ChainFixture.extend(broken, LENGTH - BROKEN));
+        return result;
+    }
+
+    private static Block claimingHash(Block block, String hash) {
+        return new Block(block.index(), block.timestamp(), block.previousHash(), block.difficulty(), block.proof(),
+                block.transactions(), hash);
+    }
+
+    private static Block withTransactions(Block block, List<Transaction> transactions) {
+        return new Block(block.index(), block.timestamp(), block.previousHash(), block.difficulty(), block.proof(),
+                transactions, block.hash());
+    }
+
+    /** The same id and sender, other content: what a forger would like to slip in. */
+    private static Transaction tampered(Transaction tx) {
+        return new Transaction(tx.id(), tx.sender(), "pay mallory everything", tx.timestamp());
+    }
+
+    private static void endless(com.sun.net.httpserver.HttpExchange exchange, List<Block> chain, int from, int limit)
+            throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        byte[] spaces = " ".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write('[');
+            for (long sent = 0; sent < ENDLESS_BYTES; sent += spaces.length) {
+                out.write(spaces);
+            }
+        } catch (IOException e) {
+            // The node hung up, as it should.
+        }
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("brokenChains")
-    void brokenChainIsNeverAdoptedAndTheNodeKeepsServing(String rule, Function<Block, List<Block>> broken) {
-        Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
-        List<Block> served = new ArrayList<>(List.of(genesis));
-        served.addAll(broken.apply(genesis));
-        try (FakePeer liar = new FakePeer(served); TestNode node = TestNode.reserve("honest")) {
+    @MethodSource("lies")
+    void lieIsNeverAdoptedIsCountedAndTheNodeKeepsServing(String rule, Lie lie) {
+        try (FakePeer liar = new FakePeer(lie.chain(), lie.answer()); TestNode node = TestNode.reserve("honest")) {
             node.start(List.of(liar.url()), "--meshchain.mining.enabled=true");
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(node.counter("meshchain.blocks.rejected", "rule:" + rule)).isGreaterThanOrEqualTo(1));
 
-            assertThat(liar.chainRequests()).isPositive();
-            int requestsAfterRefusal = liar.chainRequests();
-            // The refused tip is remembered: later heartbeats do not download the same chain again.
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
-                    .until(() -> liar.chainRequests() == requestsAfterRefusal);
             assertThat(node.height()).isZero();
-            assertThat(node.tipHash()).isEqualTo(genesis.hash());
+            assertThat(node.tipHash()).isEqualTo(GENESIS.hash());
+            if (!rule.equals("timestamp-not-in-future")) {
+                int requestsAfterRefusal = liar.chainRequests();
+                // The refused tip is remembered: later heartbeats do not download the same lie again.
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                        .until(() -> liar.chainRequests() == requestsAfterRefusal);
+            }
             String id = node.submit("gzan3055", "still serving");
             await().atMost(Duration.ofSeconds(30)).until(() -> node.status(id).equals("confirmed"));
             assertThat(node.get("/actuator/health").status()).isEqualTo(200);
         }
-    }
-
-    private static List<Block> honest(Block from, int length) {
-        return ChainFixture.extend(from, length);
-    }
-
-    /** Block 5 has a correct hash, but no work behind it; the blocks after it are mined on it. */
-    static List<Block> withBadProof(Block genesis) {
-        List<Block> chain = new ArrayList<>(honest(genesis, BROKEN_AT - 1));
-        Block unworked = ChainFixture.withoutWork(chain.get(chain.size() - 1), List.of(ChainFixture.tx()),
-                ChainFixture.NOW);
-        chain.add(unworked);
-        chain.addAll(honest(unworked, LENGTH - BROKEN_AT));
-        return chain;
-    }
-
-    /** Block 5 is well mined, but on a parent that is not block 4. */
-    static List<Block> withBrokenLink(Block genesis) {
-        List<Block> chain = new ArrayList<>(honest(genesis, BROKEN_AT - 1));
-        Block orphan = ChainFixture.mine(BROKEN_AT, "1".repeat(64), List.of(ChainFixture.tx()), ChainFixture.NOW,
-                ChainFixture.DIFFICULTY);
-        chain.add(orphan);
-        chain.addAll(honest(orphan, LENGTH - BROKEN_AT));
-        return chain;
-    }
-
-    /** Block 5 carries a transaction whose content was changed after the block was mined. */
-    static List<Block> withTamperedTransaction(Block genesis) {
-        List<Block> chain = new ArrayList<>(honest(genesis, LENGTH));
-        Block original = chain.get(BROKEN_AT - 1);
-        Transaction tx = original.transactions().get(0);
-        Transaction tampered = new Transaction(tx.id(), tx.sender(), "pay mallory everything", tx.timestamp());
-        chain.set(BROKEN_AT - 1, new Block(original.index(), original.timestamp(), original.previousHash(),
-                original.difficulty(), original.proof(), List.of(tampered), original.hash()));
-        return chain;
-    }
-
-    /** A valid chain, grown from another network's genesis block. */
-    static List<Block> fromAnotherGenesis(Block genesis) {
-        Block foreign = ChainFixture.mine(0, "2".repeat(64), List.of(ChainFixture.tx()), 0, ChainFixture.DIFFICULTY);
-        return honest(foreign, LENGTH);
     }
 }
