@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +47,7 @@ class CrashRecoveryIT {
     void everyAcknowledgedTransactionSurvivesSigkill() throws Exception {
         Path jar = Path.of("target", "meshchain.jar");
         assertThat(jar).as("the jar is built by the package phase, before integration tests").exists();
-        int port = freePort();
+        int port = TestNode.freePort();
         String base = "http://127.0.0.1:" + port;
         long seed = System.nanoTime();
         Random random = new Random(seed);
@@ -171,11 +169,5 @@ class CrashRecoveryIT {
         Thread thread = new Thread(task);
         thread.start();
         return thread;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

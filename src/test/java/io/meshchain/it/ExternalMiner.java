@@ -38,7 +38,7 @@ final class ExternalMiner {
         Block block = ChainFixture.mine(template.get("index").asLong(), template.get("previousHash").asString(),
                 transactions, stamp, template.get("difficulty").asInt());
         String ids = transactions.stream().map(tx -> "\"" + tx.id() + "\"").collect(Collectors.joining(","));
-        TestNode.Response response = node.post("/proof", "{\"index\":" + block.index() + ",\"previousHash\":\""
+        NodeClient.Response response = node.post("/proof", "{\"index\":" + block.index() + ",\"previousHash\":\""
                 + block.previousHash() + "\",\"timestamp\":" + stamp + ",\"transactionIds\":[" + ids
                 + "],\"proof\":" + block.proof() + "}");
         if (response.status() != 201) {

@@ -26,7 +26,7 @@ class OperationsIT {
     @Test
     void livenessAndReadinessAnswerOnTheKubernetesPaths() {
         for (String path : List.of("/livez", "/readyz", "/actuator/health/liveness", "/actuator/health/readiness")) {
-            TestNode.Response response = node.get(path);
+            NodeClient.Response response = node.get(path);
             assertThat(response.status()).as(path).isEqualTo(200);
             assertThat(response.json().get("status").asString()).as(path).isEqualTo("UP");
         }
@@ -57,7 +57,7 @@ class OperationsIT {
     @Test
     void prometheusMetricsAreServed() {
         node.submit("gzan3055", "counted");
-        TestNode.Response response = node.get("/actuator/prometheus");
+        NodeClient.Response response = node.get("/actuator/prometheus");
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).contains("meshchain_mining_hashes_total");
     }

@@ -1,0 +1,106 @@
+package io.meshchain.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node as a separate process running {@code target/meshchain.jar}, as an operator runs it: it can
+ * be stopped with SIGTERM, killed with SIGKILL and started again on its data directory.
+ */
+final class NodeProcess extends NodeClient implements AutoCloseable {
+
+    static final Path JAR = Path.of("target", "meshchain.jar");
+    private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+
+    private final int port;
+    private final Path directory;
+    private final List<String> peerUrls;
+    private final String[] extra;
+    private Process process;
+    private int starts;
+
+    NodeProcess(String nodeId, int port, Path directory, List<String> peerUrls, String... extra) {
+        super(nodeId, "http://127.0.0.1:" + port);
+        this.port = port;
+        this.directory = directory;
+        this.peerUrls = List.copyOf(peerUrls);
+        this.extra = extra.clone();
+    }
+
+    /** Starts the process; call {@link #awaitReady()} before talking to it. */
+    NodeProcess start() {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: run the tests with ./mvnw verify, which packages it first");
+        }
+        Map<String, String> settings = TestNode.settings(nodeId(), port, directory.resolve("data"), peerUrls, extra);
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:TieredStopAtLevel=1", "-Xmx256m", "-jar", JAR.toString()));
+        settings.forEach((name, value) -> command.add("--" + name + "=" + value));
+        starts++;
+        try {
+            Files.createDirectories(directory);
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    NodeProcess awaitReady() {
+        await().atMost(READY_WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> process.isAlive() && get("/readyz").status() == 200);
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    void kill() {
+        process.destroyForcibly();
+        waitForExit();
+    }
+
+    /** SIGTERM: a graceful shutdown, as the seed's {@code cc}. Returns the exit code. */
+    int stop() {
+        process.destroy();
+        return waitForExit();
+    }
+
+    private int waitForExit() {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Everything the process printed, across restarts. */
+    Path log() {
+        return directory.resolve(nodeId() + ".log");
+    }
+
+    int starts() {
+        return starts;
+    }
+
+    @Override
+    public void close() {
+        if (isAlive()) {
+            kill();
+        }
+    }
+}
