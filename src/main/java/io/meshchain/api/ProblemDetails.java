@@ -1,10 +1,15 @@
 package io.meshchain.api;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Builds the RFC 9457 problem details this API answers with; validation problems list their fields. */
 final class ProblemDetails {
@@ -34,5 +39,14 @@ final class ProblemDetails {
 
     static ProblemDetail tooLarge(PayloadTooLargeException e) {
         return of(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "Request too large", e.getMessage());
+    }
+
+    /** Writes a problem straight to the response, for filters that answer before Spring MVC does. */
+    static void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem, JsonMapper json)
+            throws IOException {
+        problem.setInstance(URI.create(request.getRequestURI()));
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), problem);
     }
 }

@@ -8,6 +8,7 @@ import io.meshchain.ledger.rules.BlockRejectedException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -87,6 +88,13 @@ class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler
     ProblemDetail tooLarge(PayloadTooLargeException e) {
         return ProblemDetails.tooLarge(e);
+    }
+
+    /** Tomcat could not decode a form-encoded body; this API takes JSON only. */
+    @ExceptionHandler
+    ProblemDetail undecodableParameters(InvalidParameterException e) {
+        return ProblemDetails.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "the request's parameters cannot be decoded");
     }
 
     @ExceptionHandler

@@ -154,6 +154,15 @@ class TransactionControllerTest {
     }
 
     @Test
+    void wildcardOrUnparseableContentTypeIsUnsupported() throws Exception {
+        for (String contentType : new String[] {"application/*", "*/*", "not a type;;"}) {
+            mvc.perform(post("/transactions").header("Content-Type", contentType).content("{}"))
+                    .andExpect(status().isUnsupportedMediaType())
+                    .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        }
+    }
+
+    @Test
     void hugeBodyIsTooLarge() throws Exception {
         String huge = "{\"sender\":\"gzan3055\",\"content\":\"" + "x".repeat(RequestSizeLimitFilter.MAX_REQUEST_BYTES) + "\"}";
         submit(huge)
