@@ -14,7 +14,7 @@ public final class TestProperties {
     }
 
     public static MeshchainProperties of(String nodeId, List<URI> peers, Path peersFile, int miningThreads) {
-        return new MeshchainProperties(nodeId, peers, peersFile,
+        return new MeshchainProperties(nodeId, peers, peersFile, null,
                 new MeshchainProperties.Heartbeat(Duration.ofSeconds(5)),
                 new MeshchainProperties.Network(Duration.ofMillis(500), Duration.ofSeconds(1)),
                 new MeshchainProperties.Mining(true, Duration.ofSeconds(1), ChainFixture.DIFFICULTY, miningThreads),

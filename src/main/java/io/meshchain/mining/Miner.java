@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,7 +32,7 @@ import org.springframework.stereotype.Service;
  * dropped as soon as the next staleness check notices.
  */
 @Service
-public class Miner implements DisposableBean {
+public class Miner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Miner.class);
 
@@ -46,6 +46,7 @@ public class Miner implements DisposableBean {
     private final Counter hashes;
     private final Counter blocksMined;
     private volatile State state;
+    private volatile boolean running;
 
     Miner(ChainService chain, MeshchainProperties properties, MeterRegistry meters) {
         this.chain = chain;
@@ -65,7 +66,7 @@ public class Miner implements DisposableBean {
 
     /** Mines one block if one is due. Returns the block appended, if any. */
     public Optional<Block> mineDueBlock() {
-        if (!enabled) {
+        if (!enabled || !running) {
             return Optional.empty();
         }
         Optional<MiningTemplate> due = chain.dueTemplate();
@@ -134,7 +135,7 @@ public class Miner implements DisposableBean {
     }
 
     private boolean isStale(MiningTemplate template) {
-        return chain.version() != template.ledgerVersion() || Thread.currentThread().isInterrupted();
+        return !running || chain.version() != template.ledgerVersion() || Thread.currentThread().isInterrupted();
     }
 
     private static ThreadFactory daemonThreads() {
@@ -146,9 +147,28 @@ public class Miner implements DisposableBean {
     }
 
     @Override
-    public void destroy() {
+    public void start() {
+        running = true;
+    }
+
+    /** Stops mining first when the node shuts down: a search under way gives up at its next check. */
+    @Override
+    public void stop() {
+        running = false;
+        state = enabled ? State.IDLE : State.DISABLED;
         if (searchers != null) {
             searchers.shutdownNow();
         }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stopped before anything else, the web server included. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 }

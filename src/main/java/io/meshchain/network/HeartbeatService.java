@@ -6,6 +6,7 @@ import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.ForkChoice;
 import io.meshchain.system.MeshchainProperties;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.event.EventListener;
@@ -27,16 +28,18 @@ class HeartbeatService {
     private final PeerClient client;
     private final ChainSync sync;
     private final PeerLanes lanes;
+    private final DnsDiscovery discovery;
     private final Map<URI, Exchanges> exchanges = new ConcurrentHashMap<>();
 
     HeartbeatService(MeshchainProperties properties, ChainService chain, PeerDirectory directory, PeerClient client,
-                     ChainSync sync, PeerLanes lanes) {
+                     ChainSync sync, PeerLanes lanes, DnsDiscovery discovery) {
         this.properties = properties;
         this.chain = chain;
         this.directory = directory;
         this.client = client;
         this.sync = sync;
         this.lanes = lanes;
+        this.discovery = discovery;
     }
 
     /** This node's summary, as {@code GET /heartbeat} shows it and as it is sent to peers. */
@@ -46,15 +49,19 @@ class HeartbeatService {
                 chain.pendingCount(), directory.views());
     }
 
-    /** One heartbeat: an exchange with every peer, each in its own lane. Returns at once. */
+    /**
+     * One heartbeat: the peer list is refreshed from DNS when discovery is on, then every peer is
+     * exchanged with, each in its own lane. Returns at once.
+     */
     void beat() {
+        discovery.refresh();
         directory.peers().forEach(this::requestExchange);
     }
 
     /** Tells every peer about a new tip at once. */
     @EventListener
     void announce(ChainAdvanced event) {
-        beat();
+        directory.peers().forEach(this::requestExchange);
     }
 
     /**
@@ -84,13 +91,14 @@ class HeartbeatService {
 
     private void exchange(Peer peer) {
         NodeSummary theirs;
+        long start = System.nanoTime();
         try {
             theirs = client.heartbeat(peer, summary());
         } catch (RuntimeException e) {
             directory.failed(peer, ChainSync.describe(e));
             return;
         }
-        directory.answered(peer, theirs);
+        directory.answered(peer, theirs, Duration.ofNanos(System.nanoTime() - start));
         if (!theirs.nodeId().equals(properties.nodeId()) && ForkChoice.isBetter(theirs.tip(), chain.tip())) {
             sync.syncFrom(peer, theirs);
         }

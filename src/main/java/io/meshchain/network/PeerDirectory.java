@@ -3,19 +3,27 @@ package io.meshchain.network;
 import io.meshchain.system.ConfigurationException;
 import io.meshchain.system.MeshchainProperties;
 import java.net.URI;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The configured peers and what this node last learned of each. Peer failures are logged once per
- * change of state (reachable to unreachable and back, or a new reason), not once per heartbeat.
+ * The peers (configured, or discovered by DNS) and what this node last learned of each. Peer
+ * failures are logged once per change of state (reachable to unreachable and back, or a new
+ * reason), not once per heartbeat. Each peer has a reachability gauge and a heartbeat round-trip
+ * timer, removed when a discovered peer goes away.
  */
 @Component
 class PeerDirectory implements PeerStatus {
@@ -24,11 +32,13 @@ class PeerDirectory implements PeerStatus {
 
     private final String selfNodeId;
     private final Clock clock;
+    private final MeterRegistry meters;
     private final Map<URI, State> states = new LinkedHashMap<>();
 
-    PeerDirectory(MeshchainProperties properties, Clock clock) {
+    PeerDirectory(MeshchainProperties properties, Clock clock, MeterRegistry meters) {
         this.selfNodeId = properties.nodeId();
         this.clock = clock;
+        this.meters = meters;
         List<Peer> peers = new ArrayList<>();
         for (URI url : properties.peers()) {
             peers.add(new Peer(checkUrl(url), null));
@@ -37,9 +47,48 @@ class PeerDirectory implements PeerStatus {
             peers.addAll(PeersFile.read(properties.peersFile(), selfNodeId));
         }
         for (Peer peer : peers) {
-            states.putIfAbsent(peer.url(), new State(peer));
+            add(peer, false);
         }
-        log.info("Node {} has {} peers: {}", selfNodeId, states.size(), peers);
+        log.info("Node {} has {} configured peers: {}", selfNodeId, states.size(), peers);
+    }
+
+    private void add(Peer peer, boolean discovered) {
+        if (states.containsKey(peer.url())) {
+            return;
+        }
+        State state = new State(peer, discovered);
+        state.gauge = Gauge.builder("meshchain.peer.reachable", state, s -> s.reachable ? 1 : 0)
+                .description("1 when the peer answered its last heartbeat, else 0")
+                .tag("peer", peer.url().toString())
+                .register(meters);
+        state.roundTrip = Timer.builder("meshchain.heartbeat.round.trip")
+                .description("Time for a peer to answer a heartbeat")
+                .tag("peer", peer.url().toString())
+                .register(meters);
+        states.put(peer.url(), state);
+    }
+
+    /**
+     * Replaces the peers found by DNS with {@code found}; configured peers stay. New peers are
+     * called from the next heartbeat on; peers that went away are forgotten.
+     */
+    synchronized void replaceDiscovered(List<Peer> found) {
+        Set<URI> urls = found.stream().map(Peer::url).collect(Collectors.toSet());
+        List<URI> gone = states.values().stream()
+                .filter(state -> state.discovered && !urls.contains(state.peer.url()))
+                .map(state -> state.peer.url()).toList();
+        for (URI url : gone) {
+            State state = states.remove(url);
+            meters.remove(state.gauge);
+            meters.remove(state.roundTrip);
+            log.info("Peer {} is no longer in DNS; forgotten", url);
+        }
+        for (Peer peer : found) {
+            if (!states.containsKey(peer.url())) {
+                add(peer, true);
+                log.info("Peer {} found in DNS", peer.url());
+            }
+        }
     }
 
     private static URI checkUrl(URI url) {
@@ -66,8 +115,13 @@ class PeerDirectory implements PeerStatus {
                 .findFirst();
     }
 
-    synchronized void answered(Peer peer, NodeSummary summary) {
+    /** Records a peer's answer to a heartbeat that took {@code roundTrip}. */
+    synchronized void answered(Peer peer, NodeSummary summary, Duration roundTrip) {
         State state = states.get(peer.url());
+        if (state == null) {
+            return;
+        }
+        state.roundTrip.record(roundTrip);
         if (summary.nodeId().equals(selfNodeId)) {
             state.self = true;
             log.warn("Peer {} is this node itself ({}); it will not be called again", peer.url(), selfNodeId);
@@ -88,6 +142,9 @@ class PeerDirectory implements PeerStatus {
 
     synchronized void failed(Peer peer, String reason) {
         State state = states.get(peer.url());
+        if (state == null) {
+            return;
+        }
         if (state.reachable || !reason.equals(state.failure)) {
             log.warn("Peer {} is unreachable: {}", peer, reason);
         }
@@ -115,6 +172,9 @@ class PeerDirectory implements PeerStatus {
 
     private static final class State {
         final Peer peer;
+        final boolean discovered;
+        Gauge gauge;
+        Timer roundTrip;
         boolean self;
         boolean reachable;
         String failure;
@@ -122,8 +182,9 @@ class PeerDirectory implements PeerStatus {
         Long height;
         Long lastSeen;
 
-        State(Peer peer) {
+        State(Peer peer, boolean discovered) {
             this.peer = peer;
+            this.discovered = discovered;
         }
     }
 }

@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param nodeId    this node's name, unique in its network; peers match heartbeats to it
  * @param peers     base URLs of the other nodes, e.g. {@code http://127.0.0.1:8081}
  * @param peersFile the seed system's config file: a count, then one {@code <peer-id> <port>} line per peer
+ * @param discovery peers found by DNS, e.g. a Kubernetes headless Service
  * @param heartbeat the heartbeat schedule
  * @param network   timeouts of every call to a peer
  * @param mining    the miner
@@ -35,6 +36,7 @@ public record MeshchainProperties(
         String nodeId,
         List<@NotNull URI> peers,
         Path peersFile,
+        @Valid Discovery discovery,
         @NotNull @Valid Heartbeat heartbeat,
         @NotNull @Valid Network network,
         @NotNull @Valid Mining mining,
@@ -47,6 +49,14 @@ public record MeshchainProperties(
 
     public MeshchainProperties {
         peers = peers == null ? List.of() : List.copyOf(peers);
+        discovery = discovery == null ? new Discovery(null) : discovery;
+    }
+
+    /**
+     * @param dns a name whose addresses are the peers, resolved again at every heartbeat (a
+     *            Kubernetes headless Service); empty for none
+     */
+    public record Discovery(String dns) {
     }
 
     /** @param interval time between two heartbeats to all peers (the seed's 5 s) */

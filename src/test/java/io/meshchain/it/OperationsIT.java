@@ -59,7 +59,11 @@ class OperationsIT {
         node.submit("gzan3055", "counted");
         NodeClient.Response response = node.get("/actuator/prometheus");
         assertThat(response.status()).isEqualTo(200);
-        assertThat(response.body()).contains("meshchain_mining_hashes_total");
+        assertThat(response.body()).contains(
+                "meshchain_chain_height", "meshchain_total_work", "meshchain_pending_transactions",
+                "meshchain_blocks_mined_total", "meshchain_mining_hashes_total", "meshchain_reorgs_total",
+                "meshchain_transactions_accepted_total", "meshchain_peer_reachable{",
+                "meshchain_heartbeat_round_trip_seconds");
     }
 
     @Test

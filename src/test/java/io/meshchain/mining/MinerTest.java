@@ -29,13 +29,19 @@ class MinerTest {
 
     @AfterEach
     void stop() {
-        miner.destroy();
+        miner.stop();
+    }
+
+    private Miner miner(int threads) {
+        Miner started = new Miner(chain, TestProperties.of("n1", List.of(), null, threads), meters);
+        started.start();
+        return started;
     }
 
     @ParameterizedTest(name = "{0} threads")
     @ValueSource(ints = {1, 3})
     void minesADueBlockThatKeepsEveryRuleAndCountsItsHashes(int threads) {
-        miner = new Miner(chain, TestProperties.of("n1", List.of(), null, threads), meters);
+        miner = miner(threads);
         List<Transaction> transactions = ChainFixture.txs(5);
         transactions.forEach(tx -> chain.submit(tx, null));
 
@@ -54,7 +60,7 @@ class MinerTest {
     @ParameterizedTest(name = "{0} threads")
     @ValueSource(ints = {1, 2})
     void minesNothingUntilABlockIsDue(int threads) {
-        miner = new Miner(chain, TestProperties.of("n1", List.of(), null, threads), meters);
+        miner = miner(threads);
         chain.submit(ChainFixture.tx(), null);
 
         assertThat(miner.mineDueBlock()).isEmpty();
@@ -62,5 +68,16 @@ class MinerTest {
         assertThat(miner.mineDueBlock()).isPresent();
         assertThat(miner.mineDueBlock()).isEmpty();
         assertThat(chain.tip().height()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2})
+    void stoppedMinerMinesNothing(int threads) {
+        miner = miner(threads);
+        ChainFixture.txs(5).forEach(tx -> chain.submit(tx, null));
+        miner.stop();
+
+        assertThat(miner.mineDueBlock()).isEmpty();
+        assertThat(chain.tip().height()).isZero();
     }
 }

@@ -17,6 +17,7 @@ import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
 import io.meshchain.system.MeshchainProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +56,9 @@ class HeartbeatServiceTest {
     void setUp() throws IOException {
         Path peers = Files.writeString(dir.resolve("peers.txt"), "2\nn1 7001\nn2 7002\n");
         MeshchainProperties properties = TestProperties.of("n1", List.of(), peers, 1);
-        heartbeats = new HeartbeatService(properties, chain, new PeerDirectory(properties, clock), client, sync, lanes);
+        PeerDirectory directory = new PeerDirectory(properties, clock, new SimpleMeterRegistry());
+        DnsDiscovery noDiscovery = new DnsDiscovery(null, 8080, directory, name -> List.of(), Set::of);
+        heartbeats = new HeartbeatService(properties, chain, directory, client, sync, lanes, noDiscovery);
     }
 
     @AfterEach

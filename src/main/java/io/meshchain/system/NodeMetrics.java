@@ -1,0 +1,48 @@
+package io.meshchain.system;
+
+import io.meshchain.ledger.ChainAdvanced;
+import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.TransactionAccepted;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The ledger's metrics, as Prometheus sees them: {@code meshchain_chain_height},
+ * {@code meshchain_total_work}, {@code meshchain_pending_transactions}, {@code meshchain_reorgs_total}
+ * and {@code meshchain_transactions_accepted_total}. The miner, the sync and the peer directory
+ * register their own (hashes, blocks mined, blocks rejected, peer reachability, heartbeat round trips).
+ */
+@Component
+class NodeMetrics {
+
+    private final Counter reorgs;
+    private final Counter accepted;
+
+    NodeMetrics(ChainService chain, MeterRegistry meters) {
+        Gauge.builder("meshchain.chain.height", chain, c -> c.tip().height())
+                .description("Index of the tip of this node's chain").register(meters);
+        Gauge.builder("meshchain.total.work", chain, c -> c.tip().totalWork().doubleValue())
+                .description("Total work of this node's chain: the sum of 2^difficulty over its blocks").register(meters);
+        Gauge.builder("meshchain.pending.transactions", chain, ChainService::pendingCount)
+                .description("Transactions in the pending pool").register(meters);
+        reorgs = Counter.builder("meshchain.reorgs")
+                .description("Times this node replaced blocks of its chain with a better chain's").register(meters);
+        accepted = Counter.builder("meshchain.transactions.accepted")
+                .description("Transactions new to this node accepted into the pool").register(meters);
+    }
+
+    @EventListener
+    void chainAdvanced(ChainAdvanced event) {
+        if (!event.removed().isEmpty()) {
+            reorgs.increment();
+        }
+    }
+
+    @EventListener
+    void transactionAccepted(TransactionAccepted event) {
+        accepted.increment();
+    }
+}
