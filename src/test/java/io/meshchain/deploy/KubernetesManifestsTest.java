@@ -1,0 +1,144 @@
+package io.meshchain.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meshchain.system.MeshchainProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.FileSystemResource;
+import org.yaml.snakeyaml.Yaml;
+
+/** The manifests in k8s/ are valid Kubernetes objects, and say what a meshchain network needs. */
+class KubernetesManifestsTest {
+
+    private static final Path K8S = Path.of("k8s");
+
+    @SuppressWarnings("unchecked")
+    private static List<Path> resources() throws IOException {
+        Map<String, Object> kustomization = new Yaml().load(Files.readString(K8S.resolve("kustomization.yaml")));
+        return ((List<String>) kustomization.get("resources")).stream().map(K8S::resolve).toList();
+    }
+
+    private static List<KubernetesManifests.Manifest> all() throws IOException {
+        List<KubernetesManifests.Manifest> manifests = new ArrayList<>();
+        for (Path resource : resources()) {
+            manifests.addAll(KubernetesManifests.check(resource));
+        }
+        return manifests;
+    }
+
+    private static Map<String, Object> only(String kind, String name) throws IOException {
+        return all().stream().filter(m -> m.kind().equals(kind))
+                .filter(m -> name.equals(((Map<?, ?>) m.content().get("metadata")).get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name)).content();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object at(Map<String, Object> object, String... path) {
+        Object value = object;
+        for (String key : path) {
+            value = key.matches("\\d+") ? ((List<Object>) value).get(Integer.parseInt(key)) : ((Map<String, Object>) value).get(key);
+        }
+        return value;
+    }
+
+    @Test
+    void everyManifestIsAValidKubernetesObject() throws IOException {
+        assertThat(all()).extracting(KubernetesManifests.Manifest::kind)
+                .containsExactlyInAnyOrder("ConfigMap", "Service", "Service", "StatefulSet", "PodDisruptionBudget");
+    }
+
+    @Test
+    void kustomizationListsEveryManifestInTheFolder() throws IOException {
+        try (Stream<Path> files = Files.list(K8S)) {
+            List<Path> manifests = files.filter(f -> f.toString().endsWith(".yaml"))
+                    .filter(f -> !f.getFileName().toString().equals("kustomization.yaml")).toList();
+            assertThat(resources()).containsExactlyInAnyOrderElementsOf(manifests);
+        }
+    }
+
+    @Test
+    void misspelledFieldIsCaught() throws IOException {
+        String broken = Files.readString(K8S.resolve("statefulset.yaml")).replace("readinessProbe:", "readinesProbe:");
+        assertThatThrownBy(() -> KubernetesManifests.check("statefulset.yaml", broken))
+                .hasMessageContaining("readinesProbe");
+    }
+
+    @Test
+    void valueOfTheWrongTypeIsCaught() throws IOException {
+        String broken = Files.readString(K8S.resolve("statefulset.yaml")).replace("replicas: 3", "replicas: three");
+        assertThatThrownBy(() -> KubernetesManifests.check("statefulset.yaml", broken)).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
+    void missingRequiredFieldIsCaught() throws IOException {
+        String broken = Files.readString(K8S.resolve("statefulset.yaml")).replace("- name: meshchain\n", "- tty: false\n");
+        assertThatThrownBy(() -> KubernetesManifests.check("statefulset.yaml", broken)).hasMessageContaining("name");
+    }
+
+    @Test
+    void statefulSetRunsThreeNodesSafely() throws IOException {
+        Map<String, Object> set = only("StatefulSet", "meshchain");
+        assertThat(at(set, "spec", "replicas")).isEqualTo(3);
+        assertThat(at(set, "spec", "podManagementPolicy")).isEqualTo("Parallel");
+        assertThat(at(set, "spec", "serviceName")).isEqualTo("meshchain-peers");
+        assertThat(at(set, "spec", "volumeClaimTemplates", "0", "metadata", "name")).isEqualTo("data");
+        assertThat(at(set, "spec", "template", "spec", "terminationGracePeriodSeconds")).isEqualTo(30);
+        assertThat(at(set, "spec", "template", "spec", "securityContext", "runAsNonRoot")).isEqualTo(true);
+        Map<String, Object> container = (Map<String, Object>) at(set, "spec", "template", "spec", "containers", "0");
+        assertThat(at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/livez");
+        assertThat(at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/readyz");
+        assertThat(at(container, "startupProbe", "httpGet", "path")).isEqualTo("/livez");
+        assertThat(at(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(at(container, "resources", "limits", "memory")).isNotNull();
+        assertThat(at(container, "resources", "requests", "cpu")).isNotNull();
+        assertThat(at(set, "spec", "template", "metadata", "annotations", "prometheus.io/path")).isEqualTo("/actuator/prometheus");
+    }
+
+    @Test
+    void peersServiceIsHeadlessAndPublishesStartingNodes() throws IOException {
+        Map<String, Object> peers = only("Service", "meshchain-peers");
+        assertThat(at(peers, "spec", "clusterIP")).isEqualTo("None");
+        assertThat(at(peers, "spec", "publishNotReadyAddresses")).isEqualTo(true);
+    }
+
+    @Test
+    void configMapValuesAreStringsThatBindToTheNodesSettings() throws IOException {
+        Map<String, Object> data = (Map<String, Object>) at(only("ConfigMap", "meshchain"), "data");
+        assertThat(data.values()).allSatisfy(value -> assertThat(value).isInstanceOf(String.class));
+
+        StandardEnvironment environment = new StandardEnvironment();
+        MutablePropertySources sources = environment.getPropertySources();
+        sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+        Map<String, Object> podEnvironment = new HashMap<>(data);
+        podEnvironment.put("HOSTNAME", "meshchain-0");
+        sources.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                podEnvironment));
+        for (PropertySource<?> source : new YamlPropertySourceLoader()
+                .load("application.yml", new FileSystemResource("application.yml"))) {
+            sources.addLast(source);
+        }
+        Binder binder = Binder.get(environment);
+
+        MeshchainProperties properties = binder.bind("meshchain", MeshchainProperties.class).get();
+        assertThat(properties.nodeId()).isEqualTo("meshchain-0");
+        assertThat(properties.discovery().dns()).isEqualTo("meshchain-peers");
+        assertThat(properties.storage().path()).isEqualTo(Path.of("/data"));
+        assertThat(binder.bind("server.address", String.class).get()).isEqualTo("0.0.0.0");
+    }
+}
