@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A node as a separate process running {@code target/meshchain.jar}, as an operator runs it: it can
@@ -19,6 +20,8 @@ final class NodeProcess extends NodeClient implements AutoCloseable {
 
     static final Path JAR = Path.of("target", "meshchain.jar");
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+    /** Kubernetes' default grace period: a node must be gone by then. */
+    private static final Duration EXIT_WITHIN = Duration.ofSeconds(30);
 
     private final int port;
     private final Path directory;
@@ -77,7 +80,11 @@ final class NodeProcess extends NodeClient implements AutoCloseable {
 
     private int waitForExit() {
         try {
-            return process.waitFor();
+            if (!process.waitFor(EXIT_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(nodeId() + " did not exit within " + EXIT_WITHIN + "; killed it");
+            }
+            return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
