@@ -3,6 +3,10 @@ package io.meshchain.api;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.ChainService;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -14,6 +18,7 @@ import org.springframework.web.server.ResponseStatusException;
 /** The seed's {@code pb}: the chain, whole or a page at a time, and single blocks by hash. */
 @RestController
 @RequestMapping("/chain")
+@Tag(name = "Chain")
 class ChainController {
 
     /** Page size when only {@code from} is given. */
@@ -28,8 +33,16 @@ class ChainController {
     }
 
     /** Without parameters the whole chain, as {@code pb} printed it; otherwise blocks {@code from <= index < from+limit}. */
+    @Operation(summary = "The blockchain (the seed's pb), whole or a page",
+            description = "{height, totalWork, blocks}: height is the tip's index; blocks are those with "
+                    + "from <= index < from+limit, in order. Without parameters, the whole chain.",
+            responses = {
+                @ApiResponse(responseCode = "200", description = "The requested blocks"),
+                @ApiResponse(responseCode = "400", description = "from below 0, limit below 1, or not numbers")})
     @GetMapping
-    ChainPage chain(@RequestParam(required = false) Long from, @RequestParam(required = false) Integer limit) {
+    ChainPage chain(@Parameter(description = "First index, default 0") @RequestParam(required = false) Long from,
+                    @Parameter(description = "Number of blocks, default 500, capped at 1000")
+                    @RequestParam(required = false) Integer limit) {
         if (from == null && limit == null) {
             return chain.page(0, Integer.MAX_VALUE);
         }
@@ -44,6 +57,9 @@ class ChainController {
         return chain.page(start, Math.min(size, MAX_LIMIT));
     }
 
+    @Operation(summary = "One block of this node's chain, by hash", responses = {
+        @ApiResponse(responseCode = "200", description = "The block"),
+        @ApiResponse(responseCode = "404", description = "Not in this node's chain")})
     @GetMapping("/blocks/{hash}")
     Block block(@PathVariable String hash) {
         return chain.block(hash)

@@ -1,5 +1,8 @@
 package io.meshchain.network;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -10,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** The seed's {@code hb}: {@code GET /heartbeat} shows this node's summary, {@code POST} exchanges summaries. */
 @RestController
 @RequestMapping("/heartbeat")
+@Tag(name = "Heartbeat")
 class HeartbeatController {
 
     private final HeartbeatService heartbeats;
@@ -18,11 +22,21 @@ class HeartbeatController {
         this.heartbeats = heartbeats;
     }
 
+    @Operation(summary = "This node's summary and what it knows of its peers",
+            description = "{nodeId, height, tipHash, tipTimestamp, totalWork, pending, "
+                    + "peers: [{url, nodeId, reachable, height, lastSeen}]}")
     @GetMapping
     NodeSummary summary() {
         return heartbeats.summary();
     }
 
+    @Operation(summary = "Exchange summaries (a peer's heartbeat)",
+            description = "Answers this node's summary. When the caller's chain is better, this node fetches the "
+                    + "missing blocks from the configured peer with the caller's node id, validates them and "
+                    + "switches, in the background. It never calls an address a request supplies.",
+            responses = {
+                @ApiResponse(responseCode = "200", description = "This node's summary"),
+                @ApiResponse(responseCode = "400", description = "A malformed summary")})
     @PostMapping
     NodeSummary exchange(@Valid @RequestBody NodeSummary caller) {
         return heartbeats.receive(caller);

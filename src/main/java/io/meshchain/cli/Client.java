@@ -1,0 +1,220 @@
+package io.meshchain.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The seed system's client, against a node's HTTP API, without starting Spring:
+ * {@code java -jar meshchain.jar client [--node URL] [COMMAND ...]}.
+ * <p>
+ * Without a command it prompts "Please enter your command" and runs each line until {@code cc}.
+ * With one it runs it and exits: 0 on success, 1 when the node is unreachable or refuses, 2 when
+ * the command itself is wrong.
+ */
+public final class Client {
+
+    /** The node the client talks to unless told otherwise. */
+    public static final String DEFAULT_NODE = "http://localhost:8080";
+    static final String PROMPT = "Please enter your command";
+    static final int OK = 0;
+    static final int NODE_ERROR = 1;
+    static final int USAGE_ERROR = 2;
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "Commands:",
+            "  tx <sender> <content...>   submit a transaction (also the seed's form: tx|sender|content)",
+            "  pb                         print the pending transactions and the blockchain",
+            "  status                     the node's height, tip and peers",
+            "  tx-status <id>             whether a transaction is pending or confirmed",
+            "  help                       this list",
+            "  cc                         close the client",
+            "Options: --node <url>        the node to talk to (default " + DEFAULT_NODE + ")");
+
+    private final NodeApi node;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Printer printer;
+
+    private Client(NodeApi node, PrintStream out, PrintStream err) {
+        this.node = node;
+        this.out = out;
+        this.err = err;
+        this.printer = new Printer(out);
+    }
+
+    /** Runs the client and returns its exit code. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        String nodeUrl = DEFAULT_NODE;
+        while (!rest.isEmpty() && rest.get(0).startsWith("--")) {
+            String option = rest.remove(0);
+            if (option.equals("--node") && !rest.isEmpty()) {
+                nodeUrl = rest.remove(0);
+            } else if (option.startsWith("--node=")) {
+                nodeUrl = option.substring("--node=".length());
+            } else {
+                err.println("unknown option " + option);
+                err.println(USAGE);
+                return USAGE_ERROR;
+            }
+        }
+        URI node;
+        try {
+            node = URI.create(nodeUrl);
+        } catch (IllegalArgumentException e) {
+            err.println("--node must be a URL such as " + DEFAULT_NODE + ", was " + nodeUrl);
+            return USAGE_ERROR;
+        }
+        if (node.getScheme() == null || node.getHost() == null) {
+            err.println("--node must be a URL such as " + DEFAULT_NODE + ", was " + nodeUrl);
+            return USAGE_ERROR;
+        }
+        Client client = new Client(new NodeApi(node), out, err);
+        return rest.isEmpty() ? client.interactive(in) : client.execute(String.join(" ", rest));
+    }
+
+    private int interactive(InputStream in) {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        while (true) {
+            out.println(PROMPT);
+            String line;
+            try {
+                line = lines.readLine();
+            } catch (IOException e) {
+                err.println("cannot read input: " + e.getMessage());
+                return NODE_ERROR;
+            }
+            if (line == null) {
+                return OK;
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.strip().equals("cc")) {
+                return OK;
+            }
+            execute(line);
+        }
+    }
+
+    /** Runs one command line; returns its exit code. */
+    private int execute(String line) {
+        Command command;
+        try {
+            command = Command.parse(line);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println(USAGE);
+            return USAGE_ERROR;
+        }
+        try {
+            return switch (command.name()) {
+                case "tx" -> submit(command.args().get(0), command.args().get(1));
+                case "pb" -> printBlockchain();
+                case "status" -> status();
+                case "tx-status" -> transactionStatus(command.args().get(0));
+                case "help" -> help();
+                case "cc" -> OK;
+                default -> throw new IllegalStateException("parsed an unknown command " + command.name());
+            };
+        } catch (NodeApi.NodeException e) {
+            err.println(e.getMessage());
+            return NODE_ERROR;
+        }
+    }
+
+    private int submit(String sender, String content) throws NodeApi.NodeException {
+        NodeApi.Answer answer = node.submit(sender, content);
+        if (!answer.ok()) {
+            err.println("rejected: " + answer.problem());
+            return NODE_ERROR;
+        }
+        String known = answer.status() == 200 ? " (already known)" : "";
+        out.println("Transaction " + answer.body().get("id").text() + " " + answer.body().get("status").text() + known);
+        return OK;
+    }
+
+    private int printBlockchain() throws NodeApi.NodeException {
+        NodeApi.Answer pending = node.get("/transactions");
+        NodeApi.Answer chain = node.get("/chain");
+        if (!pending.ok() || !chain.ok()) {
+            err.println("the node refused: " + (pending.ok() ? chain : pending).problem());
+            return NODE_ERROR;
+        }
+        printer.blockchain(pending.body(), chain.body());
+        return OK;
+    }
+
+    private int status() throws NodeApi.NodeException {
+        NodeApi.Answer summary = node.get("/heartbeat");
+        if (!summary.ok()) {
+            err.println("the node refused: " + summary.problem());
+            return NODE_ERROR;
+        }
+        printer.summary(summary.body());
+        return OK;
+    }
+
+    private int transactionStatus(String id) throws NodeApi.NodeException {
+        NodeApi.Answer answer = node.transaction(id);
+        if (!answer.ok()) {
+            err.println(answer.status() == 404 ? "no transaction " + id + " on " + node.node() : "refused: " + answer.problem());
+            return NODE_ERROR;
+        }
+        printer.status(answer.body());
+        return OK;
+    }
+
+    private int help() {
+        out.println(USAGE);
+        return OK;
+    }
+
+    /** A parsed command line. */
+    record Command(String name, List<String> args) {
+
+        /** Parses {@code tx sender content...}, the seed's {@code tx|sender|content}, and the other commands. */
+        static Command parse(String line) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("tx|")) {
+                String[] parts = trimmed.split("\\|", 3);
+                if (parts.length < 3 || parts[1].isEmpty() || parts[2].isEmpty()) {
+                    throw new IllegalArgumentException("the seed's form is tx|sender|content");
+                }
+                return new Command("tx", List.of(parts[1], parts[2]));
+            }
+            String[] words = trimmed.split("\\s+", 3);
+            String name = words[0].toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "tx" -> {
+                    if (words.length < 3) {
+                        throw new IllegalArgumentException("tx needs a sender and some content: tx <sender> <content...>");
+                    }
+                    return new Command(name, List.of(words[1], words[2]));
+                }
+                case "tx-status" -> {
+                    if (words.length != 2) {
+                        throw new IllegalArgumentException("tx-status needs one transaction id: tx-status <id>");
+                    }
+                    return new Command(name, List.of(words[1]));
+                }
+                case "pb", "status", "help", "cc" -> {
+                    if (words.length > 1) {
+                        throw new IllegalArgumentException(name + " takes no arguments");
+                    }
+                    return new Command(name, List.of());
+                }
+                default -> throw new IllegalArgumentException("unknown command '" + words[0] + "'");
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+// meshchain explorer: plain JavaScript against the node's own HTTP API, refreshed every 2 s.
+'use strict';
+
+const REFRESH_MS = 2000;
+const PAGE_SIZE = 10;
+
+const state = { page: 0, height: 0, submitted: [], detailHash: null };
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'className') node.className = value;
+    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+function replace(list, items, emptyText) {
+  list.replaceChildren(...(items.length ? items : [el('li', { className: 'empty' }, emptyText)]));
+}
+
+const when = (millis) => new Date(millis).toLocaleString();
+const short = (hash) => (hash ? hash.slice(0, 12) + '…' + hash.slice(-6) : '');
+
+async function json(path, options) {
+  const response = await fetch(path, options);
+  const body = await response.json().catch(() => ({}));
+  return { ok: response.ok, status: response.status, body };
+}
+
+function transactionItem(tx, status) {
+  return el('li', { 'data-id': tx.id },
+    el('span', { className: 'who' }, tx.sender), ': ', tx.content,
+    status ? el('span', { className: 'status ' + status }, status) : null,
+    el('span', { className: 'meta mono' }, when(tx.timestamp) + ' · ' + short(tx.id)));
+}
+
+async function refreshSummary() {
+  const { body } = await json('/heartbeat');
+  state.height = body.height;
+  $('node-id').textContent = body.nodeId;
+  $('height').textContent = body.height;
+  $('pending-count').textContent = body.pending;
+  $('tip').textContent = body.tipHash;
+  const reachable = body.peers.filter((peer) => peer.reachable).length;
+  $('peer-count').textContent = reachable + ' / ' + body.peers.length;
+  replace($('peers'), body.peers.map((peer) => el('li', {},
+    el('span', { className: 'who' }, peer.nodeId || 'unknown node'),
+    el('span', { className: 'status ' + (peer.reachable ? 'confirmed' : 'unreachable') },
+      peer.reachable ? 'reachable' : 'unreachable'),
+    el('span', { className: 'meta mono' }, peer.url + (peer.height === null ? '' : ' · height ' + peer.height)
+      + (peer.lastSeen ? ' · seen ' + when(peer.lastSeen) : '')))), 'No peers.');
+}
+
+async function refreshHealth() {
+  const { body } = await json('/actuator/health');
+  const badge = $('health');
+  badge.textContent = body.status || 'UNKNOWN';
+  badge.className = 'badge ' + (body.status === 'UP' ? 'up' : 'down');
+  const node = body.components && body.components.meshchain;
+  $('miner').textContent = node ? node.details.miner : '–';
+}
+
+async function refreshPending() {
+  const { body } = await json('/transactions');
+  replace($('pending'), body.transactions.map((tx) => transactionItem(tx, 'pending')), 'The pool is empty.');
+}
+
+function pageRange() {
+  const newest = state.height - state.page * PAGE_SIZE;
+  const from = Math.max(0, newest - PAGE_SIZE + 1);
+  return { from, limit: newest - from + 1 };
+}
+
+async function refreshBlocks() {
+  const { from, limit } = pageRange();
+  const { body } = await json('/chain?from=' + from + '&limit=' + limit);
+  const blocks = body.blocks.slice().reverse();
+  replace($('blocks'), blocks.map((block) => el('li', {
+    className: 'block', tabindex: '0', 'data-hash': block.hash,
+    onclick: () => showBlock(block.hash),
+    onkeydown: (event) => { if (event.key === 'Enter') showBlock(block.hash); },
+  },
+  el('span', { className: 'index' }, '#' + block.index),
+  el('span', {}, when(block.timestamp), el('span', { className: 'hash' }, ' ' + short(block.hash))),
+  el('span', { className: 'count' }, block.transactions.length + ' tx'))), 'No blocks.');
+  $('page-label').textContent = 'page ' + (state.page + 1);
+  $('newer').disabled = state.page === 0;
+  $('older').disabled = from === 0;
+}
+
+async function showBlock(hash) {
+  const { ok, body } = await json('/chain/blocks/' + hash);
+  if (!ok) return;
+  state.detailHash = hash;
+  $('detail-title').textContent = 'Block #' + body.index;
+  const fields = [
+    ['Hash', body.hash], ['Previous hash', body.previousHash], ['Time', when(body.timestamp)],
+    ['Difficulty', body.difficulty + ' bits'], ['Proof', body.proof],
+  ];
+  $('detail-fields').replaceChildren(...fields.flatMap(([name, value]) =>
+    [el('dt', {}, name), el('dd', { className: name.includes('ash') ? 'mono' : '' }, value)]));
+  replace($('detail-transactions'), body.transactions.map((tx) => transactionItem(tx)), 'None (genesis).');
+  $('block-detail').hidden = false;
+  $('block-detail').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+}
+
+async function refreshSubmitted() {
+  const items = await Promise.all(state.submitted.map(async (id) => {
+    const { ok, body } = await json('/transactions/' + id);
+    if (!ok) return el('li', { 'data-id': id }, short(id), el('span', { className: 'status unreachable' }, 'unknown'));
+    const item = transactionItem(body, body.status);
+    if (body.status === 'confirmed') {
+      item.append(el('span', { className: 'meta' }, 'in block #' + body.blockIndex + ' · '
+        + body.confirmations + ' confirmation' + (body.confirmations === 1 ? '' : 's')));
+    }
+    return item;
+  }));
+  replace($('mine'), items, 'Nothing yet.');
+}
+
+function showProblem(problem) {
+  const box = el('div', { className: 'problem' },
+    el('strong', {}, (problem.title || 'Rejected') + ': '), problem.detail || 'HTTP ' + problem.status);
+  if (Array.isArray(problem.errors) && problem.errors.length) {
+    box.append(el('ul', {}, ...problem.errors.map((error) => el('li', {}, error.field + ' ' + error.message))));
+  }
+  $('tx-result').replaceChildren(box);
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const form = event.target;
+  const payload = { sender: form.sender.value.trim(), content: form.content.value };
+  let answer;
+  try {
+    answer = await json('/transactions', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(payload),
+    });
+  } catch (error) {
+    showProblem({ title: 'Node unreachable', detail: String(error) });
+    return;
+  }
+  if (!answer.ok) {
+    showProblem({ status: answer.status, ...answer.body });
+    return;
+  }
+  const tx = answer.body;
+  if (!state.submitted.includes(tx.id)) state.submitted.unshift(tx.id);
+  $('tx-result').replaceChildren(el('span', { className: 'ok' },
+    (answer.status === 201 ? 'Accepted ' : 'Already known ') + short(tx.id) + ' (' + tx.status + ')'));
+  form.content.value = '';
+  refresh();
+}
+
+let refreshing = false;
+async function refresh() {
+  if (refreshing) return;
+  refreshing = true;
+  try {
+    await refreshSummary();
+    await Promise.all([refreshHealth(), refreshPending(), refreshBlocks(), refreshSubmitted()]);
+    $('live').classList.remove('stale');
+    $('live').textContent = 'live';
+  } catch (error) {
+    $('live').classList.add('stale');
+    $('live').textContent = 'node unreachable';
+  } finally {
+    refreshing = false;
+  }
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('tx-form').addEventListener('submit', submit);
+  $('newer').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); refresh(); });
+  $('older').addEventListener('click', () => { state.page += 1; refresh(); });
+  $('close-detail').addEventListener('click', () => { $('block-detail').hidden = true; state.detailHash = null; });
+  refresh();
+  setInterval(refresh, REFRESH_MS);
+});
