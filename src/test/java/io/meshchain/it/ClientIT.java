@@ -122,7 +122,7 @@ class ClientIT {
     void withoutACommandItPromptsAndRunsEachLineUntilCc() {
         Run run = client("tx bob typed at the prompt\n\nbogus\nstatus\ncc\nstatus\n");
         assertThat(run.exit()).isZero();
-        assertThat(run.out().split("Please enter your command", -1)).hasSize(5);
+        assertThat(run.out().split("Please enter your command", -1)).as("a prompt before each of the five lines").hasSize(6);
         assertThat(run.out()).contains("Transaction ").contains("Node cli:");
         assertThat(run.err()).contains("unknown command 'bogus'");
         assertThat(run.out().split("Node cli:", -1)).as("nothing runs after cc").hasSize(2);
