@@ -67,6 +67,29 @@ class OperationsIT {
     }
 
     @Test
+    void openApiDescribesEveryEndpointAndSwaggerUiIsServed() {
+        var paths = node.get("/v3/api-docs").json().get("paths");
+        for (String path : List.of("/transactions", "/transactions/{id}", "/chain", "/chain/blocks/{hash}", "/proof",
+                "/heartbeat")) {
+            assertThat(paths.has(path)).as(path).isTrue();
+            paths.get(path).properties().forEach(operation ->
+                    assertThat(operation.getValue().get("summary").asString()).as(path).isNotBlank());
+        }
+        assertThat(paths.get("/transactions").get("post").get("responses").has("503")).isTrue();
+        assertThat(node.get("/swagger-ui/index.html").status()).isEqualTo(200);
+        assertThat(node.get("/swagger-ui.html").status()).isIn(200, 302);
+    }
+
+    @Test
+    void explorerIsServedAtTheRoot() {
+        NodeClient.Response page = node.get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>meshchain explorer</title>").contains("app.js");
+        assertThat(node.get("/app.js").status()).isEqualTo(200);
+        assertThat(node.get("/style.css").status()).isEqualTo(200);
+    }
+
+    @Test
     void onlyHealthInfoMetricsAndPrometheusAreExposed() {
         assertThat(node.get("/actuator/info").status()).isEqualTo(200);
         assertThat(node.get("/actuator/metrics").status()).isEqualTo(200);

@@ -1,0 +1,63 @@
+// Drives the block explorer in headless Chromium: submits a transaction through the form, waits
+// for it to show as pending and then as confirmed, and saves screenshots (laptop and phone).
+// Usage: node explorer.cjs <node url> <screenshot directory>
+'use strict';
+
+const { chromium } = require('playwright-core');
+
+const [url, screenshots] = process.argv.slice(2);
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const WAIT_MS = 30000;
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForSelector('#blocks li.block', { timeout: WAIT_MS });
+
+    // A rejected transaction shows the node's problem detail.
+    await page.fill('#sender', 'not valid!');
+    await page.fill('#content', 'rejected');
+    await page.click('#tx-form button');
+    await page.waitForSelector('#tx-result .problem', { timeout: WAIT_MS });
+    const problem = await page.textContent('#tx-result .problem');
+    if (!problem.includes('sender')) throw new Error('the problem does not name the field: ' + problem);
+
+    // An accepted one appears as pending, then as confirmed.
+    await page.fill('#sender', 'gzan3055');
+    await page.fill('#content', 'hello from the explorer');
+    await page.click('#tx-form button');
+    await page.waitForSelector('#tx-result .ok', { timeout: WAIT_MS });
+    await page.waitForSelector('#mine li .status.pending, #mine li .status.confirmed', { timeout: WAIT_MS });
+    console.log('pending:', (await page.textContent('#mine li')).trim());
+    await page.waitForSelector('#mine li .status.confirmed', { timeout: WAIT_MS });
+    console.log('confirmed:', (await page.textContent('#mine li')).trim());
+
+    // The block holding it is listed; its details open on a click.
+    await page.click('#blocks li.block');
+    await page.waitForSelector('#block-detail:not([hidden]) #detail-transactions li', { timeout: WAIT_MS });
+    await page.screenshot({ path: screenshots + '/explorer-laptop.png', fullPage: true });
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await phone.goto(url, { waitUntil: 'load' });
+    await phone.waitForSelector('#blocks li.block', { timeout: WAIT_MS });
+    await phone.screenshot({ path: screenshots + '/explorer-phone.png', fullPage: true });
+
+    if (errors.length) throw new Error('errors on the page: ' + errors.join('; '));
+    console.log('explorer ok');
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error.stack || String(error));
+  process.exit(1);
+});

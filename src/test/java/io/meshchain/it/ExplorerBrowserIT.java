@@ -1,0 +1,54 @@
+package io.meshchain.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The block explorer in a real browser: headless Chromium from Debian's packages, driven by
+ * Playwright ({@code src/test/browser/explorer.cjs}). It submits a transaction through the form,
+ * sees it pending and then confirmed, and saves screenshots to {@code target/explorer/}.
+ * <p>
+ * It needs {@code chromium} and {@code playwright-core} (see the README). CI installs both and
+ * sets {@code CI}, which makes their absence a failure; elsewhere the test is skipped without them.
+ */
+class ExplorerBrowserIT {
+
+    static final Path SCRIPT = Path.of("src", "test", "browser", "explorer.cjs");
+    static final Path SCREENSHOTS = Path.of("target", "explorer");
+    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+    static final Path TOOLS = Path.of(System.getenv().getOrDefault("MESHCHAIN_BROWSER_TOOLS", "target/browser-tools"));
+
+    @Test
+    void transactionSubmittedThroughTheFormIsShownPendingThenConfirmed() throws Exception {
+        boolean ready = Files.isExecutable(CHROMIUM) && Files.isDirectory(TOOLS.resolve("node_modules/playwright-core"));
+        if (System.getenv("CI") != null) {
+            assertThat(ready).as("CI must provide %s and playwright-core in %s", CHROMIUM, TOOLS).isTrue();
+        }
+        assumeTrue(ready, "needs " + CHROMIUM + " and playwright-core in " + TOOLS + " (see the README)");
+        Files.createDirectories(SCREENSHOTS);
+
+        try (TestNode node = TestNode.reserve("explorer")) {
+            node.start(List.of(), "--meshchain.mining.enabled=true", "--meshchain.block.max-wait=500ms");
+            node.submit("alice", "already in a block");
+            ProcessBuilder run = new ProcessBuilder("node", SCRIPT.toString(), node.url(), SCREENSHOTS.toString())
+                    .redirectErrorStream(true);
+            run.environment().put("NODE_PATH", TOOLS.resolve("node_modules").toAbsolutePath().toString());
+            run.environment().put("CHROMIUM", CHROMIUM.toString());
+            Process browser = run.start();
+            String output = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(browser.waitFor(120, TimeUnit.SECONDS)).as("the browser run ends").isTrue();
+            System.out.println(output);
+            assertThat(browser.exitValue()).as(output).isZero();
+            assertThat(output).contains("pending:").contains("confirmed:").contains("explorer ok");
+        }
+        assertThat(SCREENSHOTS.resolve("explorer-laptop.png")).isNotEmptyFile();
+        assertThat(SCREENSHOTS.resolve("explorer-phone.png")).isNotEmptyFile();
+    }
+}
