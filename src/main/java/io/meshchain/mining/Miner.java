@@ -58,6 +58,9 @@ public class Miner implements SmartLifecycle {
         this.blocksMined = Counter.builder("meshchain.blocks.mined")
                 .description("Blocks this node's miner sealed and appended").register(meters);
         this.state = enabled ? State.IDLE : State.DISABLED;
+        if (enabled) {
+            log.info("Mining on {} thread(s), hashing by {}", threads, ProofSearch.hasherName());
+        }
     }
 
     public State state() {

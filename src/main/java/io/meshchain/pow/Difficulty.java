@@ -33,6 +33,18 @@ public final class Difficulty {
         return (hash[fullBytes] & mask) == 0;
     }
 
+    /** The same test on a hash as SHA-256's eight big-endian state words. */
+    public static boolean isMetBy(int[] words, int bits) {
+        int full = bits / 32;
+        for (int i = 0; i < full; i++) {
+            if (words[i] != 0) {
+                return false;
+            }
+        }
+        int remainingBits = bits % 32;
+        return remainingBits == 0 || words[full] >>> (32 - remainingBits) == 0;
+    }
+
     /** Hex form of {@link #isMetBy(byte[], int)}; false for anything that is not a hex hash. */
     public static boolean isMetBy(String hexHash, int bits) {
         return Hex.isHash(hexHash) && isMetBy(Hex.decode32(hexHash), bits);

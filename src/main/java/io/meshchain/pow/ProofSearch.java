@@ -1,28 +1,33 @@
 package io.meshchain.pow;
 
-import java.security.DigestException;
-import java.security.MessageDigest;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Searches proofs for one header. It encodes the header once and then, per attempt, only writes
- * the proof into the last eight bytes and hashes into a reused buffer: no allocation per attempt.
- * One instance is used by one thread.
+ * Searches proofs for one header, with the fastest {@link AttemptHasher} the runtime allows. The
+ * header is encoded once; an attempt only writes the proof and hashes, allocating nothing. One
+ * instance is used by one thread.
  */
 public final class ProofSearch {
 
     /** Attempts between two checks of whether the work has gone stale. */
     public static final int STALENESS_CHECK_INTERVAL = 1 << 14;
 
-    private final byte[] encoded;
-    private final byte[] hash = new byte[32];
-    private final MessageDigest digest = Hashes.sha256();
+    private final AttemptHasher hasher;
     private final int difficulty;
 
     public ProofSearch(BlockHeader header) {
-        this.encoded = HeaderEncoding.encode(header);
-        this.difficulty = header.difficulty();
+        this(AttemptHasher.forHeader(HeaderEncoding.encode(header)), header.difficulty());
+    }
+
+    ProofSearch(AttemptHasher hasher, int difficulty) {
+        this.hasher = hasher;
+        this.difficulty = difficulty;
+    }
+
+    /** How attempts are hashed here, e.g. "midstate (1 compression per attempt)". */
+    public static String hasherName() {
+        return MidstateHasher.isAvailable() ? MidstateHasher.NAME : DigestHasher.NAME;
     }
 
     /**
@@ -36,11 +41,8 @@ public final class ProofSearch {
         long proof = start;
         int sinceCheck = 0;
         while (true) {
-            HeaderEncoding.putProof(encoded, proof);
-            digest.update(encoded);
-            finish();
             sinceCheck++;
-            if (Difficulty.isMetBy(hash, difficulty)) {
+            if (hasher.meets(proof, difficulty)) {
                 attempts.add(sinceCheck);
                 return OptionalLong.of(proof);
             }
@@ -52,14 +54,6 @@ public final class ProofSearch {
                 }
             }
             proof += step;
-        }
-    }
-
-    private void finish() {
-        try {
-            digest.digest(hash, 0, hash.length);
-        } catch (DigestException e) {
-            throw new IllegalStateException("a 32-byte buffer always fits SHA-256", e);
         }
     }
 
