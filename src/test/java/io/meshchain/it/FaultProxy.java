@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -31,6 +32,8 @@ final class FaultProxy implements AutoCloseable {
     private volatile Mode mode = Mode.PASS;
     private volatile long delayMillis;
     private volatile boolean closed;
+    private final AtomicLong requestBytes = new AtomicLong();
+    private final AtomicLong responseBytes = new AtomicLong();
 
     FaultProxy(int targetPort) {
         this.targetPort = targetPort;
@@ -123,6 +126,7 @@ final class FaultProxy implements AutoCloseable {
                 out.write(buffer, 0, n);
                 out.flush();
                 forwarded += n;
+                (response ? responseBytes : requestBytes).addAndGet(n);
             }
         } catch (IOException e) {
             // One side hung up; close both below.
@@ -132,6 +136,16 @@ final class FaultProxy implements AutoCloseable {
             open.remove(from);
             open.remove(to);
         }
+    }
+
+    /** Bytes passed from the caller to the target so far. */
+    long requestBytes() {
+        return requestBytes.get();
+    }
+
+    /** Bytes passed from the target back to the caller so far. */
+    long responseBytes() {
+        return responseBytes.get();
     }
 
     private void closeOpenConnections() {

@@ -30,8 +30,18 @@ final class NodeProcess extends NodeClient implements AutoCloseable {
     private Process process;
     private int starts;
 
+    /** JVM options of test nodes: quick to start, small. A benchmark passes none, as a user's java -jar. */
+    static final List<String> TEST_JVM = List.of("-XX:TieredStopAtLevel=1", "-Xmx256m");
+
+    private final List<String> jvmOptions;
+
     NodeProcess(String nodeId, int port, Path directory, List<String> peerUrls, String... extra) {
+        this(TEST_JVM, nodeId, port, directory, peerUrls, extra);
+    }
+
+    NodeProcess(List<String> jvmOptions, String nodeId, int port, Path directory, List<String> peerUrls, String... extra) {
         super(nodeId, "http://127.0.0.1:" + port);
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.port = port;
         this.directory = directory;
         this.peerUrls = List.copyOf(peerUrls);
@@ -44,8 +54,9 @@ final class NodeProcess extends NodeClient implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: run the tests with ./mvnw verify, which packages it first");
         }
         Map<String, String> settings = TestNode.settings(nodeId(), port, directory.resolve("data"), peerUrls, extra);
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:TieredStopAtLevel=1", "-Xmx256m", "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         settings.forEach((name, value) -> command.add("--" + name + "=" + value));
         starts++;
         try {
@@ -89,6 +100,10 @@ final class NodeProcess extends NodeClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {
