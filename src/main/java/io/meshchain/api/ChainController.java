@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,7 +18,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 /** The seed's {@code pb}: the chain, whole or a page at a time, and single blocks by hash. */
 @RestController
-@RequestMapping("/chain")
+@RequestMapping(path = "/chain", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Chain")
 class ChainController {
 

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.MediaType;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,7 +29,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 /** The seed's {@code tx}: submit transactions, list the pending pool, look one up. */
 @RestController
-@RequestMapping("/transactions")
+@RequestMapping(path = "/transactions", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Transactions")
 class TransactionController {
 

@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -23,7 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
  * same ledger operations in-process.
  */
 @RestController
-@RequestMapping("/proof")
+@RequestMapping(path = "/proof", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Proof of work")
 class ProofController {
 

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -12,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** The seed's {@code hb}: {@code GET /heartbeat} shows this node's summary, {@code POST} exchanges summaries. */
 @RestController
-@RequestMapping("/heartbeat")
+@RequestMapping(path = "/heartbeat", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Heartbeat")
 class HeartbeatController {
 
