@@ -14,7 +14,7 @@ command -v wrk > /dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2
 [[ -f target/meshchain.jar ]] || ./mvnw -B -q -DskipTests package
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
-echo "load: wrk, 2 threads, $CONNECTIONS connections, ${SECONDS_PER_RUN}s after a 10s warm-up; one new transaction per request"
+echo "load: wrk, 1 thread (the node gets the other core), $CONNECTIONS connections, ${SECONDS_PER_RUN}s after a 10s warm-up; one new transaction per request"
 printf '\n%-6s %12s %10s %10s %10s %12s\n' fsync "acked tx/s" "p50" "p99" "max" "non-2xx"
 for fsync in true false; do
   dir=$(mktemp -d)
@@ -26,8 +26,8 @@ for fsync in true false; do
     curl -fs "http://127.0.0.1:$PORT/readyz" > /dev/null 2>&1 && break
     sleep 0.5
   done
-  wrk -t2 -c"$CONNECTIONS" -d10s -s scripts/bench/submit.lua "http://127.0.0.1:$PORT" > /dev/null
-  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s scripts/bench/submit.lua \
+  wrk -t1 -c"$CONNECTIONS" -d10s -s scripts/bench/submit.lua "http://127.0.0.1:$PORT" > /dev/null
+  wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -s scripts/bench/submit.lua \
     "http://127.0.0.1:$PORT" > "$dir/wrk.txt"
   rate=$(awk '/Requests\/sec/ {print $2}' "$dir/wrk.txt")
   p50=$(awk '$1 == "50%" {print $2}' "$dir/wrk.txt")
