@@ -30,6 +30,8 @@ class PeerLanes implements DisposableBean {
     static final int RELAY_THREADS = 2;
     /** Control tasks waiting for one peer: heartbeats are coalesced, so few ever wait. */
     static final int CONTROL_QUEUE = 16;
+    /** Seconds an idle lane keeps its threads. */
+    static final int IDLE_SECONDS = 60;
 
     private final Map<URI, Lanes> lanes = new ConcurrentHashMap<>();
 
@@ -46,12 +48,15 @@ class PeerLanes implements DisposableBean {
 
     private static ThreadPoolExecutor executor(String name, int threads, int queue) {
         AtomicInteger count = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-                runnable -> {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queue), runnable -> {
                     Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
+        // A peer that went away (scaled down, new address) leaves no threads behind.
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /** Runs a heartbeat or sync for {@code peer}; false when its control lane is full. */
