@@ -324,10 +324,11 @@ public class ChainService {
                 return Adoption.NOT_CONNECTED;
             }
             Block candidateTip = suffix.get(suffix.size() - 1);
-            BigInteger candidateWork = chain.workAt(ancestorHeight);
-            for (Block block : suffix) {
-                candidateWork = candidateWork.add(Difficulty.work(block.difficulty()));
-            }
+            // Counted at the network's difficulty, whatever the blocks claim: a block claiming
+            // another difficulty is refused by the rules below, and a claimed 2^31 bits of work
+            // must not be computed at all.
+            BigInteger candidateWork = chain.workAt(ancestorHeight)
+                    .add(Difficulty.work(parameters.difficulty()).multiply(BigInteger.valueOf(suffix.size())));
             ChainTip candidate = new ChainTip(candidateTip.index(), candidateTip.hash(), candidateTip.timestamp(),
                     candidateWork);
             if (!ForkChoice.isBetter(candidate, chain.tipSummary())) {

@@ -331,4 +331,16 @@ class ChainServiceTest {
                 .hasMessageContaining("proof-of-work");
         assertThat(stored.rewrites()).isZero();
     }
+
+    @Test
+    void blockClaimingAbsurdWorkIsRefusedByRuleWithoutComputingIt() {
+        Block honest = ChainFixture.mine(service.genesis(), List.of(ChainFixture.tx()), NOW);
+        Block absurd = new Block(honest.index(), honest.timestamp(), honest.previousHash(), Integer.MAX_VALUE,
+                honest.proof(), honest.transactions(), honest.hash());
+
+        BlockRejectedException e = catchThrowableOfType(BlockRejectedException.class,
+                () -> service.adopt(List.of(absurd)));
+        assertThat(e.rule()).isEqualTo("network-difficulty");
+        assertThat(service.tip().height()).isZero();
+    }
 }
