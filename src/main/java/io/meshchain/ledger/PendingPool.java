@@ -33,10 +33,6 @@ final class PendingPool {
         entries.putIfAbsent(pending.transaction().id(), pending);
     }
 
-    void remove(String id) {
-        entries.remove(id);
-    }
-
     void removeAll(Collection<Transaction> transactions) {
         for (Transaction transaction : transactions) {
             entries.remove(transaction.id());

@@ -2,6 +2,7 @@ package io.meshchain.network;
 
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.system.MeshchainProperties;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -31,12 +32,11 @@ class TransactionRelay {
 
     @EventListener
     void relay(TransactionAccepted accepted) {
+        Optional<Peer> source = accepted.relayedBy() == null ? Optional.empty() : directory.byNodeId(accepted.relayedBy());
         for (Peer peer : directory.peers()) {
-            if (accepted.relayedBy() != null && directory.byNodeId(accepted.relayedBy())
-                    .filter(source -> source.equals(peer)).isPresent()) {
-                continue;
+            if (!source.filter(peer::equals).isPresent()) {
+                lanes.relay(peer, () -> relayTo(peer, accepted));
             }
-            lanes.relay(peer, () -> relayTo(peer, accepted));
         }
     }
 

@@ -1,0 +1,70 @@
+package io.meshchain.network;
+
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.verify;
+
+import io.meshchain.TestProperties;
+import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.MutableClock;
+import io.meshchain.ledger.Transaction;
+import io.meshchain.ledger.TransactionAccepted;
+import io.meshchain.system.MeshchainProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A new transaction goes to every peer once, except back to the peer that relayed it here. */
+class TransactionRelayTest {
+
+    @TempDir
+    Path dir;
+
+    private final PeerClient client = mock(PeerClient.class);
+    private final PeerLanes lanes = new PeerLanes();
+    private final Peer n2 = new Peer(URI.create("http://127.0.0.1:7002"), "n2");
+    private final Peer n3 = new Peer(URI.create("http://127.0.0.1:7003"), "n3");
+    private TransactionRelay relay;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Path peers = Files.writeString(dir.resolve("peers.txt"), "3\nn1 7001\nn2 7002\nn3 7003\n");
+        MeshchainProperties properties = TestProperties.of("n1", List.of(), peers, 1);
+        relay = new TransactionRelay(properties,
+                new PeerDirectory(properties, new MutableClock(ChainFixture.NOW), new SimpleMeterRegistry()), client, lanes);
+    }
+
+    @AfterEach
+    void tearDown() {
+        lanes.destroy();
+    }
+
+    @Test
+    void clientSubmissionGoesToEveryPeer() {
+        Transaction tx = ChainFixture.tx();
+        relay.relay(new TransactionAccepted(tx, null));
+        verify(client, timeout(2_000)).relay(eq(n2), eq(tx), eq("n1"));
+        verify(client, timeout(2_000)).relay(eq(n3), eq(tx), eq("n1"));
+    }
+
+    @Test
+    void relayedTransactionIsNotSentBackToItsSource() {
+        Transaction tx = ChainFixture.tx();
+        relay.relay(new TransactionAccepted(tx, "n2"));
+        verify(client, timeout(2_000)).relay(eq(n3), eq(tx), eq("n1"));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                .untilAsserted(() -> verify(client, never()).relay(eq(n2), any(), any()));
+    }
+}
