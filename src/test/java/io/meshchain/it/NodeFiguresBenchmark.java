@@ -15,11 +15,13 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * Benchmark (not a test) of whole nodes, as separate processes of the real jar started as a user
- * starts it ({@code java -jar}, no JVM options): time from start to
- * ready and resident memory, empty and with a 10,000-block chain; the bytes one heartbeat costs per
- * peer at heights 100 and 10,000; and the seconds a fresh node takes to catch up 10,000 blocks.
- * Run by {@code scripts/bench.sh}, which prints these beside the JMH figures.
+ * Benchmark (not a test) of whole nodes, as separate processes of the real jar: time from start to
+ * ready and resident memory, empty and with a 10,000-block chain, both as a user starts the jar
+ * ({@code java -jar}, no JVM options) and as the Docker image runs it (extracted, with the AOT bean
+ * definitions, a class-data-sharing archive from a training run, and the heap the image takes under
+ * the StatefulSet's memory limit); the bytes one heartbeat costs per peer at heights 100 and
+ * 10,000; and the seconds a fresh node takes to catch up 10,000 blocks. Run by
+ * {@code scripts/bench.sh}, which prints these beside the JMH figures.
  */
 public final class NodeFiguresBenchmark {
 
@@ -29,14 +31,26 @@ public final class NodeFiguresBenchmark {
     private static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
     private static final String QUIET = "--meshchain.heartbeat.interval=" + HEARTBEAT_INTERVAL.toSeconds() + "s";
     private static final int SETTLE_SECONDS = 3;
+    /** 75% (the image's MaxRAMPercentage) of the StatefulSet's 512 MiB memory limit. */
+    private static final String IMAGE_HEAP = "-Xmx384m";
+    private static final Duration TRAINING_WITHIN = Duration.ofMinutes(2);
+
+    /** How a node's JVM is launched: which jar, with which options. */
+    private record Launch(String name, Path jar, List<String> jvmOptions) {
+    }
+
+    private static final Launch JAVA_JAR = new Launch("java -jar", NodeProcess.JAR, List.of());
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("meshchain-bench");
         try {
             List<Block> chain = ChainFixture.extend(Genesis.block(ChainFixture.DIFFICULTY), LONG_CHAIN);
             System.out.println("node figures (one process per node, loopback)");
-            startAndMemory(work, "empty", List.of());
-            startAndMemory(work, "10,000 blocks", chain);
+            Launch image = asTheImageRunsIt(work);
+            for (Launch launch : List.of(JAVA_JAR, image)) {
+                startAndMemory(work, launch, "empty", List.of());
+                startAndMemory(work, launch, "10,000 blocks", chain);
+            }
             heartbeatBytes(work, chain.subList(0, SHORT_CHAIN));
             heartbeatBytes(work, chain);
             catchUp(work, chain);
@@ -45,8 +59,38 @@ public final class NodeFiguresBenchmark {
         }
     }
 
+    /** Extracts the jar and makes its class-data-sharing archive, as the Dockerfile does. */
+    private static Launch asTheImageRunsIt(Path work) throws IOException, InterruptedException {
+        Path image = work.resolve("image");
+        Path jar = image.resolve("meshchain.jar");
+        Path archive = image.resolve("meshchain.jsa");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        run(java, "-Djarmode=tools", "-jar", NodeProcess.JAR.toString(), "extract", "--destination", image.toString());
+        run(java, "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.aot.enabled=true", "-Dspring.context.exit=onRefresh",
+                "-jar", jar.toString(), "--meshchain.storage.path=" + work.resolve("training"), "--server.port=0");
+        return new Launch("as the image runs it", jar,
+                List.of("-XX:SharedArchiveFile=" + archive, "-Dspring.aot.enabled=true", IMAGE_HEAP));
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(TRAINING_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("did not finish within " + TRAINING_WITHIN + ": " + List.of(command));
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("exit " + process.exitValue() + ": " + List.of(command));
+        }
+    }
+
     private static NodeProcess node(Path work, String id, List<Block> chain, List<String> peers, String... extra)
             throws IOException {
+        return node(work, JAVA_JAR, id, chain, peers, extra);
+    }
+
+    private static NodeProcess node(Path work, Launch launch, String id, List<Block> chain, List<String> peers,
+            String... extra) throws IOException {
         Path directory = Files.createDirectories(work.resolve(id));
         if (!chain.isEmpty()) {
             StorageFixture.writeChain(directory.resolve("data"), chain);
@@ -54,11 +98,12 @@ public final class NodeFiguresBenchmark {
         String[] settings = new String[extra.length + 1];
         settings[0] = "--meshchain.mining.enabled=false";
         System.arraycopy(extra, 0, settings, 1, extra.length);
-        return new NodeProcess(List.of(), id, TestNode.freePort(), directory, peers, settings);
+        return new NodeProcess(launch.jar(), launch.jvmOptions(), id, TestNode.freePort(), directory, peers, settings);
     }
 
-    private static void startAndMemory(Path work, String label, List<Block> chain) throws Exception {
-        try (NodeProcess node = node(work, "start-" + chain.size(), chain, List.of())) {
+    private static void startAndMemory(Path work, Launch launch, String label, List<Block> chain) throws Exception {
+        String id = "start-" + chain.size() + "-" + launch.jvmOptions().size();
+        try (NodeProcess node = node(work, launch, id, chain, List.of())) {
             long start = System.nanoTime();
             node.start();
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
@@ -66,8 +111,8 @@ public final class NodeFiguresBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             long height = node.height();
             TimeUnit.SECONDS.sleep(SETTLE_SECONDS); // let start-up garbage be collected before reading memory
-            System.out.printf("  start to ready, %s: %.2f s (height %d); resident memory %d MB%n", label, seconds,
-                    height, residentMegabytes(node));
+            System.out.printf("  %s, %s: start to ready %.2f s (height %d); resident memory %d MB%n", launch.name(),
+                    label, seconds, height, residentMegabytes(node));
             node.stop();
         }
     }
