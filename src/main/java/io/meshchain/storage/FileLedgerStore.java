@@ -217,8 +217,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     @Override
     public void putBlocks(List<Block> newBlocks) {
         try {
-            long position = blocks.append(LedgerCodec.encodeBlocks(newBlocks));
-            blocks.sync(position);
+            blocks.appendAndSync(LedgerCodec.encodeBlocks(newBlocks));
         } catch (IOException e) {
             throw failed("cannot write blocks", e);
         }

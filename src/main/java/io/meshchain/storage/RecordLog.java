@@ -14,8 +14,11 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@code length(4) | crc32c(4) | payload}, the checksum covering the length and the payload.
  * <p>
  * Opening a log replays it and stops at the first record that is incomplete (a torn write) or
- * fails its checksum; the file is cut there, since nothing after it can be trusted. Appends only
- * write; {@link #sync} forces them to disk, and concurrent callers share one force (group commit):
- * while one thread forces, the others queue, and the next force covers all of their writes.
+ * fails its checksum; the file is cut there, since nothing after it can be trusted. Appends queue
+ * records in memory; {@link #sync} writes and forces them, and concurrent callers share one write
+ * and one force (group commit): while one thread flushes, the others' records queue, and the next
+ * flush writes and forces all of them at once.
  */
 final class RecordLog implements Closeable {
 
@@ -39,6 +43,8 @@ final class RecordLog implements Closeable {
     static final int RECORD_HEADER_BYTES = 8;
     /** Largest payload accepted; a larger length can only be corruption. */
     static final int MAX_RECORD_BYTES = 256 * 1024 * 1024;
+    /** Records of a batch are copied into a buffer this large and written with one call per bufferful. */
+    private static final int STAGING_BYTES = 64 * 1024;
 
     /** Opens a file channel; tests substitute one that fails like a full disk. */
     @FunctionalInterface
@@ -59,9 +65,25 @@ final class RecordLog implements Closeable {
     private final Path file;
     private final FileChannel channel;
     private final boolean fsync;
-    private final Object forceLock = new Object();
-    private volatile long end;
-    private long forced;
+    /** Guards every field below; never held while the file is written or forced. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition flushed = lock.newCondition();
+    /** Framed records appended but not yet written, oldest first. */
+    private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
+    /** Used only by the thread that is flushing. */
+    private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES);
+    /** Where the file ends: the offset after the last record written. */
+    private long written;
+    /** Where the log ends once every queued record is written. */
+    private long end;
+    /** Offset up to which records are on disk (forced, or written when fsync is off). */
+    private long durable;
+    /** Whether a thread is writing and forcing a batch. */
+    private boolean flushing;
+    /** How many batches failed, the last failure, and the end that batch tried to reach. */
+    private long failedBatches;
+    private IOException lastFailure;
+    private long lastFailedEnd;
     private boolean retired;
     private boolean broken;
 
@@ -69,8 +91,9 @@ final class RecordLog implements Closeable {
         this.file = file;
         this.channel = channel;
         this.fsync = fsync;
+        this.written = end;
         this.end = end;
-        this.forced = end;
+        this.durable = end;
     }
 
     static Opened open(Path file, boolean fsync) throws IOException {
@@ -165,50 +188,166 @@ final class RecordLog implements Closeable {
     }
 
     /**
-     * Writes one record after the last. On failure (a full disk) the partial record is cut off
-     * again, so later records never follow garbage.
+     * Adds a record after the last. It reaches the file with the next {@link #sync}, together with
+     * every record appended meanwhile.
      *
      * @return the offset just past the record, to pass to {@link #sync}
+     * @throws IOException when an earlier failed write could not be cut off again
      */
-    synchronized long append(byte[] payload) throws IOException {
+    long append(byte[] payload) throws IOException {
+        byte[] record = frame(payload);
+        lock.lock();
+        try {
+            if (broken) {
+                throw new IOException(file + " could not be repaired after a failed write; restart the node");
+            }
+            queued.addLast(record);
+            end += record.length;
+            return end;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static byte[] frame(byte[] payload) {
+        return ByteBuffer.allocate(RECORD_HEADER_BYTES + payload.length).putInt(payload.length)
+                .putInt(checksum(new CRC32C(), payload.length, payload)).put(payload).array();
+    }
+
+    /**
+     * Returns once every record up to {@code position} is on disk (group commit). While one thread
+     * writes and forces a batch, the records appended meanwhile wait in memory; then one thread
+     * writes them all at once and forces them with one flush. Appends never touch the file while a
+     * flush runs, which on Linux would make them wait for it.
+     * <p>
+     * A batch that fails (a full disk) is cut off the file again and stays queued: the callers it
+     * covered get the failure, and the next sync writes it again, ahead of later records. A record
+     * whose caller saw a failure may so still become durable; it is never acknowledged before.
+     */
+    void sync(long position) throws IOException {
+        lock.lock();
+        try {
+            long failuresSeen = failedBatches;
+            while (!retired && durable < position) {
+                if (failedBatches != failuresSeen && position <= lastFailedEnd) {
+                    throw new IOException(lastFailure.getMessage(), lastFailure);
+                }
+                if (flushing) {
+                    flushed.awaitUninterruptibly();
+                } else {
+                    flushQueued();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes and forces the queued records as one batch. Called holding the lock, which it releases meanwhile. */
+    private void flushQueued() throws IOException {
         if (broken) {
             throw new IOException(file + " could not be repaired after a failed write; restart the node");
         }
-        ByteBuffer record = ByteBuffer.allocate(RECORD_HEADER_BYTES + payload.length);
-        record.putInt(payload.length).putInt(checksum(new CRC32C(), payload.length, payload)).put(payload).flip();
+        List<byte[]> batch = new ArrayList<>(queued);
+        long from = written;
+        long target = end;
+        flushing = true;
+        lock.unlock();
+        IOException failure = null;
+        boolean repaired = true;
         try {
-            write(channel, record, end);
+            writeAll(batch, from);
+            if (fsync) {
+                channel.force(false);
+            }
         } catch (IOException e) {
+            failure = e;
+            repaired = cutBack(from, e);
+        } finally {
+            lock.lock();
+            flushing = false;
+            flushed.signalAll();
+        }
+        if (failure == null) {
+            for (int i = 0; i < batch.size(); i++) {
+                queued.removeFirst();
+            }
+            written = target;
+            durable = target;
+        } else {
+            broken |= !repaired;
+            failedBatches++;
+            lastFailure = failure;
+            lastFailedEnd = target;
+            throw failure;
+        }
+    }
+
+    /** Writes records one after another from {@code position}, in as few system calls as the staging buffer allows. */
+    private void writeAll(List<byte[]> records, long position) throws IOException {
+        staging.clear(); // a failed write may have left it half drained
+        long at = position;
+        for (byte[] record : records) {
+            if (record.length > staging.remaining()) {
+                at += drain(at);
+                if (record.length > staging.capacity()) {
+                    write(channel, ByteBuffer.wrap(record), at);
+                    at += record.length;
+                    continue;
+                }
+            }
+            staging.put(record);
+        }
+        drain(at);
+    }
+
+    private int drain(long position) throws IOException {
+        staging.flip();
+        int bytes = staging.remaining();
+        write(channel, staging, position);
+        staging.clear();
+        return bytes;
+    }
+
+    /** After a failed write, cuts the file back to its last whole record, so later records never follow garbage. */
+    private boolean cutBack(long length, IOException failure) {
+        try {
+            channel.truncate(length);
+            return true;
+        } catch (IOException truncateFailure) {
+            failure.addSuppressed(truncateFailure);
+            return false;
+        }
+    }
+
+    /**
+     * Appends a record and syncs it; when that fails the record is forgotten, as if never appended.
+     * For a log whose callers append one at a time (the block log, under the ledger's lock).
+     */
+    void appendAndSync(byte[] payload) throws IOException {
+        long position = append(payload);
+        try {
+            sync(position);
+        } catch (IOException e) {
+            lock.lock();
             try {
-                channel.truncate(end);
-            } catch (IOException truncateFailure) {
-                broken = true;
-                e.addSuppressed(truncateFailure);
+                queued.clear();
+                end = written;
+            } finally {
+                lock.unlock();
             }
             throw e;
         }
-        end += record.limit();
-        return end;
     }
 
-    /** Forces everything up to {@code position} to disk, sharing the force with concurrent callers. */
-    void sync(long position) throws IOException {
-        if (!fsync) {
-            return;
-        }
-        synchronized (forceLock) {
-            if (retired || forced >= position) {
-                return;
-            }
-            long target = end;
-            channel.force(false);
-            forced = target;
-        }
-    }
-
-    /** Offset just past the last record written. */
+    /** Offset just past the last record appended: a sync to it covers every record so far. */
     long end() {
-        return end;
+        lock.lock();
+        try {
+            return end;
+        } finally {
+            lock.unlock();
+        }
     }
 
     Path file() {
@@ -220,20 +359,42 @@ final class RecordLog implements Closeable {
      * {@link #sync} for it return at once: their records are on disk in the new file.
      */
     void retire() throws IOException {
-        synchronized (forceLock) {
-            retired = true;
-            channel.close();
+        lock.lock();
+        try {
+            awaitNoFlush();
+            shut();
+        } finally {
+            lock.unlock();
         }
     }
 
+    /** Writes and forces what is still queued, then closes the file. */
     @Override
     public void close() throws IOException {
-        synchronized (forceLock) {
-            retired = true;
-            if (fsync && channel.isOpen()) {
-                channel.force(false);
+        lock.lock();
+        try {
+            awaitNoFlush();
+            try {
+                if (!retired && !broken && !queued.isEmpty()) {
+                    flushQueued();
+                }
+            } finally {
+                shut();
             }
-            channel.close();
+        } finally {
+            lock.unlock();
         }
+    }
+
+    private void awaitNoFlush() {
+        while (flushing) {
+            flushed.awaitUninterruptibly();
+        }
+    }
+
+    private void shut() throws IOException {
+        retired = true;
+        flushed.signalAll();
+        channel.close();
     }
 }

@@ -1,19 +1,47 @@
 package io.meshchain.storage;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A file channel that behaves like a disk that fills up: writes fail once a budget of bytes is spent. */
+/**
+ * A file channel that behaves like a disk that fills up (writes fail once a budget of bytes is
+ * spent) or is slow to flush (forces wait until released), and counts the calls it gets.
+ */
 final class FailingChannel extends FileChannel {
 
     /** Shared between the channels of one test: how many more bytes the disk takes. */
     static final class Switch {
         private volatile long remaining = Long.MAX_VALUE;
+        private final AtomicInteger writes = new AtomicInteger();
+        private final AtomicInteger forcesStarted = new AtomicInteger();
+        private volatile CountDownLatch forceGate = new CountDownLatch(0);
+
+        /** Forces from now on wait until {@link #releaseForces()}. */
+        void holdForces() {
+            forceGate = new CountDownLatch(1);
+        }
+
+        void releaseForces() {
+            forceGate.countDown();
+        }
+
+        /** Write calls so far. */
+        int writes() {
+            return writes.get();
+        }
+
+        /** Forces begun so far, including one held at the gate. */
+        int forcesStarted() {
+            return forcesStarted.get();
+        }
 
         void failAfterBytes(long bytes) {
             remaining = bytes;
@@ -37,6 +65,7 @@ final class FailingChannel extends FileChannel {
     }
 
     private int spend(ByteBuffer source, Writer writer) throws IOException {
+        disk.writes.incrementAndGet();
         long allowed = disk.remaining;
         if (allowed <= 0) {
             throw new IOException("No space left on device");
@@ -71,6 +100,13 @@ final class FailingChannel extends FileChannel {
 
     @Override
     public void force(boolean metaData) throws IOException {
+        disk.forcesStarted.incrementAndGet();
+        try {
+            disk.forceGate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted at the force gate");
+        }
         if (disk.remaining <= 0) {
             throw new IOException("Input/output error");
         }

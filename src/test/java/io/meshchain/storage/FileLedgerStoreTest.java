@@ -163,7 +163,8 @@ class FileLedgerStoreTest {
         store.appendPending(pending(acknowledged)).await();
 
         disk.failNow();
-        assertThatThrownBy(() -> store.appendPending(pending(ChainFixture.tx()))).isInstanceOf(StorageException.class);
+        Transaction refused = ChainFixture.tx();
+        assertThatThrownBy(() -> store.appendPending(pending(refused)).await()).isInstanceOf(StorageException.class);
         assertThatThrownBy(() -> store.putBlocks(ChainFixture.extend(genesis, 1))).isInstanceOf(StorageException.class);
         assertThat(store.status().failure()).contains("No space left on device");
         assertThat(readiness()).containsExactly(ReadinessState.REFUSING_TRAFFIC);
@@ -174,7 +175,9 @@ class FileLedgerStoreTest {
         assertThat(store.status().failure()).isNull();
         assertThat(readiness()).containsExactly(ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC);
 
-        assertThat(reopen(store).load().pending()).containsExactly(pending(acknowledged), pending(later));
+        // The refused transaction stayed in the node's pool, unacknowledged; now it is on disk too.
+        assertThat(reopen(store).load().pending()).containsExactly(pending(acknowledged), pending(refused),
+                pending(later));
     }
 
     @Test

@@ -2,18 +2,21 @@ package io.meshchain.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,18 +148,83 @@ class RecordLogTest {
     }
 
     @Test
-    void failedWriteLeavesNoPartialRecordBehind() throws IOException {
+    void failedWriteLeavesNoPartialRecordBehindAndIsWrittenAgainByTheNextSync() throws IOException {
         Path file = dir.resolve("full.log");
         FailingChannel.Switch disk = new FailingChannel.Switch();
         try (RecordLog log = RecordLog.open(file, true, (path, options) -> new FailingChannel(
                 FileChannel.open(path, options), disk)).log()) {
             log.sync(log.append(bytes("acknowledged")));
             disk.failAfterBytes(5);
-            assertThatThrownBy(() -> log.append(bytes("this record does not fit"))).isInstanceOf(IOException.class);
+            long refused = log.append(bytes("this record does not fit"));
+            assertThatThrownBy(() -> log.sync(refused)).isInstanceOf(IOException.class);
+            assertThat(texts(RecordLog.open(file, false))).as("after the failure").containsExactly("acknowledged");
             disk.heal();
             log.sync(log.append(bytes("after the disk had room again")));
         }
-        assertThat(texts(RecordLog.open(file, true))).containsExactly("acknowledged", "after the disk had room again");
+        // The refused record is still in the node's memory; it is written again, in its place.
+        assertThat(texts(RecordLog.open(file, true))).containsExactly("acknowledged", "this record does not fit",
+                "after the disk had room again");
+    }
+
+    @Test
+    void appendAndSyncForgetsARecordItCouldNotWrite() throws IOException {
+        Path file = dir.resolve("blocks.log");
+        FailingChannel.Switch disk = new FailingChannel.Switch();
+        try (RecordLog log = RecordLog.open(file, true, (path, options) -> new FailingChannel(
+                FileChannel.open(path, options), disk)).log()) {
+            log.appendAndSync(bytes("block 1"));
+            disk.failAfterBytes(5);
+            assertThatThrownBy(() -> log.appendAndSync(bytes("block 2, refused"))).isInstanceOf(IOException.class);
+            disk.heal();
+            log.appendAndSync(bytes("block 2"));
+        }
+        assertThat(texts(RecordLog.open(file, true))).containsExactly("block 1", "block 2");
+    }
+
+    @Test
+    void recordsAppendedDuringAFlushShareTheNextWriteAndForce() throws Exception {
+        Path file = dir.resolve("group.log");
+        FailingChannel.Switch disk = new FailingChannel.Switch();
+        int waiting = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(waiting + 1);
+        try (RecordLog log = RecordLog.open(file, true, (path, options) -> new FailingChannel(
+                FileChannel.open(path, options), disk)).log()) {
+            int writesBefore = disk.writes();
+            int forcesBefore = disk.forcesStarted();
+            disk.holdForces();
+            try {
+                Future<?> first = pool.submit(() -> {
+                    log.sync(log.append(bytes("first")));
+                    return null;
+                });
+                await().atMost(Duration.ofSeconds(10)).until(() -> disk.forcesStarted() == forcesBefore + 1);
+                List<Future<?>> others = new ArrayList<>();
+                for (int i = 0; i < waiting; i++) {
+                    String record = "waited " + i;
+                    others.add(pool.submit(() -> {
+                        log.sync(log.append(bytes(record)));
+                        return null;
+                    }));
+                }
+                long allAppended = RecordLog.MAGIC.length + (long) (waiting + 1) * RecordLog.RECORD_HEADER_BYTES
+                        + "first".length() + waiting * "waited 0".length();
+                await().atMost(Duration.ofSeconds(10)).until(() -> log.end() == allAppended);
+                assertThat(disk.writes() - writesBefore).as("writes while the first force runs").isEqualTo(1);
+                disk.releaseForces();
+                first.get(10, TimeUnit.SECONDS);
+                for (Future<?> other : others) {
+                    other.get(10, TimeUnit.SECONDS);
+                }
+            } finally {
+                disk.releaseForces();
+            }
+            assertThat(disk.writes() - writesBefore).as("one write for the first record, one for all others")
+                    .isEqualTo(2);
+            assertThat(disk.forcesStarted() - forcesBefore).as("forces").isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(texts(RecordLog.open(file, true))).hasSize(waiting + 1).startsWith("first");
     }
 
     @Test
