@@ -317,15 +317,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     StorageStatus status() {
-        return new StorageStatus(directory, fsync, size(blocks), size(pending), lastWrite, failure, recovery);
-    }
-
-    private static long size(RecordLog log) {
-        try {
-            return Files.size(log.file());
-        } catch (IOException e) {
-            return -1;
-        }
+        return new StorageStatus(directory, fsync, blocks.end(), pending.end(), lastWrite, failure, recovery);
     }
 
     @Override

@@ -45,6 +45,13 @@ final class RecordLog implements Closeable {
     static final int MAX_RECORD_BYTES = 256 * 1024 * 1024;
     /** Records of a batch are copied into a buffer this large and written with one call per bufferful. */
     private static final int STAGING_BYTES = 64 * 1024;
+    /**
+     * The file grows by zeros this many bytes at a time. A flush that only overwrites zeros already on
+     * disk leaves the file's size alone, and so forces the data without a journal commit for the
+     * size: on ext4 that halves the time of an fdatasync.
+     */
+    static final int PREALLOCATE_BYTES = 1024 * 1024;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(STAGING_BYTES).asReadOnlyBuffer();
 
     /** Opens a file channel; tests substitute one that fails like a full disk. */
     @FunctionalInterface
@@ -72,8 +79,10 @@ final class RecordLog implements Closeable {
     private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
     /** Used only by the thread that is flushing. */
     private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES);
-    /** Where the file ends: the offset after the last record written. */
+    /** The offset after the last record written. */
     private long written;
+    /** The file's size: records, then zeros to write over. */
+    private long allocated;
     /** Where the log ends once every queued record is written. */
     private long end;
     /** Offset up to which records are on disk (forced, or written when fsync is off). */
@@ -87,10 +96,11 @@ final class RecordLog implements Closeable {
     private boolean retired;
     private boolean broken;
 
-    private RecordLog(Path file, FileChannel channel, boolean fsync, long end) {
+    private RecordLog(Path file, FileChannel channel, boolean fsync, long end, long allocated) {
         this.file = file;
         this.channel = channel;
         this.fsync = fsync;
+        this.allocated = allocated;
         this.written = end;
         this.end = end;
         this.durable = end;
@@ -116,13 +126,17 @@ final class RecordLog implements Closeable {
                 if (fsync) {
                     channel.force(true);
                 }
-                return new Opened(new RecordLog(file, channel, fsync, MAGIC.length), List.of(), size);
+                return new Opened(new RecordLog(file, channel, fsync, MAGIC.length, MAGIC.length), List.of(), size);
             }
             if (!Arrays.equals(readStart(channel, MAGIC.length), MAGIC)) {
                 throw new IOException(file + " is not a meshchain log");
             }
             List<byte[]> records = new ArrayList<>();
             long good = replay(channel, size, records);
+            if (good < size && onlyZerosFrom(channel, good, size)) {
+                // Space grown ahead of the records, left by a node that stopped without closing the log.
+                return new Opened(new RecordLog(file, channel, fsync, good, size), records, 0);
+            }
             if (good < size) {
                 log.warn("{}: dropped {} bytes after the last intact record, at offset {} ({} records kept)",
                         file, size - good, good, records.size());
@@ -131,7 +145,7 @@ final class RecordLog implements Closeable {
                     channel.force(true);
                 }
             }
-            return new Opened(new RecordLog(file, channel, fsync, good), records, size - good);
+            return new Opened(new RecordLog(file, channel, fsync, good, good), records, size - good);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -144,6 +158,25 @@ final class RecordLog implements Closeable {
             // keep reading until the start is in
         }
         return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    private static boolean onlyZerosFrom(FileChannel channel, long from, long size) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(STAGING_BYTES);
+        long at = from;
+        while (at < size) {
+            buffer.clear();
+            int read = channel.read(buffer, at);
+            if (read < 0) {
+                return true;
+            }
+            for (int i = 0; i < read; i++) {
+                if (buffer.get(i) != 0) {
+                    return false;
+                }
+            }
+            at += read;
+        }
+        return true;
     }
 
     /** Reads intact records into {@code records}; returns the offset just past the last one. */
@@ -251,12 +284,17 @@ final class RecordLog implements Closeable {
         List<byte[]> batch = new ArrayList<>(queued);
         long from = written;
         long target = end;
+        long grownTo = target > allocated ? target + PREALLOCATE_BYTES : allocated;
+        long zerosFrom = Math.max(allocated, target);
         flushing = true;
         lock.unlock();
         IOException failure = null;
         boolean repaired = true;
         try {
             writeAll(batch, from);
+            if (grownTo > zerosFrom) {
+                writeZeros(zerosFrom, grownTo);
+            }
             if (fsync) {
                 channel.force(false);
             }
@@ -274,7 +312,9 @@ final class RecordLog implements Closeable {
             }
             written = target;
             durable = target;
+            allocated = grownTo;
         } else {
+            allocated = from;
             broken |= !repaired;
             failedBatches++;
             lastFailure = failure;
@@ -307,6 +347,15 @@ final class RecordLog implements Closeable {
         write(channel, staging, position);
         staging.clear();
         return bytes;
+    }
+
+    private void writeZeros(long from, long to) throws IOException {
+        for (long at = from; at < to; ) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(zeros.capacity(), to - at));
+            write(channel, zeros, at);
+            at += zeros.limit();
+        }
     }
 
     /** After a failed write, cuts the file back to its last whole record, so later records never follow garbage. */
@@ -377,6 +426,12 @@ final class RecordLog implements Closeable {
             try {
                 if (!retired && !broken && !queued.isEmpty()) {
                     flushQueued();
+                }
+                if (!retired && !broken && allocated > written) {
+                    channel.truncate(written); // a log closed cleanly ends at its last record
+                    if (fsync) {
+                        channel.force(true);
+                    }
                 }
             } finally {
                 shut();
