@@ -1,16 +1,26 @@
 package io.meshchain.api;
 
-/** A request parameter is out of range; answered with 400 naming the parameter. */
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Request fields or parameters that are missing or out of range; answered with 400 naming each. */
 class InvalidRequestException extends RuntimeException {
 
-    private final String field;
+    /** Message for each field, in the order found. */
+    private final Map<String, String> errors;
 
     InvalidRequestException(String field, String message) {
-        super(message);
-        this.field = field;
+        this(Map.of(field, message));
     }
 
-    String field() {
-        return field;
+    InvalidRequestException(Map<String, String> errors) {
+        super(errors.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; ")));
+        this.errors = new LinkedHashMap<>(errors);
+    }
+
+    List<Map<String, String>> errors() {
+        return errors.entrySet().stream().map(e -> ProblemDetails.error(e.getKey(), e.getValue())).toList();
     }
 }

@@ -54,7 +54,7 @@ class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ProblemDetail invalidRequest(InvalidRequestException e) {
-        return ProblemDetails.invalid("Invalid request", List.of(ProblemDetails.error(e.field(), e.getMessage())));
+        return ProblemDetails.invalid("Invalid request", e.errors());
     }
 
     @ExceptionHandler

@@ -10,7 +10,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.Valid;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -70,9 +69,13 @@ class TransactionController {
                 @ApiResponse(responseCode = "415", description = "Body that is not JSON"),
                 @ApiResponse(responseCode = "503", description = "Pool full, or the disk refuses writes; see Retry-After")})
     @PostMapping
-    ResponseEntity<TransactionView> submit(@Valid @RequestBody TransactionRequest request,
+    ResponseEntity<TransactionView> submit(@RequestBody TransactionRequest request,
                                            @Parameter(description = "Set by a relaying peer to its node id")
                                            @RequestHeader(name = RelayHeader.NAME, required = false) String relayedBy) {
+        Map<String, String> missing = request.missingFields();
+        if (!missing.isEmpty()) {
+            throw new InvalidRequestException(missing);
+        }
         long timestamp = request.timestamp() != null ? request.timestamp() : clock.millis();
         Transaction transaction = Transaction.of(request.sender(), request.content(), timestamp);
         Submission submission = chain.submit(transaction, relayedBy);

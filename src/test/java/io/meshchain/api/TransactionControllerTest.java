@@ -116,7 +116,16 @@ class TransactionControllerTest {
 
     @Test
     void missingContentIsRejected() throws Exception {
-        expectFieldError("{\"sender\":\"gzan3055\"}", "content");
+        expectFieldError("{\"sender\":\"gzan3055\"}", "content")
+                .andExpect(jsonPath("$.errors[0].message").value("is required"));
+    }
+
+    @Test
+    void everyMissingFieldIsNamed() throws Exception {
+        expectFieldError("{\"timestamp\":" + ChainFixture.NOW + "}", "sender")
+                .andExpect(jsonPath("$.title").value("Invalid request"))
+                .andExpect(jsonPath("$.errors[1].field").value("content"))
+                .andExpect(jsonPath("$.errors.length()").value(2));
     }
 
     @Test
