@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * records in memory; {@link #sync} writes and forces them, and concurrent callers share one write
  * and one force (group commit): while one thread flushes, the others' records queue, and the next
  * flush writes and forces all of them at once.
+ * <p>
+ * While a log is open its file runs on past the last record in zeros, grown ahead so that flushes
+ * overwrite space already on disk ({@link #PREALLOCATE_BYTES}). Zeros after the last record are
+ * therefore not damage; a log closed cleanly is trimmed to its last record.
  */
 final class RecordLog implements Closeable {
 
@@ -397,10 +401,6 @@ final class RecordLog implements Closeable {
         } finally {
             lock.unlock();
         }
-    }
-
-    Path file() {
-        return file;
     }
 
     /**
