@@ -269,6 +269,16 @@ class RecordLogTest {
     }
 
     @Test
+    void closingWritesWhatIsStillQueued() throws IOException {
+        Path file = dir.resolve("queued.log");
+        try (RecordLog log = RecordLog.open(file, true).log()) {
+            log.sync(log.append(bytes("synced")));
+            log.append(bytes("appended, not yet synced"));
+        }
+        assertThat(texts(RecordLog.open(file, true))).containsExactly("synced", "appended, not yet synced");
+    }
+
+    @Test
     void concurrentAppendsAreAllDurableAndIntact() throws Exception {
         Path file = dir.resolve("concurrent.log");
         int threads = 8;
