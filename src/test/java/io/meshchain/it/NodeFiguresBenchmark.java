@@ -33,13 +33,14 @@ public final class NodeFiguresBenchmark {
     private static final int SETTLE_SECONDS = 3;
     /** 75% (the image's MaxRAMPercentage) of the StatefulSet's 512 MiB memory limit. */
     private static final String IMAGE_HEAP = "-Xmx384m";
-    private static final Duration TRAINING_WITHIN = Duration.ofMinutes(2);
+    /** Limit for each step of preparing the image's form: the extraction, the training run. */
+    private static final Duration STEP_WITHIN = Duration.ofMinutes(2);
 
-    /** How a node's JVM is launched: which jar, with which options. */
-    private record Launch(String name, Path jar, List<String> jvmOptions) {
+    /** How a node's JVM is launched: which jar, with which options; {@code key} names its directories. */
+    private record Launch(String name, String key, Path jar, List<String> jvmOptions) {
     }
 
-    private static final Launch JAVA_JAR = new Launch("java -jar", NodeProcess.JAR, List.of());
+    private static final Launch JAVA_JAR = new Launch("java -jar", "jar", NodeProcess.JAR, List.of());
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("meshchain-bench");
@@ -68,16 +69,16 @@ public final class NodeFiguresBenchmark {
         run(java, "-Djarmode=tools", "-jar", NodeProcess.JAR.toString(), "extract", "--destination", image.toString());
         run(java, "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.aot.enabled=true", "-Dspring.context.exit=onRefresh",
                 "-jar", jar.toString(), "--meshchain.storage.path=" + work.resolve("training"), "--server.port=0");
-        return new Launch("as the image runs it", jar,
+        return new Launch("as the image runs it", "image", jar,
                 List.of("-XX:SharedArchiveFile=" + archive, "-Dspring.aot.enabled=true", IMAGE_HEAP));
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(TRAINING_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+        if (!process.waitFor(STEP_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("did not finish within " + TRAINING_WITHIN + ": " + List.of(command));
+            throw new IllegalStateException("did not finish within " + STEP_WITHIN + ": " + List.of(command));
         }
         if (process.exitValue() != 0) {
             throw new IllegalStateException("exit " + process.exitValue() + ": " + List.of(command));
@@ -102,7 +103,7 @@ public final class NodeFiguresBenchmark {
     }
 
     private static void startAndMemory(Path work, Launch launch, String label, List<Block> chain) throws Exception {
-        String id = "start-" + chain.size() + "-" + launch.jvmOptions().size();
+        String id = "start-" + chain.size() + "-" + launch.key();
         try (NodeProcess node = node(work, launch, id, chain, List.of())) {
             long start = System.nanoTime();
             node.start();
