@@ -15,7 +15,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -249,32 +248,9 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     private RecordLog replace(RecordLog current, String name, List<byte[]> records) throws IOException {
-        Path target = directory.resolve(name);
-        Path temporary = directory.resolve(name + ".tmp");
-        Files.deleteIfExists(temporary);
-        try (RecordLog fresh = RecordLog.open(temporary, fsync, opener).log()) {
-            long position = 0;
-            for (byte[] record : records) {
-                position = fresh.append(record);
-            }
-            fresh.sync(position);
-        } catch (IOException e) {
-            Files.deleteIfExists(temporary);
-            throw e;
-        }
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory();
+        RecordLog fresh = RecordLog.replace(directory.resolve(name), records, fsync, opener);
         current.retire();
-        return RecordLog.open(target, fsync, opener).log();
-    }
-
-    private void forceDirectory() throws IOException {
-        if (!fsync) {
-            return;
-        }
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        return fresh;
     }
 
     private StorageException failed(String what, IOException e) {

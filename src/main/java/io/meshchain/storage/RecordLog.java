@@ -10,8 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
@@ -152,6 +154,43 @@ final class RecordLog implements Closeable {
             return new Opened(new RecordLog(file, channel, fsync, good, good), records, size - good);
         } catch (IOException | RuntimeException e) {
             channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Replaces {@code target} with a log of {@code payloads} in one atomic step: they are written to
+     * a file beside it, forced, renamed over it, and the directory is forced. On failure the old
+     * file is untouched. Returns the new log, open for appends.
+     */
+    static RecordLog replace(Path target, List<byte[]> payloads, boolean fsync, ChannelOpener opener)
+            throws IOException {
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        FileChannel channel = opener.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            List<byte[]> content = new ArrayList<>(payloads.size() + 1);
+            content.add(MAGIC);
+            payloads.forEach(payload -> content.add(frame(payload)));
+            RecordLog log = new RecordLog(target, channel, fsync, 0, 0);
+            long end = log.writeAll(content, 0);
+            if (fsync) {
+                channel.force(false);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (fsync) {
+                try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                    directory.force(true);
+                }
+            }
+            log.written = end;
+            log.end = end;
+            log.durable = end;
+            log.allocated = end;
+            return log;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(temporary);
             throw e;
         }
     }
@@ -327,8 +366,11 @@ final class RecordLog implements Closeable {
         }
     }
 
-    /** Writes records one after another from {@code position}, in as few system calls as the staging buffer allows. */
-    private void writeAll(List<byte[]> records, long position) throws IOException {
+    /**
+     * Writes records one after another from {@code position}, in as few system calls as the staging
+     * buffer allows; returns the offset after the last.
+     */
+    private long writeAll(List<byte[]> records, long position) throws IOException {
         staging.clear(); // a failed write may have left it half drained
         long at = position;
         for (byte[] record : records) {
@@ -342,7 +384,7 @@ final class RecordLog implements Closeable {
             }
             staging.put(record);
         }
-        drain(at);
+        return at + drain(at);
     }
 
     private int drain(long position) throws IOException {

@@ -145,6 +145,26 @@ class FileLedgerStoreTest {
     }
 
     @Test
+    void rewriteThatFailsLeavesTheOldFilesAndNoHalfWrittenOnes() throws IOException {
+        FileLedgerStore store = open();
+        List<Block> chain = ChainFixture.extend(genesis, 3);
+        store.putBlocks(chain);
+        Transaction kept = ChainFixture.tx();
+        store.appendPending(pending(kept)).await();
+
+        disk.failAfterBytes(100);
+        assertThatThrownBy(() -> store.rewrite(chain.subList(0, 1), List.of())).isInstanceOf(StorageException.class);
+        disk.heal();
+        Transaction later = ChainFixture.tx();
+        store.appendPending(pending(later)).await();
+
+        StoredLedger recovered = reopen(store).load();
+        assertThat(recovered.blocks()).isEqualTo(chain);
+        assertThat(recovered.pending()).containsExactly(pending(kept), pending(later));
+        assertThat(dir.resolve(FileLedgerStore.BLOCKS_FILE + ".tmp")).doesNotExist();
+    }
+
+    @Test
     void journalIsWorthCompactingOnlyWhenMostlyStale() {
         FileLedgerStore store = open();
         for (int i = 0; i < FileLedgerStore.COMPACTION_MIN_RECORDS; i++) {
