@@ -382,7 +382,7 @@ public class ChainService {
     private void compactIfWorthwhile() {
         if (store.pendingNeedsCompaction(pool.size())) {
             try {
-                store.rewrite(chain.range(1, Integer.MAX_VALUE), pool.entries());
+                store.rewritePending(pool.entries());
             } catch (StorageException e) {
                 // The old files are intact and complete; compaction is tried again after the next block.
                 log.warn("Could not compact the ledger's files: {}", e.getMessage());

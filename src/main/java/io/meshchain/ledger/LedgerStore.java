@@ -39,11 +39,19 @@ public interface LedgerStore {
 
     /**
      * Rewrites the stored state to exactly this chain (genesis excluded) and pool, atomically per
-     * file. Used at start and when the pool's record has grown.
+     * file. Used at start, to store compactly what the node recovered.
      *
      * @throws StorageException when the rewrite fails; the previous files are kept then
      */
     void rewrite(List<Block> blocks, List<PendingTransaction> pending);
+
+    /**
+     * Rewrites the pool's record to exactly this pool, atomically, leaving the chain's record as it
+     * is: the compaction of a running node, whose cost does not grow with the chain.
+     *
+     * @throws StorageException when the rewrite fails; the previous record is kept then
+     */
+    void rewritePending(List<PendingTransaction> pending);
 
     /** Waits until a write is on disk. */
     @FunctionalInterface

@@ -247,6 +247,17 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         wrote();
     }
 
+    @Override
+    public void rewritePending(List<PendingTransaction> pool) {
+        try {
+            pending = replace(pending, PENDING_FILE, pool.stream().map(LedgerCodec::encodePending).toList());
+        } catch (IOException e) {
+            throw failed("cannot rewrite the pending journal", e);
+        }
+        pendingRecords.set(pool.size());
+        wrote();
+    }
+
     private RecordLog replace(RecordLog current, String name, List<byte[]> records) throws IOException {
         RecordLog fresh = RecordLog.replace(directory.resolve(name), records, fsync, opener);
         current.retire();

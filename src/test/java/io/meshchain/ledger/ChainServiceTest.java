@@ -127,6 +127,20 @@ class ChainServiceTest {
     }
 
     @Test
+    void aBlockCompactsAStaleJournalWithoutRewritingTheChain() throws Exception {
+        List<Transaction> transactions = submitAll(7);
+        store.compactAbove(6);
+        int chainRewrites = store.rewrites();
+        Block block = mineDue();
+
+        assertThat(store.pendingRewrites()).isEqualTo(1);
+        assertThat(store.rewrites()).as("the chain's record is not rewritten").isEqualTo(chainRewrites);
+        assertThat(store.blockRecords()).last().isEqualTo(List.of(block));
+        assertThat(store.pending()).extracting(PendingTransaction::transaction)
+                .containsExactlyElementsOf(transactions.subList(5, 7));
+    }
+
+    @Test
     void workOnAMovedTipIsStale() throws Exception {
         submitAll(10);
         MiningTemplate first = service.dueTemplate().orElseThrow();

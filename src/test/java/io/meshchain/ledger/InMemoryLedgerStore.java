@@ -14,6 +14,8 @@ public final class InMemoryLedgerStore implements LedgerStore {
     private final List<PendingTransaction> pending = new ArrayList<>();
     private volatile boolean failing;
     private int rewrites;
+    private int pendingRewrites;
+    private int compactAbove = Integer.MAX_VALUE;
 
     public InMemoryLedgerStore() {
         this(StoredLedger.empty());
@@ -38,6 +40,15 @@ public final class InMemoryLedgerStore implements LedgerStore {
 
     public synchronized int rewrites() {
         return rewrites;
+    }
+
+    public synchronized int pendingRewrites() {
+        return pendingRewrites;
+    }
+
+    /** From now on the pool's record is worth compacting once it holds more than this many records. */
+    public synchronized void compactAbove(int records) {
+        this.compactAbove = records;
     }
 
     private void check() {
@@ -70,8 +81,8 @@ public final class InMemoryLedgerStore implements LedgerStore {
     }
 
     @Override
-    public boolean pendingNeedsCompaction(int livePending) {
-        return false;
+    public synchronized boolean pendingNeedsCompaction(int livePending) {
+        return pending.size() > compactAbove;
     }
 
     @Override
@@ -82,6 +93,14 @@ public final class InMemoryLedgerStore implements LedgerStore {
         if (!blocks.isEmpty()) {
             blockRecords.add(List.copyOf(blocks));
         }
+        pending.clear();
+        pending.addAll(pool);
+    }
+
+    @Override
+    public synchronized void rewritePending(List<PendingTransaction> pool) {
+        check();
+        pendingRewrites++;
         pending.clear();
         pending.addAll(pool);
     }

@@ -145,6 +145,26 @@ class FileLedgerStoreTest {
     }
 
     @Test
+    void rewritingThePoolLeavesTheChainsRecordAlone() throws IOException {
+        FileLedgerStore store = open();
+        List<Block> chain = ChainFixture.extend(genesis, 3);
+        store.putBlocks(chain);
+        List<Transaction> transactions = ChainFixture.txs(5);
+        for (Transaction transaction : transactions) {
+            store.appendPending(pending(transaction)).await();
+        }
+        byte[] blocksBefore = Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE));
+
+        store.rewritePending(List.of(pending(transactions.get(4))));
+        store.appendPending(pending(transactions.get(0))).await();
+
+        assertThat(Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE))).isEqualTo(blocksBefore);
+        StoredLedger recovered = reopen(store).load();
+        assertThat(recovered.blocks()).isEqualTo(chain);
+        assertThat(recovered.pending()).containsExactly(pending(transactions.get(4)), pending(transactions.get(0)));
+    }
+
+    @Test
     void rewriteThatFailsLeavesTheOldFilesAndNoHalfWrittenOnes() throws IOException {
         FileLedgerStore store = open();
         List<Block> chain = ChainFixture.extend(genesis, 3);
