@@ -200,8 +200,7 @@ public class ChainService {
      * transaction has waited {@link LedgerParameters#maxWait()}. Empty otherwise: no empty blocks.
      */
     public Optional<MiningTemplate> dueTemplate() {
-        lock.readLock().lock();
-        try {
+        return read(() -> {
             OptionalLong since = pool.oldestWaitingSince();
             if (since.isEmpty()) {
                 return Optional.empty();
@@ -209,9 +208,7 @@ public class ChainService {
             boolean full = pool.size() >= parameters.maxTransactions();
             boolean waitedLongEnough = clock.millis() - since.getAsLong() >= parameters.maxWait().toMillis();
             return full || waitedLongEnough ? Optional.of(templateLocked()) : Optional.empty();
-        } finally {
-            lock.readLock().unlock();
-        }
+        });
     }
 
     /** Runs {@code reader} under the shared lock: it sees the ledger between two changes, never during one. */

@@ -34,7 +34,7 @@ class TransactionRelay {
     void relay(TransactionAccepted accepted) {
         Optional<Peer> source = accepted.relayedBy() == null ? Optional.empty() : directory.byNodeId(accepted.relayedBy());
         for (Peer peer : directory.peers()) {
-            if (!source.filter(peer::equals).isPresent()) {
+            if (source.filter(peer::equals).isEmpty()) {
                 lanes.relay(peer, () -> relayTo(peer, accepted));
             }
         }
