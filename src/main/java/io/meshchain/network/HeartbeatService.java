@@ -7,6 +7,7 @@ import io.meshchain.ledger.ForkChoice;
 import io.meshchain.system.MeshchainProperties;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.event.EventListener;
@@ -50,12 +51,16 @@ class HeartbeatService {
     }
 
     /**
-     * One heartbeat: the peer list is refreshed from DNS when discovery is on, then every peer is
-     * exchanged with, each in its own lane. Returns at once.
+     * One heartbeat: the peer list is refreshed from DNS when discovery is on, what this node kept
+     * for peers that went away is dropped, then every peer is exchanged with, each in its own lane.
+     * Returns at once.
      */
     void beat() {
         discovery.refresh();
-        directory.peers().forEach(this::requestExchange);
+        List<Peer> peers = directory.peers();
+        lanes.retainOnly(peers);
+        exchanges.keySet().retainAll(peers.stream().map(Peer::url).toList());
+        peers.forEach(this::requestExchange);
     }
 
     /** Tells every peer about a new tip at once. */

@@ -1,13 +1,16 @@
 package io.meshchain.network;
 
 import java.net.URI;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -80,6 +83,27 @@ class PeerLanes implements DisposableBean {
                         peerLanes.dropped().get());
             }
         }
+    }
+
+    /**
+     * Shuts the lanes of every peer not in {@code current}: a peer that went away (scaled down, or
+     * back at a new address) leaves no lane behind. Work already queued for it still runs.
+     */
+    void retainOnly(Collection<Peer> current) {
+        Set<URI> urls = current.stream().map(Peer::url).collect(Collectors.toSet());
+        lanes.entrySet().removeIf(entry -> {
+            if (urls.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().control().shutdown();
+            entry.getValue().relay().shutdown();
+            return true;
+        });
+    }
+
+    /** Peers that have lanes now. */
+    Set<URI> peersWithLanes() {
+        return Set.copyOf(lanes.keySet());
     }
 
     @Override

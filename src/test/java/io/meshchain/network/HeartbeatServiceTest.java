@@ -20,6 +20,7 @@ import io.meshchain.system.MeshchainProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,5 +121,26 @@ class HeartbeatServiceTest {
 
         await().atMost(Duration.ofSeconds(2)).until(() -> calls.get() == 2);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> calls.get() == 2);
+    }
+
+    @Test
+    void peersThatLeaveDnsLeaveNoLanesBehind() throws Exception {
+        AtomicReference<List<InetAddress>> addresses = new AtomicReference<>(List.of(
+                InetAddress.getByName("10.0.0.1"), InetAddress.getByName("10.0.0.2")));
+        MeshchainProperties properties = TestProperties.of("n1", List.of(), null, 1);
+        PeerDirectory directory = new PeerDirectory(properties, clock, new SimpleMeterRegistry());
+        DnsDiscovery discovery = new DnsDiscovery("meshchain-peers", 8080, directory, name -> addresses.get(), Set::of);
+        HeartbeatService discovering = new HeartbeatService(properties, chain, directory, client, sync, lanes, discovery);
+        given(client.heartbeat(any(), any())).willThrow(new PeerException("connection refused"));
+        URI first = URI.create("http://10.0.0.1:8080");
+        URI second = URI.create("http://10.0.0.2:8080");
+
+        discovering.beat();
+        assertThat(lanes.peersWithLanes()).containsExactlyInAnyOrder(first, second);
+
+        addresses.set(List.of(InetAddress.getByName("10.0.0.2")));
+        discovering.beat();
+        assertThat(lanes.peersWithLanes()).containsExactly(second);
+        verify(client, timeout(2000).atLeast(2)).heartbeat(eq(new Peer(second, null)), any());
     }
 }
