@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * An append-only file of records. The file starts with {@link #MAGIC}; each record is
  * {@code length(4) | crc32c(4) | payload}, the checksum covering the length and the payload.
  * <p>
- * Opening a log replays it and stops at the first record that is incomplete (a torn write) or
- * fails its checksum; the file is cut there, since nothing after it can be trusted. Appends queue
+ * Opening a log replays its records from a given offset (the whole log, or only the tail that an
+ * index has not seen) and stops at the first record that is incomplete (a torn write) or fails its
+ * checksum; the file is cut there, since nothing after it can be trusted. What lies before the
+ * offset is not read: records there are read back one at a time ({@link #read}). Appends queue
  * records in memory; {@link #sync} writes and forces them, and concurrent callers share one write
  * and one force (group commit): while one thread flushes, the others' records queue, and the next
  * flush writes and forces all of them at once.
@@ -47,8 +49,10 @@ final class RecordLog implements Closeable {
     static final byte[] MAGIC = "MESHLOG1".getBytes(StandardCharsets.US_ASCII);
     /** Bytes before each payload: length and checksum. */
     static final int RECORD_HEADER_BYTES = 8;
-    /** Largest payload accepted; a larger length can only be corruption. */
+    /** Largest payload written or read back; a larger length in the file can only be corruption. */
     static final int MAX_RECORD_BYTES = 256 * 1024 * 1024;
+    /** Offset of the first record: just after the header. */
+    static final long FIRST_RECORD = MAGIC.length;
     /** Records of a batch are copied into a buffer this large and written with one call per bufferful. */
     private static final int STAGING_BYTES = 64 * 1024;
     /**
@@ -65,11 +69,21 @@ final class RecordLog implements Closeable {
         FileChannel open(Path file, OpenOption... options) throws IOException;
     }
 
+    /** Receives the records a log replays when it is opened. */
+    @FunctionalInterface
+    interface RecordVisitor {
+        /**
+         * @param offset  where the payload starts in the file
+         * @param payload the record's payload, whose checksum held
+         */
+        void record(long offset, byte[] payload) throws IOException;
+    }
+
     /**
      * A log as opened.
      *
      * @param log          the log, positioned for appends
-     * @param records      the payloads of every intact record, in order
+     * @param records      the payloads of every intact record replayed, in order (empty when a visitor took them)
      * @param droppedBytes bytes cut from the end because they were torn or corrupt
      */
     record Opened(RecordLog log, List<byte[]> records, long droppedBytes) {
@@ -99,7 +113,10 @@ final class RecordLog implements Closeable {
     private long failedBatches;
     private IOException lastFailure;
     private long lastFailedEnd;
+    /** Replaced by a new file that holds everything it held: its waiting callers are done. */
     private boolean retired;
+    /** Closed: nothing more is written, and a sync for a record not yet durable fails. */
+    private boolean closed;
     private boolean broken;
 
     private RecordLog(Path file, FileChannel channel, boolean fsync, long end, long allocated) {
@@ -116,7 +133,21 @@ final class RecordLog implements Closeable {
         return open(file, fsync, FileChannel::open);
     }
 
+    /** Opens the log and replays every record into {@link Opened#records()}. */
     static Opened open(Path file, boolean fsync, ChannelOpener opener) throws IOException {
+        List<byte[]> records = new ArrayList<>();
+        Opened opened = open(file, fsync, opener, FIRST_RECORD, (offset, payload) -> records.add(payload));
+        return new Opened(opened.log(), records, opened.droppedBytes());
+    }
+
+    /**
+     * Opens the log and replays the records from offset {@code from} on, which must be where a record
+     * starts (or the end of the log); the records before it are neither read nor checked.
+     *
+     * @throws IOException when the file is not a meshchain log, or ends before {@code from}
+     */
+    static Opened open(Path file, boolean fsync, ChannelOpener opener, long from, RecordVisitor visitor)
+            throws IOException {
         FileChannel channel = opener.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
@@ -125,6 +156,9 @@ final class RecordLog implements Closeable {
                 byte[] start = readStart(channel, (int) size);
                 if (!Arrays.equals(start, Arrays.copyOf(MAGIC, start.length))) {
                     throw new IOException(file + " is not a meshchain log");
+                }
+                if (from > FIRST_RECORD) {
+                    throw new IOException(file + " is empty, but records up to offset " + from + " were expected");
                 }
                 // Empty, or torn while the header was written: start afresh.
                 channel.truncate(0);
@@ -137,21 +171,22 @@ final class RecordLog implements Closeable {
             if (!Arrays.equals(readStart(channel, MAGIC.length), MAGIC)) {
                 throw new IOException(file + " is not a meshchain log");
             }
-            List<byte[]> records = new ArrayList<>();
-            long good = replay(channel, size, records);
+            if (from < FIRST_RECORD || from > size) {
+                throw new IOException(file + " has " + size + " bytes; offset " + from + " is outside it");
+            }
+            long good = replay(channel, from, size, visitor);
             if (good < size && onlyZerosFrom(channel, good, size)) {
                 // Space grown ahead of the records, left by a node that stopped without closing the log.
-                return new Opened(new RecordLog(file, channel, fsync, good, size), records, 0);
+                return new Opened(new RecordLog(file, channel, fsync, good, size), List.of(), 0);
             }
             if (good < size) {
-                log.warn("{}: dropped {} bytes after the last intact record, at offset {} ({} records kept)",
-                        file, size - good, good, records.size());
+                log.warn("{}: dropped {} bytes after the last intact record, at offset {}", file, size - good, good);
                 channel.truncate(good);
                 if (fsync) {
                     channel.force(true);
                 }
             }
-            return new Opened(new RecordLog(file, channel, fsync, good, good), records, size - good);
+            return new Opened(new RecordLog(file, channel, fsync, good, good), List.of(), size - good);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -222,9 +257,9 @@ final class RecordLog implements Closeable {
         return true;
     }
 
-    /** Reads intact records into {@code records}; returns the offset just past the last one. */
-    private static long replay(FileChannel channel, long size, List<byte[]> records) throws IOException {
-        long position = MAGIC.length;
+    /** Hands intact records from {@code from} on to {@code visitor}; returns the offset just past the last one. */
+    private static long replay(FileChannel channel, long from, long size, RecordVisitor visitor) throws IOException {
+        long position = from;
         InputStream raw = Channels.newInputStream(channel.position(position));
         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
         CRC32C crc = new CRC32C();
@@ -243,7 +278,7 @@ final class RecordLog implements Closeable {
             if (checksum(crc, length, payload) != checksum) {
                 break;
             }
-            records.add(payload);
+            visitor.record(position + RECORD_HEADER_BYTES, payload);
             position += RECORD_HEADER_BYTES + length;
         }
         return position;
@@ -268,12 +303,21 @@ final class RecordLog implements Closeable {
      * every record appended meanwhile.
      *
      * @return the offset just past the record, to pass to {@link #sync}
-     * @throws IOException when an earlier failed write could not be cut off again
+     * @throws IOException when the record is larger than {@link #MAX_RECORD_BYTES} (replay would take
+     *                     it for corruption), when the log is closed, or when an earlier failed write
+     *                     could not be cut off again
      */
     long append(byte[] payload) throws IOException {
+        if (payload.length > MAX_RECORD_BYTES) {
+            throw new IOException("a record of " + payload.length + " bytes is larger than the " + MAX_RECORD_BYTES
+                    + " a log can read back");
+        }
         byte[] record = frame(payload);
         lock.lock();
         try {
+            if (closed || retired) {
+                throw new IOException(file + " is closed");
+            }
             if (broken) {
                 throw new IOException(file + " could not be repaired after a failed write; restart the node");
             }
@@ -305,6 +349,9 @@ final class RecordLog implements Closeable {
         try {
             long failuresSeen = failedBatches;
             while (!retired && durable < position) {
+                if (closed) {
+                    throw new IOException(file + " was closed before the record was on disk");
+                }
                 if (failedBatches != failuresSeen && position <= lastFailedEnd) {
                     throw new IOException(lastFailure.getMessage(), lastFailure);
                 }
@@ -435,6 +482,37 @@ final class RecordLog implements Closeable {
         }
     }
 
+    /**
+     * Cuts off the last record, written and synced before: for a change whose other half could not be
+     * made. On failure the log is broken and takes no more records.
+     *
+     * @param position where the record starts: the end of the log before it was appended
+     */
+    void cutBackTo(long position) throws IOException {
+        lock.lock();
+        try {
+            awaitNoFlush();
+            if (!queued.isEmpty() || position > written || position < FIRST_RECORD) {
+                throw new IllegalStateException("only the last record written can be cut off");
+            }
+            try {
+                channel.truncate(position);
+                if (fsync) {
+                    channel.force(true);
+                }
+            } catch (IOException e) {
+                broken = true;
+                throw e;
+            }
+            written = position;
+            end = position;
+            durable = position;
+            allocated = position;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Offset just past the last record appended: a sync to it covers every record so far. */
     long end() {
         lock.lock();
@@ -453,6 +531,7 @@ final class RecordLog implements Closeable {
         lock.lock();
         try {
             awaitNoFlush();
+            retired = true;
             shut();
         } finally {
             lock.unlock();
@@ -465,11 +544,14 @@ final class RecordLog implements Closeable {
         lock.lock();
         try {
             awaitNoFlush();
+            if (closed) {
+                return;
+            }
             try {
-                if (!retired && !broken && !queued.isEmpty()) {
+                if (!broken && !queued.isEmpty()) {
                     flushQueued();
                 }
-                if (!retired && !broken && allocated > written) {
+                if (!broken && allocated > written) {
                     channel.truncate(written); // a log closed cleanly ends at its last record
                     if (fsync) {
                         channel.force(true);
@@ -490,7 +572,7 @@ final class RecordLog implements Closeable {
     }
 
     private void shut() throws IOException {
-        retired = true;
+        closed = true;
         flushed.signalAll();
         channel.close();
     }

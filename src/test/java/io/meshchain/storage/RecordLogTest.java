@@ -311,6 +311,70 @@ class RecordLogTest {
     }
 
     @Test
+    void openingFromAnOffsetReplaysOnlyTheRecordsFromThere() throws IOException {
+        Path file = dir.resolve("tail.log");
+        long second;
+        try (RecordLog log = RecordLog.open(file, true).log()) {
+            long first = log.append(bytes("first"));
+            second = first;
+            log.append(bytes("second"));
+            log.sync(log.append(bytes("third")));
+        }
+        List<String> seen = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        RecordLog.Opened opened = RecordLog.open(file, true, FileChannel::open, second, (offset, payload) -> {
+            seen.add(new String(payload, StandardCharsets.UTF_8));
+            offsets.add(offset);
+        });
+        opened.log().close();
+        assertThat(seen).containsExactly("second", "third");
+        assertThat(offsets.get(0)).as("where the payload starts").isEqualTo(second + RecordLog.RECORD_HEADER_BYTES);
+        assertThatThrownBy(() -> RecordLog.open(file, true, FileChannel::open, Files.size(file) + 1, (o, p) -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("outside");
+    }
+
+    @Test
+    void aRecordLargerThanReplayAcceptsIsRefused() throws IOException {
+        Path file = dir.resolve("large.log");
+        try (RecordLog log = RecordLog.open(file, true).log()) {
+            assertThatThrownBy(() -> log.append(new byte[RecordLog.MAX_RECORD_BYTES + 1]))
+                    .isInstanceOf(IOException.class).hasMessageContaining("larger than");
+            log.sync(log.append(bytes("after it")));
+        }
+        assertThat(texts(RecordLog.open(file, true))).containsExactly("after it");
+    }
+
+    @Test
+    void aSyncAfterCloseIsNoAcknowledgementUnlessTheRecordIsOnDisk() throws IOException {
+        Path file = dir.resolve("closed.log");
+        FailingChannel.Switch disk = new FailingChannel.Switch();
+        RecordLog log = RecordLog.open(file, true, (path, options) -> new FailingChannel(
+                FileChannel.open(path, options), disk)).log();
+        long synced = log.append(bytes("synced"));
+        log.sync(synced);
+        long queued = log.append(bytes("queued when the disk filled"));
+        disk.failNow();
+        assertThatThrownBy(log::close).isInstanceOf(IOException.class);
+
+        assertThatThrownBy(() -> log.sync(queued)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+        log.sync(synced);
+        assertThatThrownBy(() -> log.append(bytes("late"))).isInstanceOf(IOException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void theLastRecordCanBeCutOffAgain() throws IOException {
+        Path file = dir.resolve("cut.log");
+        try (RecordLog log = RecordLog.open(file, true).log()) {
+            log.appendAndSync(bytes("kept"));
+            long start = log.end();
+            log.appendAndSync(bytes("taken back"));
+            log.cutBackTo(start);
+            log.appendAndSync(bytes("after"));
+        }
+        assertThat(texts(RecordLog.open(file, true))).containsExactly("kept", "after");
+    }
+
+    @Test
     void withoutFsyncRecordsStillReachTheFile() throws IOException {
         Path file = dir.resolve("nofsync.log");
         RecordLog log = RecordLog.open(file, false).log();
