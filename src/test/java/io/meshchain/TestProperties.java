@@ -1,6 +1,7 @@
 package io.meshchain;
 
 import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.StoredChainCheck;
 import io.meshchain.system.MeshchainProperties;
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,6 +21,6 @@ public final class TestProperties {
                 new MeshchainProperties.Mining(true, Duration.ofSeconds(1), ChainFixture.DIFFICULTY, miningThreads),
                 new MeshchainProperties.Block(5, Duration.ofSeconds(10)),
                 new MeshchainProperties.Pool(100),
-                new MeshchainProperties.Storage(Path.of("data", nodeId), true));
+                new MeshchainProperties.Storage(Path.of("data", nodeId), true, StoredChainCheck.TAIL));
     }
 }

@@ -2,11 +2,17 @@ package io.meshchain.api;
 
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainPage;
+import io.meshchain.ledger.ChainReader;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.ChainTip;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.http.MediaType;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,6 +21,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The seed's {@code pb}: the chain, whole or a page at a time, and single blocks by hash. */
 @RestController
@@ -28,15 +36,49 @@ class ChainController {
     static final int MAX_LIMIT = 1000;
 
     private final ChainService chain;
+    private final JsonMapper json;
 
-    ChainController(ChainService chain) {
+    ChainController(ChainService chain, JsonMapper json) {
         this.chain = chain;
+        this.json = json;
     }
 
-    /** Without parameters the whole chain, as {@code pb} printed it; otherwise blocks {@code from <= index < from+limit}. */
-    @Operation(summary = "The blockchain (the seed's pb), whole or a page",
+    /**
+     * The whole chain, as {@code pb} printed it. It is written a page at a time from a snapshot of the
+     * chain, so a chain of any length is sent without being held in memory, and blocks mined or
+     * replaced meanwhile do not show through.
+     */
+    @Operation(summary = "The whole blockchain (the seed's pb)",
+            description = "{height, totalWork, blocks}: every block from genesis to the tip, in order.",
+            responses = @ApiResponse(responseCode = "200", description = "The whole chain",
+                    content = @Content(schema = @Schema(implementation = ChainPage.class))))
+    @GetMapping(params = {"!from", "!limit"})
+    void wholeChain(HttpServletResponse response) throws IOException {
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        try (ChainReader reader = chain.reader();
+             JsonGenerator out = json.createGenerator(response.getOutputStream())) {
+            ChainTip tip = reader.tip();
+            out.writeStartObject();
+            out.writeName("height");
+            out.writeNumber(tip.height());
+            out.writeName("totalWork");
+            out.writeNumber(tip.totalWork());
+            out.writeName("blocks");
+            out.writeStartArray();
+            for (long from = 0; from <= tip.height(); from += MAX_LIMIT) {
+                for (Block block : reader.blocks(from, MAX_LIMIT)) {
+                    out.writePOJO(block);
+                }
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        }
+    }
+
+    /** Blocks {@code from <= index < from+limit}. */
+    @Operation(summary = "A page of the blockchain",
             description = "{height, totalWork, blocks}: height is the tip's index; blocks are those with "
-                    + "from <= index < from+limit, in order. Without parameters, the whole chain.",
+                    + "from <= index < from+limit, in order.",
             responses = {
                 @ApiResponse(responseCode = "200", description = "The requested blocks"),
                 @ApiResponse(responseCode = "400", description = "from below 0, limit below 1, or not numbers")})
@@ -44,9 +86,6 @@ class ChainController {
     ChainPage chain(@Parameter(description = "First index, default 0") @RequestParam(required = false) Long from,
                     @Parameter(description = "Number of blocks, default 500, capped at 1000")
                     @RequestParam(required = false) Integer limit) {
-        if (from == null && limit == null) {
-            return chain.page(0, Integer.MAX_VALUE);
-        }
         long start = from == null ? 0 : from;
         int size = limit == null ? DEFAULT_LIMIT : limit;
         if (start < 0) {

@@ -1,6 +1,7 @@
 package io.meshchain.api;
 
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.PendingPage;
 import io.meshchain.ledger.Submission;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.network.RelayHeader;
@@ -23,6 +24,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
@@ -40,6 +42,11 @@ class TransactionController {
              "detail": "sender must be 1 to 32 letters or digits (A-Z, a-z, 0-9)", "instance": "/transactions",
              "errors": [{"field": "sender", "message": "must be 1 to 32 letters or digits (A-Z, a-z, 0-9)",
                          "rule": "sender-format"}]}""";
+
+    /** Transactions in a page of the pool when the client does not say. */
+    static final int DEFAULT_PENDING_LIMIT = 100;
+    /** Largest page of the pool; a larger limit is refused, so that no answer lists a whole pool. */
+    static final int MAX_PENDING_LIMIT = 1000;
 
     private final ChainService chain;
     private final Clock clock;
@@ -86,11 +93,33 @@ class TransactionController {
         return ResponseEntity.created(URI.create("/transactions/" + transaction.id())).body(view);
     }
 
-    /** The pending pool, oldest first. */
-    @Operation(summary = "The pending pool, oldest first", description = "{\"transactions\": [...]}")
+    /** A page of the pending pool, oldest first: no answer lists a pool of any size at once. */
+    @Operation(summary = "A page of the pending pool, oldest first", description = """
+            {"total", "offset", "transactions": [...]}: total is the pool's size; transactions are the limit oldest \
+            after the first offset. limit defaults to 100 and is at most 1000.""",
+            responses = {
+                @ApiResponse(responseCode = "200", description = "The page"),
+                @ApiResponse(responseCode = "400", description = "offset below 0, limit below 1 or above 1000, or not numbers")})
     @GetMapping
-    Map<String, List<TransactionView>> pending() {
-        return Map.of("transactions", chain.pending().stream().map(TransactionView::pending).toList());
+    PendingView pending(@Parameter(description = "Transactions to skip, oldest first; default 0")
+                        @RequestParam(required = false) Integer offset,
+                        @Parameter(description = "Transactions in the page: 1 to 1000, default 100")
+                        @RequestParam(required = false) Integer limit) {
+        int skip = offset == null ? 0 : offset;
+        int size = limit == null ? DEFAULT_PENDING_LIMIT : limit;
+        if (skip < 0) {
+            throw new InvalidRequestException("offset", "must be 0 or more");
+        }
+        if (size < 1 || size > MAX_PENDING_LIMIT) {
+            throw new InvalidRequestException("limit", "must be 1 to " + MAX_PENDING_LIMIT);
+        }
+        PendingPage page = chain.pending(skip, size);
+        return new PendingView(page.total(), page.offset(),
+                page.transactions().stream().map(TransactionView::pending).toList());
+    }
+
+    /** A page of the pool as {@code GET /transactions} answers it. */
+    record PendingView(int total, int offset, List<TransactionView> transactions) {
     }
 
     @Operation(summary = "One transaction: pending, or confirmed with its block",

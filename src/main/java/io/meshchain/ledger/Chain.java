@@ -1,65 +1,91 @@
 package io.meshchain.ledger;
 
-import io.meshchain.pow.Difficulty;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * The blocks of the node's chain with the indexes the ledger needs: by hash, by transaction, and
- * the cumulative work at every height. Not thread-safe: {@link ChainService} owns the only
- * instance and guards it with its lock. It trusts its caller to append valid blocks only.
+ * The node's chain: its blocks live in the {@link LedgerStore}, and this holds in memory only the
+ * tip region, the entries ({@link StoredBlock}) of the last {@value #RECENT_DEPTH} blocks. Fork
+ * choice, the search for a common ancestor and the validation of a new block's link to its parent
+ * read them without touching the disk; deeper heights, whole blocks and transactions are read from
+ * the store. Memory therefore does not grow with the chain.
+ * <p>
+ * Not thread-safe: {@link ChainService} owns the only instance and guards it with its lock. It
+ * trusts its caller to add valid blocks only.
  */
 final class Chain {
 
-    private final List<Block> blocks = new ArrayList<>();
-    private final List<BigInteger> cumulativeWork = new ArrayList<>();
-    private final Map<String, Long> heightByHash = new HashMap<>();
-    private final Map<String, Long> heightByTransaction = new HashMap<>();
+    /** Entries of this many blocks at the tip are kept in memory (about 250 bytes each). */
+    static final int RECENT_DEPTH = 1_000;
 
-    Chain(Block genesis) {
-        blocks.add(genesis);
-        cumulativeWork.add(Difficulty.work(genesis.difficulty()));
-        heightByHash.put(genesis.hash(), 0L);
+    private final LedgerStore store;
+    /** Entries of heights {@code recentFrom} to the tip, in order. */
+    private final List<StoredBlock> recent = new ArrayList<>();
+    private long recentFrom;
+
+    Chain(LedgerStore store, StoredBlock tip) {
+        this.store = store;
+        reloadRecent(tip.height());
     }
 
     long height() {
-        return blocks.size() - 1L;
+        return recentFrom + recent.size() - 1;
     }
 
-    Block tip() {
-        return blocks.get(blocks.size() - 1);
+    StoredBlock tip() {
+        return recent.get(recent.size() - 1);
     }
 
     ChainTip tipSummary() {
-        Block tip = tip();
-        return new ChainTip(tip.index(), tip.hash(), tip.timestamp(), totalWork());
+        return tip().tip();
     }
 
-    BigInteger totalWork() {
-        return workAt(height());
+    /** The entry at {@code height}, which must be at most the tip's. */
+    StoredBlock entry(long height) {
+        if (height < 0 || height > height()) {
+            throw new IllegalArgumentException("no block at height " + height + "; the tip is " + height());
+        }
+        if (height >= recentFrom) {
+            return recent.get(Math.toIntExact(height - recentFrom));
+        }
+        List<StoredBlock> stored = store.entries(height, 1);
+        if (stored.isEmpty()) {
+            throw new StorageException("the store has no entry for block " + height + " below the tip " + height(), null);
+        }
+        return stored.get(0);
     }
 
     /** Cumulative work of the chain up to and including {@code height}. */
     BigInteger workAt(long height) {
-        return cumulativeWork.get(Math.toIntExact(height));
+        return entry(height).totalWork();
     }
 
-    Block at(long height) {
-        return blocks.get(Math.toIntExact(height));
+    Optional<Block> block(long height) {
+        if (height < 0 || height > height()) {
+            return Optional.empty();
+        }
+        return store.blocks(height, 1).stream().findFirst();
     }
 
     Optional<Block> byHash(String hash) {
-        Long height = heightByHash.get(hash);
-        return height == null ? Optional.empty() : Optional.of(at(height));
+        OptionalLong height = store.heightOf(hash);
+        return height.isEmpty() ? Optional.empty() : block(height.getAsLong());
     }
 
-    /** Height of the block holding {@code transactionId}, or -1 when the chain does not hold it. */
-    long heightOfTransaction(String transactionId) {
-        return heightByTransaction.getOrDefault(transactionId, -1L);
+    boolean holdsTransaction(String transactionId) {
+        return store.heightOfTransaction(transactionId).isPresent();
+    }
+
+    /** Height of the block holding the transaction, or empty when the chain does not hold it. */
+    OptionalLong heightOfTransaction(String transactionId) {
+        return store.heightOfTransaction(transactionId);
+    }
+
+    Optional<ConfirmedTransaction> transaction(String transactionId) {
+        return store.transaction(transactionId);
     }
 
     /** Blocks with {@code from <= index < from + limit}, in order. */
@@ -67,36 +93,46 @@ final class Chain {
         if (from > height() || limit <= 0) {
             return List.of();
         }
-        int start = Math.toIntExact(from);
-        int end = (int) Math.min(blocks.size(), from + limit);
-        return List.copyOf(blocks.subList(start, end));
+        return store.blocks(from, (int) Math.min(limit, height() - from + 1));
     }
 
-    void append(Block block) {
-        if (block.index() != height() + 1 || !block.previousHash().equals(tip().hash())) {
-            throw new IllegalStateException("block " + block.index() + " does not extend the tip " + height());
+    /**
+     * Makes the chain from {@code blocks.get(0).index()} on be {@code blocks}, recording the change and
+     * the transactions returned to the pool in the store first.
+     *
+     * @throws StorageException when the store cannot record it; the chain is unchanged then
+     */
+    void replaceFrom(List<Block> blocks, List<PendingTransaction> returned) {
+        long first = blocks.get(0).index();
+        if (first < 1 || first > height() + 1) {
+            throw new IllegalStateException("blocks from height " + first + " do not attach to the tip " + height());
         }
-        BigInteger work = totalWork().add(Difficulty.work(block.difficulty()));
-        blocks.add(block);
-        cumulativeWork.add(work);
-        heightByHash.put(block.hash(), block.index());
-        for (Transaction transaction : block.transactions()) {
-            heightByTransaction.put(transaction.id(), block.index());
+        List<StoredBlock> entries = store.putBlocks(blocks, returned);
+        if (first <= recentFrom) {
+            recent.clear();
+            recentFrom = first;
+        } else {
+            recent.subList(Math.toIntExact(first - recentFrom), recent.size()).clear();
+        }
+        recent.addAll(entries);
+        if (recent.size() > RECENT_DEPTH) {
+            int drop = recent.size() - RECENT_DEPTH;
+            recent.subList(0, drop).clear();
+            recentFrom += drop;
+        } else if (recent.size() < RECENT_DEPTH && recentFrom > 0) {
+            reloadRecent(height());
         }
     }
 
-    /** Removes every block above {@code height} and returns them, lowest first. */
-    List<Block> truncateAbove(long height) {
-        List<Block> removed = new ArrayList<>(blocks.subList(Math.toIntExact(height + 1), blocks.size()));
-        for (Block block : removed) {
-            heightByHash.remove(block.hash());
-            for (Transaction transaction : block.transactions()) {
-                heightByTransaction.remove(transaction.id());
-            }
+    private void reloadRecent(long tipHeight) {
+        long from = Math.max(0, tipHeight - RECENT_DEPTH + 1);
+        List<StoredBlock> entries = store.entries(from, Math.toIntExact(tipHeight - from + 1));
+        if (entries.size() != tipHeight - from + 1) {
+            throw new StorageException("the store holds " + entries.size() + " entries from height " + from
+                    + ", but its tip is block " + tipHeight, null);
         }
-        int keep = Math.toIntExact(height + 1);
-        blocks.subList(keep, blocks.size()).clear();
-        cumulativeWork.subList(keep, cumulativeWork.size()).clear();
-        return removed;
+        recent.clear();
+        recent.addAll(entries);
+        recentFrom = from;
     }
 }

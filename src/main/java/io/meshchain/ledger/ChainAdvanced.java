@@ -7,10 +7,10 @@ import java.util.List;
  *
  * @param tip     the new tip
  * @param added   blocks that joined the chain, lowest first
- * @param removed blocks that left it in a reorganisation, lowest first (empty for a plain append)
+ * @param removed hashes of the blocks that left it in a reorganisation, lowest first (empty for a plain append)
  * @param cause   what moved the tip
  */
-public record ChainAdvanced(ChainTip tip, List<Block> added, List<Block> removed, Cause cause) {
+public record ChainAdvanced(ChainTip tip, List<Block> added, List<String> removed, Cause cause) {
 
     public ChainAdvanced {
         added = List.copyOf(added);

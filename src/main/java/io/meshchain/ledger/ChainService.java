@@ -27,11 +27,23 @@ import org.springframework.stereotype.Service;
  * lock: accepting a transaction, appending a block, replacing the chain. Readers share the lock,
  * so they always see a consistent ledger. Each change is recorded in the {@link LedgerStore} before
  * it becomes visible; events are published after the lock is released.
+ * <p>
+ * The chain itself is on disk, indexed by the store; memory holds its tip region ({@link Chain}) and
+ * the pending pool, so neither memory nor start-up grows with the chain.
  */
 @Service
 public class ChainService {
 
     private static final Logger log = LoggerFactory.getLogger(ChainService.class);
+
+    /**
+     * Deepest reorganisation this node makes: a better chain that forks further below the tip is
+     * not followed. It bounds what a switch reads, writes and returns to the pool (10,000 blocks of 5
+     * transactions: 50,000 transactions), and what a peer can make this node fetch to find out.
+     */
+    public static final int MAX_REORG_DEPTH = 10_000;
+    /** Blocks at the tip checked again at every start, by every rule and against the index. */
+    static final int TAIL_CHECK_BLOCKS = 12;
 
     private final LedgerParameters parameters;
     private final Clock clock;
@@ -44,10 +56,11 @@ public class ChainService {
     private volatile long version;
 
     /**
-     * Restores the ledger from {@code store}: every stored block is checked by the same rules as a
-     * peer's block, the pool is rebuilt without transactions the chain holds, and the store is
-     * compacted to exactly that state. A stored block that breaks a rule stops the node rather than
-     * throwing away data (it means the settings changed, e.g. another difficulty).
+     * Opens the ledger in {@code store}: the blocks at the tip are checked by the same rules as a
+     * peer's block and against the store's index (the whole chain when the settings ask for it, or
+     * when the store had to rebuild its index), and the pool is rebuilt without transactions the
+     * chain holds. A stored block that breaks a rule stops the node rather than throwing away data (it
+     * means the settings changed, e.g. another difficulty).
      *
      * @throws StoredChainInvalidException when a stored block breaks a rule
      */
@@ -57,28 +70,40 @@ public class ChainService {
         this.events = events;
         this.store = store;
         this.genesis = Genesis.block(parameters.difficulty());
-        this.chain = new Chain(genesis);
-        restore(store.load());
+        StoredLedger stored = store.open(genesis);
+        this.chain = new Chain(store, stored.tip());
+        check(stored);
+        restorePool(stored.pending());
     }
 
-    private void restore(StoredLedger stored) {
-        Predicate<String> inChain = id -> chain.heightOfTransaction(id) >= 0;
-        for (Block block : stored.blocks()) {
-            try {
-                BlockValidator.validate(block, context(chain.tip(), inChain));
-            } catch (BlockRejectedException e) {
-                throw new StoredChainInvalidException(e);
-            }
-            chain.append(block);
+    private void check(StoredLedger stored) {
+        long height = chain.height();
+        if (height == 0) {
+            return;
         }
+        ChainVerifier verifier = new ChainVerifier(store, parameters, clock.millis());
+        if (stored.rebuilt() || parameters.startupCheck() == StoredChainCheck.FULL) {
+            log.info("Checking every block of the stored chain, {} blocks{}", height,
+                    stored.rebuilt() ? ", since its index was built anew" : "");
+            long start = System.nanoTime();
+            verifier.verify(1, height);
+            log.info("Every stored block keeps every rule and agrees with the index ({} blocks in {} ms)", height,
+                    (System.nanoTime() - start) / 1_000_000);
+        } else {
+            verifier.verify(Math.max(1, height - TAIL_CHECK_BLOCKS + 1), height);
+        }
+    }
+
+    private void restorePool(List<PendingTransaction> stored) {
         long now = clock.millis();
-        for (PendingTransaction pending : stored.pending()) {
+        for (PendingTransaction pending : stored) {
             Transaction transaction = pending.transaction();
-            if (!inChain.test(transaction.id()) && TransactionRules.check(transaction, now).isEmpty()) {
+            if (!pool.contains(transaction.id()) && TransactionRules.check(transaction, now).isEmpty()
+                    && !chain.holdsTransaction(transaction.id())) {
                 pool.add(pending);
             }
         }
-        store.rewrite(chain.range(1, Integer.MAX_VALUE), pool.entries());
+        compactIfWorthwhile();
     }
 
     public LedgerParameters parameters() {
@@ -149,19 +174,17 @@ public class ChainService {
     }
 
     private Optional<TransactionStatus> statusLocked(String transactionId) {
-        long height = chain.heightOfTransaction(transactionId);
-        if (height >= 0) {
-            Block block = chain.at(height);
-            Transaction transaction = block.transactions().stream()
-                    .filter(tx -> tx.id().equals(transactionId)).findFirst().orElseThrow();
-            return Optional.of(new TransactionStatus(transaction, true, height, block.hash(), chain.height() - height + 1));
+        Optional<Transaction> pending = pool.get(transactionId);
+        if (pending.isPresent()) {
+            return Optional.of(TransactionStatus.pending(pending.get()));
         }
-        return pool.get(transactionId).map(TransactionStatus::pending);
+        return chain.transaction(transactionId).map(confirmed -> new TransactionStatus(confirmed.transaction(), true,
+                confirmed.height(), chain.entry(confirmed.height()).hash(), chain.height() - confirmed.height() + 1));
     }
 
-    /** The pending pool, oldest first. */
-    public List<Transaction> pending() {
-        return read(pool::all);
+    /** A page of the pending pool, oldest first, with the pool's size at that moment. */
+    public PendingPage pending(int offset, int limit) {
+        return read(() -> new PendingPage(pool.size(), offset, pool.page(offset, limit)));
     }
 
     public int pendingCount() {
@@ -176,7 +199,15 @@ public class ChainService {
 
     /** Blocks with {@code from <= index < from + limit}, with the height and work they belong to. */
     public ChainPage page(long from, int limit) {
-        return read(() -> new ChainPage(chain.height(), chain.totalWork(), chain.range(from, limit)));
+        return read(() -> new ChainPage(chain.height(), chain.tipSummary().totalWork(), chain.range(from, limit)));
+    }
+
+    /**
+     * The chain as it is now, to be read a page at a time without holding up the ledger: later
+     * blocks and reorganisations do not show through. Close it after use.
+     */
+    public ChainReader reader() {
+        return read(store::reader);
     }
 
     public Optional<Block> block(String hash) {
@@ -185,7 +216,8 @@ public class ChainService {
 
     /** Hash of this node's block at {@code height}, if the chain is that tall. */
     public Optional<String> hashAt(long height) {
-        return read(() -> height >= 0 && height <= chain.height() ? Optional.of(chain.at(height).hash()) : Optional.empty());
+        return read(() -> height >= 0 && height <= chain.height() ? Optional.of(chain.entry(height).hash())
+                : Optional.empty());
     }
 
     // ---- mining -------------------------------------------------------------------------------
@@ -222,9 +254,9 @@ public class ChainService {
     }
 
     private MiningTemplate templateLocked() {
-        Block tip = chain.tip();
+        StoredBlock tip = chain.tip();
         long timestamp = Math.max(clock.millis(), tip.timestamp());
-        return new MiningTemplate(tip.index() + 1, tip.hash(), tip.proof(), parameters.difficulty(), timestamp,
+        return new MiningTemplate(tip.height() + 1, tip.hash(), tip.proof(), parameters.difficulty(), timestamp,
                 pool.oldest(parameters.maxTransactions()), version);
     }
 
@@ -264,18 +296,17 @@ public class ChainService {
         ChainTip newTip;
         lock.writeLock().lock();
         try {
-            Block tip = chain.tip();
-            if (block.index() != tip.index() + 1 || !block.previousHash().equals(tip.hash())) {
-                throw new StaleWorkException("the tip is now block " + tip.index() + " " + tip.hash());
+            StoredBlock tip = chain.tip();
+            if (block.index() != tip.height() + 1 || !block.previousHash().equals(tip.hash())) {
+                throw new StaleWorkException("the tip is now block " + tip.height() + " " + tip.hash());
             }
             for (Transaction transaction : block.transactions()) {
                 if (!pool.contains(transaction.id())) {
                     throw new StaleWorkException("transaction " + transaction.id() + " is no longer pending");
                 }
             }
-            BlockValidator.validate(block, context(tip, id -> chain.heightOfTransaction(id) >= 0));
-            store.putBlocks(List.of(block));
-            chain.append(block);
+            BlockValidator.validate(block, context(tip, chain::holdsTransaction));
+            chain.replaceFrom(List.of(block), List.of());
             pool.removeAll(block.transactions());
             version++;
             newTip = chain.tipSummary();
@@ -296,7 +327,9 @@ public class ChainService {
         /** The peer's chain is not strictly better than this node's; nothing changed. */
         NOT_BETTER,
         /** The blocks do not attach to this node's chain (it moved meanwhile); nothing changed. */
-        NOT_CONNECTED
+        NOT_CONNECTED,
+        /** The blocks fork more than {@link #MAX_REORG_DEPTH} blocks below the tip; nothing changed. */
+        TOO_DEEP
     }
 
     /**
@@ -317,24 +350,26 @@ public class ChainService {
         try {
             long ancestorHeight = suffix.get(0).index() - 1;
             if (ancestorHeight < 0 || ancestorHeight > chain.height()
-                    || !chain.at(ancestorHeight).hash().equals(suffix.get(0).previousHash())) {
+                    || !chain.entry(ancestorHeight).hash().equals(suffix.get(0).previousHash())) {
                 return Adoption.NOT_CONNECTED;
             }
+            if (chain.height() - ancestorHeight > MAX_REORG_DEPTH) {
+                return Adoption.TOO_DEEP;
+            }
+            StoredBlock ancestor = chain.entry(ancestorHeight);
             Block candidateTip = suffix.get(suffix.size() - 1);
             // Counted at the network's difficulty, whatever the blocks claim: a block claiming
             // another difficulty is refused by the rules below, and a claimed 2^31 bits of work
             // must not be computed at all.
-            BigInteger candidateWork = chain.workAt(ancestorHeight)
-                    .add(Difficulty.work(parameters.difficulty()).multiply(BigInteger.valueOf(suffix.size())));
+            BigInteger blockWork = Difficulty.work(parameters.difficulty());
+            BigInteger candidateWork = ancestor.totalWork().add(blockWork.multiply(BigInteger.valueOf(suffix.size())));
             ChainTip candidate = new ChainTip(candidateTip.index(), candidateTip.hash(), candidateTip.timestamp(),
                     candidateWork);
             if (!ForkChoice.isBetter(candidate, chain.tipSummary())) {
                 return Adoption.NOT_BETTER;
             }
-            validateSuffix(suffix, ancestorHeight);
-            store.putBlocks(suffix);
-            event = replaceAbove(ancestorHeight, suffix);
-            compactIfWorthwhile();
+            Set<String> inSuffix = validateSuffix(suffix, ancestor, blockWork);
+            event = replaceAbove(ancestorHeight, suffix, inSuffix);
         } finally {
             lock.writeLock().unlock();
         }
@@ -342,36 +377,41 @@ public class ChainService {
         return Adoption.ADOPTED;
     }
 
-    private void validateSuffix(List<Block> suffix, long ancestorHeight) throws BlockRejectedException {
+    /** Checks every block of the suffix on its parent; returns the ids of the suffix's transactions. */
+    private Set<String> validateSuffix(List<Block> suffix, StoredBlock ancestor, BigInteger blockWork)
+            throws BlockRejectedException {
         Set<String> inSuffix = new HashSet<>();
-        Predicate<String> alreadyInChain = id -> {
-            long height = chain.heightOfTransaction(id);
-            return (height >= 0 && height <= ancestorHeight) || inSuffix.contains(id);
-        };
-        Block parent = chain.at(ancestorHeight);
+        Predicate<String> alreadyInChain = id -> inSuffix.contains(id)
+                || chain.heightOfTransaction(id).orElse(Long.MAX_VALUE) <= ancestor.height();
+        StoredBlock parent = ancestor;
         for (Block block : suffix) {
             BlockValidator.validate(block, context(parent, alreadyInChain));
             inSuffix.addAll(block.transactionIds());
-            parent = block;
+            parent = StoredBlock.of(block, parent.totalWork().add(blockWork));
         }
+        return inSuffix;
     }
 
-    private ChainAdvanced replaceAbove(long ancestorHeight, List<Block> suffix) {
-        List<Block> removed = chain.truncateAbove(ancestorHeight);
-        for (Block block : suffix) {
-            chain.append(block);
-            pool.removeAll(block.transactions());
-        }
+    private ChainAdvanced replaceAbove(long ancestorHeight, List<Block> suffix, Set<String> inSuffix) {
+        List<String> removed = new ArrayList<>();
         List<PendingTransaction> orphaned = new ArrayList<>();
-        for (Block block : removed) {
-            for (Transaction transaction : block.transactions()) {
-                if (chain.heightOfTransaction(transaction.id()) < 0) {
-                    orphaned.add(new PendingTransaction(transaction, block.timestamp()));
+        for (long from = ancestorHeight + 1; from <= chain.height(); from += ChainVerifier.PAGE_BLOCKS) {
+            for (Block block : chain.range(from, ChainVerifier.PAGE_BLOCKS)) {
+                removed.add(block.hash());
+                for (Transaction transaction : block.transactions()) {
+                    if (!inSuffix.contains(transaction.id())) {
+                        orphaned.add(new PendingTransaction(transaction, block.timestamp()));
+                    }
                 }
             }
         }
+        chain.replaceFrom(suffix, orphaned);
+        for (Block block : suffix) {
+            pool.removeAll(block.transactions());
+        }
         pool.returnToFront(orphaned);
         version++;
+        compactIfWorthwhile();
         return new ChainAdvanced(chain.tipSummary(), suffix, removed, ChainAdvanced.Cause.ADOPTED);
     }
 
@@ -387,7 +427,7 @@ public class ChainService {
         }
     }
 
-    private BlockContext context(Block parent, Predicate<String> alreadyInChain) {
+    private BlockContext context(StoredBlock parent, Predicate<String> alreadyInChain) {
         return new BlockContext(parent, parameters.difficulty(), parameters.maxTransactions(), clock.millis(),
                 alreadyInChain);
     }

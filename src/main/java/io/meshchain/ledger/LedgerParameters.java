@@ -10,10 +10,18 @@ import java.util.Objects;
  * @param maxTransactions most transactions per block (a network setting)
  * @param maxWait         how long the oldest pending transaction may wait before a block is due
  * @param poolCapacity    most pending transactions this node holds before it refuses more
+ * @param startupCheck    how much of the stored chain is checked at start
  */
-public record LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity) {
+public record LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity,
+                               StoredChainCheck startupCheck) {
 
     public LedgerParameters {
         Objects.requireNonNull(maxWait, "maxWait");
+        Objects.requireNonNull(startupCheck, "startupCheck");
+    }
+
+    /** Parameters that check only the tail of the stored chain at start. */
+    public LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity) {
+        this(difficulty, maxTransactions, maxWait, poolCapacity, StoredChainCheck.TAIL);
     }
 }

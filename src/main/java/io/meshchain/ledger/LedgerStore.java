@@ -1,17 +1,46 @@
 package io.meshchain.ledger;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Where the ledger keeps its chain and pending pool across restarts. {@link ChainService} calls it
- * at each change, under its lock and before the change becomes visible, so the store always holds a
- * state the node really was in. The implementation decides how (files, fsync, group commit); the
- * ledger does not know about files.
+ * Where the ledger keeps its chain and pending pool: on disk, across restarts, and indexed, so that
+ * the ledger holds in memory only what is recent. {@link ChainService} calls it at each change,
+ * under its lock and before the change becomes visible, so the store always holds a state the node
+ * really was in. The implementation decides how (files, an index, fsync, group commit); the ledger
+ * does not know about files.
+ * <p>
+ * The stored chain starts with the genesis block given to {@link #open}: height 0 is always there.
  */
 public interface LedgerStore {
 
-    /** Everything stored, read once at start. */
-    StoredLedger load();
+    /**
+     * Opens what is stored, once, at start: the store checks its files against each other, and
+     * returns the chain's tip and the pool's records.
+     *
+     * @throws StoredChainInvalidException when the stored chain belongs to another network
+     * @throws StorageException            when the files cannot be read
+     */
+    StoredLedger open(Block genesis);
+
+    /** Entries of the stored chain from height {@code from} on, in order; fewer where the chain ends. */
+    List<StoredBlock> entries(long from, int limit);
+
+    /** Blocks with {@code from <= index < from + limit}, in order; fewer where the chain ends. */
+    List<Block> blocks(long from, int limit);
+
+    /** Height of the block with this hash, if the stored chain holds it. */
+    OptionalLong heightOf(String blockHash);
+
+    /** Height of the block holding this transaction, if the stored chain holds one. */
+    OptionalLong heightOfTransaction(String transactionId);
+
+    /** The transaction with this id and its block's height, if the stored chain holds it. */
+    Optional<ConfirmedTransaction> transaction(String transactionId);
+
+    /** A reader of the stored chain as it is now, for long walks that must not hold the ledger's lock. */
+    ChainReader reader();
 
     /**
      * Records a transaction entering the pending pool. The write is cheap and ordered; making it
@@ -26,24 +55,19 @@ public interface LedgerStore {
     Durability written();
 
     /**
-     * Records, as one atomic record and durably, that the chain from {@code blocks.get(0).index()} on
-     * is now {@code blocks}: a plain append replaces nothing, a reorganisation replaces the blocks
-     * above the common ancestor. After a crash the store holds either the old chain or the new one.
+     * Records, durably and as one step, that the chain from {@code blocks.get(0).index()} on is now
+     * {@code blocks}, and that {@code returned} went back to the front of the pool: a plain append
+     * replaces nothing and returns nothing; a reorganisation replaces the blocks above the common
+     * ancestor and returns the transactions the new chain lacks. After a crash the store holds the
+     * old chain, or the new one with the returned transactions pending.
      *
+     * @return the entries of the new blocks, in order
      * @throws StorageException when they cannot be written and forced; the chain must not change then
      */
-    void putBlocks(List<Block> blocks);
+    List<StoredBlock> putBlocks(List<Block> blocks, List<PendingTransaction> returned);
 
     /** True when the pool's record has grown well past {@code livePending} entries and is worth rewriting. */
     boolean pendingNeedsCompaction(int livePending);
-
-    /**
-     * Rewrites the stored state to exactly this chain (genesis excluded) and pool, atomically per
-     * file. Used at start, to store compactly what the node recovered.
-     *
-     * @throws StorageException when the rewrite fails; the previous files are kept then
-     */
-    void rewrite(List<Block> blocks, List<PendingTransaction> pending);
 
     /**
      * Rewrites the pool's record to exactly this pool, atomically, leaving the chain's record as it

@@ -73,8 +73,21 @@ final class PendingPool {
                 : OptionalLong.of(entries.values().iterator().next().waitingSince());
     }
 
-    List<Transaction> all() {
-        return entries.values().stream().map(PendingTransaction::transaction).toList();
+    /** Up to {@code limit} transactions after the first {@code offset}, oldest first. */
+    List<Transaction> page(int offset, int limit) {
+        List<Transaction> result = new ArrayList<>(Math.min(limit, Math.max(0, entries.size() - offset)));
+        int skipped = 0;
+        for (PendingTransaction entry : entries.values()) {
+            if (result.size() == limit) {
+                break;
+            }
+            if (skipped < offset) {
+                skipped++;
+                continue;
+            }
+            result.add(entry.transaction());
+        }
+        return result;
     }
 
     List<PendingTransaction> entries() {

@@ -1,22 +1,23 @@
 package io.meshchain.ledger;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a store recovered at start.
  *
- * @param blocks  the stored chain above genesis, lowest first, reorganisations applied
- * @param pending every transaction recorded as pending, plus those of blocks that a stored
- *                reorganisation abandoned; the ledger drops those the chain already holds
+ * @param tip     the tip of the stored chain (the genesis block's entry when no block is stored)
+ * @param pending every transaction recorded as pending, oldest first, transactions that a
+ *                reorganisation returned to the pool ahead of the rest; the ledger drops those its
+ *                chain holds
+ * @param rebuilt true when the store rebuilt its index from its block log (a directory written by an
+ *                earlier version, or an index that disagreed with the log): the ledger then checks
+ *                the whole chain once
  */
-public record StoredLedger(List<Block> blocks, List<PendingTransaction> pending) {
+public record StoredLedger(StoredBlock tip, List<PendingTransaction> pending, boolean rebuilt) {
 
     public StoredLedger {
-        blocks = List.copyOf(blocks);
+        Objects.requireNonNull(tip, "tip");
         pending = List.copyOf(pending);
-    }
-
-    public static StoredLedger empty() {
-        return new StoredLedger(List.of(), List.of());
     }
 }

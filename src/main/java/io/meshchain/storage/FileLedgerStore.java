@@ -1,14 +1,21 @@
 package io.meshchain.storage;
 
 import io.meshchain.ledger.Block;
+import io.meshchain.ledger.ChainReader;
+import io.meshchain.ledger.ChainTip;
+import io.meshchain.ledger.ConfirmedTransaction;
 import io.meshchain.ledger.LedgerStore;
 import io.meshchain.ledger.PendingTransaction;
 import io.meshchain.ledger.StorageException;
+import io.meshchain.ledger.StoredBlock;
+import io.meshchain.ledger.StoredChainInvalidException;
 import io.meshchain.ledger.StoredLedger;
 import io.meshchain.ledger.Transaction;
+import io.meshchain.pow.Difficulty;
 import io.meshchain.system.ConfigurationException;
 import io.meshchain.system.MeshchainProperties;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -18,10 +25,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -33,9 +47,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * The ledger's store on disk, in the directory {@code meshchain.storage.path}: {@value #BLOCKS_FILE}
- * holds the chain as records of blocks, {@value #PENDING_FILE} journals every transaction that
- * entered the pool. A transaction's removal from the pool needs no record: recovery drops every
- * pending transaction the recovered chain holds.
+ * holds the chain as records of blocks, appended and never rewritten (as Bitcoin Core keeps its
+ * block files); {@value #INDEX_DIRECTORY}/ indexes it ({@link BlockIndex}); {@value #PENDING_FILE}
+ * journals every transaction that entered the pool. A transaction's removal from the pool needs no
+ * record: recovery drops every pending transaction the chain holds.
+ * <p>
+ * A block record means "from this height on, the chain is these blocks": a plain append, or a whole
+ * reorganisation in one record. The record is forced to disk first and indexed after, so the index
+ * may lag the log but never lead it. At start the store checks the index against the log where they
+ * meet (the index's tip must be in the log, byte for byte) and replays into the index only the
+ * records after the point it covers: start-up reads the tail, not the chain. An index that is
+ * missing (a directory written by an earlier version) or disagrees with the log is built again from
+ * the log, once, with a log line saying so.
  * <p>
  * When a write fails (a full disk), the change is refused, the node reports itself not ready, and
  * it becomes ready again with the next write that succeeds. What was written before is untouched.
@@ -47,29 +70,41 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
 
     static final String BLOCKS_FILE = "blocks.log";
     static final String PENDING_FILE = "pending.log";
+    static final String INDEX_DIRECTORY = "index";
     /** Held locked while the node runs, so two nodes never write one directory. */
     static final String LOCK_FILE = "node.lock";
     static final String PROPERTY = "meshchain.storage.path";
     /** The pool's journal is rewritten once it holds this many records more than twice the live pool. */
     static final int COMPACTION_MIN_RECORDS = 10_000;
-    /** Blocks per record when the block log is rewritten. */
-    static final int BLOCKS_PER_RECORD = 1_000;
     /** Size of the test write made while storage is failing. */
     static final int PROBE_BYTES = 4096;
+    /** While the index is rebuilt, progress is logged every this many blocks. */
+    private static final long REBUILD_PROGRESS_BLOCKS = 100_000;
+
+    private static final HexFormat HEX = HexFormat.of();
 
     private final Path directory;
     private final boolean fsync;
     private final RecordLog.ChannelOpener opener;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-    private final StoredLedger recovered;
-    private final StorageStatus.Recovery recovery;
     private final FileLock lock;
+    private final List<byte[]> journal;
+    private final long journalDroppedBytes;
     private final AtomicLong pendingRecords = new AtomicLong();
-    private volatile RecordLog blocks;
+    /** Guards the files and the index against use after {@link #destroy()}: native handles must not be. */
+    private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
+    private final Set<BlockIndex.View> views = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private volatile RecordLog pending;
+    private volatile RecordLog blocks;
+    private FileChannel blockReader;
+    private BlockIndex index;
+    private Block genesis;
+    private BlockIndex.Entry genesisEntry;
+    private volatile StorageStatus.Recovery recovery = new StorageStatus.Recovery(0, 0, 0, 0, false);
     private volatile long lastWrite;
     private volatile String failure;
+    private boolean closed;
 
     @Autowired
     FileLedgerStore(MeshchainProperties properties, ApplicationEventPublisher events, Clock clock) {
@@ -86,20 +121,19 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         checkWritable(this.directory);
         this.lock = lock(this.directory);
         try {
-            RecordLog.Opened blockLog = RecordLog.open(this.directory.resolve(BLOCKS_FILE), fsync, opener);
-            this.blocks = blockLog.log();
             RecordLog.Opened pendingLog = RecordLog.open(this.directory.resolve(PENDING_FILE), fsync, opener);
             this.pending = pendingLog.log();
-            this.recovered = replay(blockLog.records(), pendingLog.records());
-            this.recovery = new StorageStatus.Recovery(recovered.blocks().size(), recovered.pending().size(),
-                    blockLog.droppedBytes() + pendingLog.droppedBytes());
+            this.journal = pendingLog.records();
+            this.journalDroppedBytes = pendingLog.droppedBytes();
         } catch (IOException e) {
             release(lock);
-            throw new ConfigurationException(PROPERTY, "cannot read the ledger in " + this.directory + ": "
-                    + e.getMessage() + " (the files were left as they are)", e);
+            throw unreadable(e);
         }
-        log.info("Read {} blocks and {} pending transactions from {}{}", recovery.blocks(), recovery.pendingRecords(),
-                this.directory, recovery.droppedBytes() > 0 ? ", dropping " + recovery.droppedBytes() + " torn bytes" : "");
+    }
+
+    private ConfigurationException unreadable(IOException e) {
+        return new ConfigurationException(PROPERTY, "cannot read the ledger in " + directory + ": " + e.getMessage()
+                + " (the files were left as they are)", e);
     }
 
     private static void checkWritable(Path directory) {
@@ -144,45 +178,388 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         }
     }
 
-    /** Applies the block records in order and collects the pool, including blocks a reorganisation abandoned. */
-    private static StoredLedger replay(List<byte[]> blockRecords, List<byte[]> pendingRecords) throws IOException {
-        List<Block> chain = new ArrayList<>();
-        List<Block> abandoned = new ArrayList<>();
-        for (int i = 0; i < blockRecords.size(); i++) {
-            List<Block> record = LedgerCodec.decodeBlocks(blockRecords.get(i));
-            if (record.isEmpty()) {
-                continue;
+    // ---- opening ------------------------------------------------------------------------------
+
+    @Override
+    public StoredLedger open(Block genesis) {
+        this.genesis = genesis;
+        this.genesisEntry = new BlockIndex.Entry(0, HEX.parseHex(genesis.hash()), genesis.timestamp(), genesis.proof(),
+                Difficulty.work(genesis.difficulty()), 0, 0, 0);
+        Path blocksFile = directory.resolve(BLOCKS_FILE);
+        List<PendingTransaction> abandoned = new ArrayList<>();
+        Replay replay;
+        String rebuild;
+        try {
+            index = BlockIndex.open(directory.resolve(INDEX_DIRECTORY));
+            blockReader = opener.open(blocksFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            rebuild = reasonToRebuild(blocksFile);
+            if (rebuild != null) {
+                log.warn("Building the index of {} from the block log, once: {}", directory, rebuild);
+                index.close();
+                BlockIndex.destroy(directory.resolve(INDEX_DIRECTORY));
+                index = BlockIndex.open(directory.resolve(INDEX_DIRECTORY));
             }
-            long first = record.get(0).index();
-            if (first < 1 || first > chain.size() + 1) {
-                throw new IOException("block record " + i + " starts at height " + first + " but the chain is "
-                        + chain.size() + " blocks high");
+            long from = index.meta().map(BlockIndex.Meta::logEnd).orElse(RecordLog.FIRST_RECORD);
+            replay = new Replay(abandoned, rebuild != null);
+            RecordLog.Opened opened = RecordLog.open(blocksFile, fsync, opener, from, replay);
+            blocks = opened.log();
+            if (index.meta().isEmpty()) {
+                BlockIndex.Batch batch = index.batch();
+                batch.meta(genesisEntry.hash(), 0, RecordLog.FIRST_RECORD);
+                batch.commit();
             }
-            List<Block> replaced = chain.subList((int) first - 1, chain.size());
-            abandoned.addAll(replaced);
-            replaced.clear();
-            chain.addAll(record);
+            if (rebuild != null) {
+                index.flush();
+                log.info("Index of {} built: {} blocks from {} records of the block log", directory,
+                        replay.tip, replay.records);
+            }
+            long tipHeight = index.meta().orElseThrow().tip();
+            recovery = new StorageStatus.Recovery(tipHeight, 0, replay.records,
+                    opened.droppedBytes() + journalDroppedBytes, rebuild != null);
+        } catch (IOException e) {
+            closeQuietly();
+            throw unreadable(e);
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
         }
-        List<PendingTransaction> pool = new ArrayList<>();
-        Set<String> inChain = new HashSet<>();
-        chain.forEach(block -> inChain.addAll(block.transactionIds()));
-        for (Block block : abandoned) {
-            for (Transaction transaction : block.transactions()) {
-                if (!inChain.contains(transaction.id())) {
-                    pool.add(new PendingTransaction(transaction, block.timestamp()));
-                }
+        List<PendingTransaction> pool = journal(abandoned);
+        journal.clear();
+        recovery = new StorageStatus.Recovery(recovery.blocks(), pool.size(), recovery.tailRecords(),
+                recovery.droppedBytes(), recovery.rebuilt());
+        log.info("Opened the ledger in {}: {} blocks ({} log records replayed into the index), {} pending transaction "
+                        + "records{}", directory, recovery.blocks(), recovery.tailRecords(), recovery.pendingRecords(),
+                recovery.droppedBytes() > 0 ? ", dropping " + recovery.droppedBytes() + " torn bytes" : "");
+        return new StoredLedger(tipEntry(), pool, rebuild != null);
+    }
+
+    /**
+     * Why the index must be built again from the block log, or null when it agrees with the log
+     * where they meet: its tip's bytes are in the log and have the checksum it recorded.
+     *
+     * @throws StoredChainInvalidException when the index is of another network's chain
+     */
+    private String reasonToRebuild(Path blocksFile) throws IOException {
+        Optional<BlockIndex.Meta> meta = index.meta();
+        long logSize = Files.size(blocksFile);
+        if (meta.isEmpty()) {
+            return logSize > RecordLog.FIRST_RECORD
+                    ? BLOCKS_FILE + " was written by an earlier version of meshchain, which kept no index"
+                    : null;
+        }
+        BlockIndex.Meta covered = meta.get();
+        if (covered.format() != BlockIndex.FORMAT) {
+            return "the index has layout " + covered.format() + ", this version writes " + BlockIndex.FORMAT;
+        }
+        if (!Arrays.equals(covered.genesis(), genesisEntry.hash())) {
+            if (covered.tip() > 0) {
+                throw new StoredChainInvalidException("the stored chain grows from genesis block "
+                        + HEX.formatHex(covered.genesis()) + ", but this node's settings give genesis block "
+                        + genesis.hash() + ": it was written with other network settings, such as another difficulty");
+            }
+            return null; // no block yet: the chain is this network's from now on
+        }
+        if (covered.logEnd() > logSize) {
+            return "the index covers " + covered.logEnd() + " bytes of " + BLOCKS_FILE + ", which has " + logSize;
+        }
+        if (covered.tip() == 0) {
+            return null;
+        }
+        Optional<BlockIndex.Entry> tip = index.entry(covered.tip());
+        if (tip.isEmpty()) {
+            return "the index has no entry for its tip, block " + covered.tip();
+        }
+        BlockIndex.Entry entry = tip.get();
+        if (entry.offset() + entry.length() > covered.logEnd()) {
+            return "the index places block " + entry.height() + " after the part of " + BLOCKS_FILE + " it covers";
+        }
+        byte[] bytes = read(blockReader, entry.offset(), entry.length());
+        if (crc(bytes, 0, bytes.length) != entry.crc()) {
+            return "block " + entry.height() + " in " + BLOCKS_FILE + " does not have the checksum the index recorded";
+        }
+        return null;
+    }
+
+    /** Applies each block record of the log's tail to the index, in order. */
+    private final class Replay implements RecordLog.RecordVisitor {
+
+        private final List<PendingTransaction> abandoned;
+        private final boolean rebuilding;
+        private long records;
+        private long tip;
+        private long lastProgress;
+
+        Replay(List<PendingTransaction> abandoned, boolean rebuilding) {
+            this.abandoned = abandoned;
+            this.rebuilding = rebuilding;
+        }
+
+        @Override
+        public void record(long offset, byte[] payload) throws IOException {
+            LedgerCodec.DecodedBlocks decoded = LedgerCodec.decodeBlocks(payload);
+            if (decoded.blocks().isEmpty()) {
+                return;
+            }
+            indexRecord(decoded.blocks(), payload, decoded.offsets(), decoded.lengths(), offset, abandoned);
+            records++;
+            tip = decoded.blocks().get(decoded.blocks().size() - 1).index();
+            if (rebuilding && tip - lastProgress >= REBUILD_PROGRESS_BLOCKS) {
+                lastProgress = tip;
+                log.info("Building the index: {} blocks so far", tip);
             }
         }
-        for (byte[] record : pendingRecords) {
-            pool.add(LedgerCodec.decodePending(record));
+    }
+
+    /** The pool's records in pool order: returned transactions ahead of the rest, the newest returns first. */
+    private List<PendingTransaction> journal(List<PendingTransaction> abandoned) {
+        List<List<PendingTransaction>> returns = new ArrayList<>();
+        List<PendingTransaction> added = new ArrayList<>();
+        for (byte[] record : journal) {
+            LedgerCodec.JournalRecord decoded;
+            try {
+                decoded = LedgerCodec.decodeJournal(record);
+            } catch (IOException e) {
+                throw unreadable(e);
+            }
+            if (decoded.returned()) {
+                returns.add(decoded.transactions());
+            } else {
+                added.addAll(decoded.transactions());
+            }
         }
-        return new StoredLedger(chain, pool);
+        pendingRecords.set(journal.size());
+        List<PendingTransaction> pool = new ArrayList<>(abandoned);
+        Collections.reverse(returns);
+        returns.forEach(pool::addAll);
+        pool.addAll(added);
+        return pool;
+    }
+
+    // ---- reading the chain --------------------------------------------------------------------
+
+    @Override
+    public List<StoredBlock> entries(long from, int limit) {
+        return reading(() -> {
+            List<StoredBlock> entries = new ArrayList<>();
+            for (BlockIndex.Entry entry : indexEntries(from, limit, index::entries)) {
+                entries.add(stored(entry));
+            }
+            return entries;
+        });
     }
 
     @Override
-    public StoredLedger load() {
-        return recovered;
+    public List<Block> blocks(long from, int limit) {
+        return reading(() -> read(indexEntries(from, limit, index::entries)));
     }
+
+    @Override
+    public OptionalLong heightOf(String blockHash) {
+        if (blockHash.equals(genesis.hash())) {
+            return OptionalLong.of(0);
+        }
+        byte[] hash = hash(blockHash);
+        return hash == null ? OptionalLong.empty() : reading(() -> index.heightOf(hash));
+    }
+
+    @Override
+    public OptionalLong heightOfTransaction(String transactionId) {
+        byte[] id = hash(transactionId);
+        if (id == null) {
+            return OptionalLong.empty();
+        }
+        return reading(() -> {
+            Optional<BlockIndex.Location> location = index.transaction(id);
+            return location.isEmpty() ? OptionalLong.empty() : OptionalLong.of(location.get().height());
+        });
+    }
+
+    @Override
+    public Optional<ConfirmedTransaction> transaction(String transactionId) {
+        byte[] id = hash(transactionId);
+        if (id == null) {
+            return Optional.empty();
+        }
+        return reading(() -> {
+            Optional<BlockIndex.Location> location = index.transaction(id);
+            if (location.isEmpty()) {
+                return Optional.empty();
+            }
+            long height = location.get().height();
+            BlockIndex.Entry entry = index.entry(height).orElseThrow(() -> new IOException(
+                    "the index places transaction " + transactionId + " in block " + height + ", which it lacks"));
+            List<Transaction> transactions = readBlock(entry).transactions();
+            int position = location.get().position();
+            if (position >= transactions.size() || !transactions.get(position).id().equals(transactionId)) {
+                throw new IOException("the index places transaction " + transactionId + " at position " + position
+                        + " of block " + height + ", which holds another");
+            }
+            return Optional.of(new ConfirmedTransaction(transactions.get(position), height));
+        });
+    }
+
+    @Override
+    public ChainReader reader() {
+        return reading(() -> {
+            BlockIndex.View view = index.view();
+            views.add(view);
+            return new SnapshotReader(view, tipOf(view));
+        });
+    }
+
+    private ChainTip tipOf(BlockIndex.View view) throws IOException {
+        long height = view.tip();
+        BlockIndex.Entry entry = height == 0 ? genesisEntry : view.entries(height, 1).get(0);
+        return stored(entry).tip();
+    }
+
+    /** The chain as a view of the index saw it; the log is append-only, so the bytes it points at stay. */
+    private final class SnapshotReader implements ChainReader {
+
+        private final BlockIndex.View view;
+        private final ChainTip tip;
+
+        SnapshotReader(BlockIndex.View view, ChainTip tip) {
+            this.view = view;
+            this.tip = tip;
+        }
+
+        @Override
+        public ChainTip tip() {
+            return tip;
+        }
+
+        @Override
+        public List<Block> blocks(long from, int limit) {
+            return reading(() -> read(indexEntries(from, limit, view::entries)));
+        }
+
+        @Override
+        public void close() {
+            if (views.remove(view)) {
+                view.close();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface EntrySource {
+        List<BlockIndex.Entry> entries(long from, int limit) throws IOException;
+    }
+
+    /** Entries from height {@code from}, the genesis block's (which is not in the log) included. */
+    private List<BlockIndex.Entry> indexEntries(long from, int limit, EntrySource source) throws IOException {
+        if (from < 0 || limit <= 0) {
+            return List.of();
+        }
+        if (from > 0) {
+            return source.entries(from, limit);
+        }
+        List<BlockIndex.Entry> entries = new ArrayList<>(List.of(genesisEntry));
+        entries.addAll(source.entries(1, limit - 1));
+        return entries;
+    }
+
+    /** The blocks of {@code entries}, reading runs of neighbouring blocks with one read each. */
+    private List<Block> read(List<BlockIndex.Entry> entries) throws IOException {
+        List<Block> result = new ArrayList<>(entries.size());
+        int i = 0;
+        while (i < entries.size()) {
+            BlockIndex.Entry first = entries.get(i);
+            if (first.height() == 0) {
+                result.add(genesis);
+                i++;
+                continue;
+            }
+            int last = i;
+            while (last + 1 < entries.size()
+                    && entries.get(last + 1).offset() == entries.get(last).offset() + entries.get(last).length()) {
+                last++;
+            }
+            BlockIndex.Entry end = entries.get(last);
+            byte[] bytes = read(blockReader, first.offset(), Math.toIntExact(end.offset() + end.length() - first.offset()));
+            for (int k = i; k <= last; k++) {
+                BlockIndex.Entry entry = entries.get(k);
+                result.add(decode(entry, bytes, (int) (entry.offset() - first.offset())));
+            }
+            i = last + 1;
+        }
+        return result;
+    }
+
+    private Block readBlock(BlockIndex.Entry entry) throws IOException {
+        return decode(entry, read(blockReader, entry.offset(), entry.length()), 0);
+    }
+
+    private Block decode(BlockIndex.Entry entry, byte[] bytes, int at) throws IOException {
+        if (crc(bytes, at, entry.length()) != entry.crc()) {
+            throw new IOException("block " + entry.height() + " in " + BLOCKS_FILE + " at offset " + entry.offset()
+                    + " does not have the checksum the index recorded");
+        }
+        Block block = LedgerCodec.decodeBlock(Arrays.copyOfRange(bytes, at, at + entry.length()));
+        if (block.index() != entry.height()) {
+            throw new IOException("the index places block " + block.index() + " at height " + entry.height());
+        }
+        return block;
+    }
+
+    private static byte[] read(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException(BLOCKS_FILE + " ends before offset " + (position + length));
+            }
+        }
+        return buffer.array();
+    }
+
+    private StoredBlock tipEntry() {
+        return reading(() -> {
+            long height = index.meta().orElseThrow().tip();
+            return stored(height == 0 ? genesisEntry : index.entry(height).orElseThrow(
+                    () -> new IOException("the index has no entry for its tip, block " + height)));
+        });
+    }
+
+    private static StoredBlock stored(BlockIndex.Entry entry) {
+        return new StoredBlock(entry.height(), HEX.formatHex(entry.hash()), entry.timestamp(), entry.proof(),
+                entry.totalWork());
+    }
+
+    /** The 32 bytes of a hash in hex, or null for anything else (which no block or transaction has). */
+    private static byte[] hash(String hex) {
+        if (hex.length() != 64) {
+            return null;
+        }
+        try {
+            return HEX.parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T get() throws IOException;
+    }
+
+    private <T> T reading(Read<T> reader) {
+        open.readLock().lock();
+        try {
+            if (closed) {
+                throw new StorageException("the ledger's store in " + directory + " is closed", null);
+            }
+            return reader.get();
+        } catch (IOException e) {
+            log.error("Cannot read the ledger in {}: {}", directory, e.getMessage());
+            throw new StorageException("cannot read the ledger in " + directory + ": " + e.getMessage(), e);
+        } finally {
+            open.readLock().unlock();
+        }
+    }
+
+    // ---- writing ------------------------------------------------------------------------------
 
     @Override
     public Durability appendPending(PendingTransaction transaction) {
@@ -214,13 +591,106 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     @Override
-    public void putBlocks(List<Block> newBlocks) {
+    public List<StoredBlock> putBlocks(List<Block> newBlocks, List<PendingTransaction> returned) {
+        open.readLock().lock();
         try {
-            blocks.appendAndSync(LedgerCodec.encodeBlocks(newBlocks));
-        } catch (IOException e) {
-            throw failed("cannot write blocks", e);
+            if (closed) {
+                throw new StorageException("the ledger's store in " + directory + " is closed", null);
+            }
+            if (!returned.isEmpty()) {
+                // Before the blocks: were the blocks written and the returns not, a crash would lose them.
+                RecordLog journal = pending;
+                try {
+                    journal.sync(journal.append(LedgerCodec.encodeReturned(returned)));
+                } catch (IOException e) {
+                    throw failed("cannot write the transactions a reorganisation returns to the pool", e);
+                }
+                pendingRecords.incrementAndGet();
+            }
+            LedgerCodec.EncodedBlocks encoded = LedgerCodec.encodeBlocks(newBlocks);
+            long start = blocks.end();
+            try {
+                blocks.appendAndSync(encoded.payload());
+            } catch (IOException e) {
+                throw failed("cannot write blocks", e);
+            }
+            List<StoredBlock> entries;
+            try {
+                entries = indexRecord(newBlocks, encoded.payload(), encoded.offsets(), encoded.lengths(),
+                        start + RecordLog.RECORD_HEADER_BYTES, null);
+            } catch (IOException e) {
+                try {
+                    blocks.cutBackTo(start); // the chain did not change: the log must not say it did
+                } catch (IOException cutFailed) {
+                    e.addSuppressed(cutFailed);
+                }
+                throw failed("cannot index blocks", e);
+            }
+            wrote();
+            return entries;
+        } finally {
+            open.readLock().unlock();
         }
-        wrote();
+    }
+
+    /**
+     * Makes the index say what a block record says: the blocks it replaces leave, its blocks join.
+     *
+     * @param payloadOffset where the record's payload starts in the log
+     * @param abandoned     receives the transactions of the blocks replaced, or null when not wanted
+     * @return the entries of the record's blocks
+     */
+    private List<StoredBlock> indexRecord(List<Block> recordBlocks, byte[] payload, int[] offsets, int[] lengths,
+                                          long payloadOffset, List<PendingTransaction> abandoned) throws IOException {
+        long first = recordBlocks.get(0).index();
+        long tip = index.meta().map(BlockIndex.Meta::tip).orElse(0L);
+        if (first < 1 || first > tip + 1) {
+            throw new IOException("a block record starts at height " + first + " but the chain is " + tip
+                    + " blocks high");
+        }
+        BlockIndex.Batch batch = index.batch();
+        for (BlockIndex.Entry old : index.entries(first, Math.toIntExact(tip - first + 1))) {
+            Block block = readBlock(old);
+            batch.remove(old, ids(block));
+            if (abandoned != null) {
+                block.transactions().forEach(tx -> abandoned.add(new PendingTransaction(tx, block.timestamp())));
+            }
+        }
+        BigInteger work = first == 1 ? genesisEntry.totalWork() : index.entry(first - 1).orElseThrow(
+                () -> new IOException("the index has no entry for block " + (first - 1))).totalWork();
+        List<StoredBlock> entries = new ArrayList<>(recordBlocks.size());
+        for (int i = 0; i < recordBlocks.size(); i++) {
+            Block block = recordBlocks.get(i);
+            if (block.index() != first + i) {
+                throw new IOException("a block record holds block " + block.index() + " at height " + (first + i));
+            }
+            if (block.difficulty() < Difficulty.MIN_BITS || block.difficulty() > Difficulty.MAX_BITS) {
+                throw new IOException("block " + block.index() + " claims difficulty " + block.difficulty());
+            }
+            work = work.add(Difficulty.work(block.difficulty()));
+            BlockIndex.Entry entry = new BlockIndex.Entry(block.index(), HEX.parseHex(block.hash()), block.timestamp(),
+                    block.proof(), work, payloadOffset + offsets[i], lengths[i], crc(payload, offsets[i], lengths[i]));
+            batch.put(entry, ids(block));
+            entries.add(stored(entry));
+        }
+        batch.meta(genesisEntry.hash(), recordBlocks.get(recordBlocks.size() - 1).index(),
+                payloadOffset + payload.length);
+        batch.commit();
+        return entries;
+    }
+
+    private static List<byte[]> ids(Block block) {
+        List<byte[]> ids = new ArrayList<>(block.transactions().size());
+        for (Transaction transaction : block.transactions()) {
+            ids.add(HEX.parseHex(transaction.id()));
+        }
+        return ids;
+    }
+
+    private static int crc(byte[] bytes, int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, offset, length);
+        return (int) crc.getValue();
     }
 
     @Override
@@ -229,39 +699,18 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     @Override
-    public void rewrite(List<Block> chain, List<PendingTransaction> pool) {
-        List<byte[]> blockRecords = new ArrayList<>();
-        for (int from = 0; from < chain.size(); from += BLOCKS_PER_RECORD) {
-            blockRecords.add(LedgerCodec.encodeBlocks(chain.subList(from, Math.min(chain.size(), from + BLOCKS_PER_RECORD))));
-        }
-        List<byte[]> pendingRecordsNow = pool.stream().map(LedgerCodec::encodePending).toList();
-        try {
-            // Each file is replaced atomically. Between the two renames the store holds the new chain
-            // and the old journal, which recovers to the same ledger.
-            blocks = replace(blocks, BLOCKS_FILE, blockRecords);
-            pending = replace(pending, PENDING_FILE, pendingRecordsNow);
-        } catch (IOException e) {
-            throw failed("cannot rewrite the ledger's files", e);
-        }
-        pendingRecords.set(pool.size());
-        wrote();
-    }
-
-    @Override
     public void rewritePending(List<PendingTransaction> pool) {
         try {
-            pending = replace(pending, PENDING_FILE, pool.stream().map(LedgerCodec::encodePending).toList());
+            RecordLog fresh = RecordLog.replace(directory.resolve(PENDING_FILE),
+                    pool.stream().map(LedgerCodec::encodePending).toList(), fsync, opener);
+            RecordLog old = pending;
+            pending = fresh;
+            old.retire();
         } catch (IOException e) {
             throw failed("cannot rewrite the pending journal", e);
         }
         pendingRecords.set(pool.size());
         wrote();
-    }
-
-    private RecordLog replace(RecordLog current, String name, List<byte[]> records) throws IOException {
-        RecordLog fresh = RecordLog.replace(directory.resolve(name), records, fsync, opener);
-        current.retire();
-        return fresh;
     }
 
     private StorageException failed(String what, IOException e) {
@@ -304,17 +753,55 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     StorageStatus status() {
-        return new StorageStatus(directory, fsync, blocks.end(), pending.end(), lastWrite, failure, recovery);
+        RecordLog blockLog = blocks;
+        return new StorageStatus(directory, fsync, blockLog == null ? 0 : blockLog.end(), pending.end(), lastWrite,
+                failure, recovery);
     }
 
     @Override
     public void destroy() throws IOException {
+        open.writeLock().lock();
         try {
-            blocks.close();
-            pending.close();
+            if (closed) {
+                return;
+            }
+            try {
+                pending.close();
+                if (blocks != null) {
+                    blocks.close();
+                }
+            } finally {
+                closeQuietly();
+            }
         } finally {
-            release(lock);
+            open.writeLock().unlock();
         }
         log.info("Ledger files flushed and closed in {}", directory);
+    }
+
+    /** Closes the index and the files, whatever state they are in; used when start fails, and at the end. */
+    private void closeQuietly() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        views.forEach(BlockIndex.View::close);
+        views.clear();
+        if (index != null) {
+            index.close();
+            index = null;
+        }
+        try {
+            if (blockReader != null) {
+                blockReader.close();
+            }
+            if (blocks != null) {
+                blocks.close();
+            }
+            pending.close();
+        } catch (IOException e) {
+            log.warn("Could not close the ledger's files in {}: {}", directory, e.getMessage());
+        }
+        release(lock);
     }
 }

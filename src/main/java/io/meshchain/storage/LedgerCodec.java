@@ -17,6 +17,10 @@ import java.util.List;
  * The binary form of the records in the ledger's logs. Strings are written with
  * {@link DataOutputStream#writeUTF}, which round-trips every Java string exactly; hashes as their
  * 32 bytes. A record that does not decode completely is reported, never guessed at.
+ * <p>
+ * A block record is its kind, a count, then each block's bytes one after another. Each block's
+ * bytes decode on their own ({@link #decodeBlock}), so the index can point at one block inside a
+ * record and have it read back without the rest.
  */
 final class LedgerCodec {
 
@@ -24,66 +28,151 @@ final class LedgerCodec {
     static final byte BLOCKS = 1;
     /** Record kind in the pending journal: a transaction entered the pool. */
     static final byte PENDING = 2;
+    /**
+     * Record kind in the pending journal: transactions of blocks a reorganisation abandoned went back
+     * to the front of the pool, ahead of everything pending then.
+     */
+    static final byte RETURNED = 3;
 
     private static final HexFormat HEX = HexFormat.of();
 
     private LedgerCodec() {
     }
 
-    static byte[] encodeBlocks(List<Block> blocks) {
-        return write(out -> {
-            out.writeByte(BLOCKS);
-            out.writeInt(blocks.size());
-            for (Block block : blocks) {
-                out.writeLong(block.index());
-                out.writeLong(block.timestamp());
-                out.write(HEX.parseHex(block.previousHash()));
-                out.writeInt(block.difficulty());
-                out.writeLong(block.proof());
-                out.write(HEX.parseHex(block.hash()));
-                out.writeInt(block.transactions().size());
-                for (Transaction transaction : block.transactions()) {
-                    writeTransaction(out, transaction);
-                }
-            }
-        });
+    /**
+     * A block record and where each of its blocks lies in it.
+     *
+     * @param payload the record
+     * @param offsets where each block's bytes start in the payload
+     * @param lengths how many bytes each block takes
+     */
+    record EncodedBlocks(byte[] payload, int[] offsets, int[] lengths) {
     }
 
-    static List<Block> decodeBlocks(byte[] payload) throws IOException {
+    /** A block record as read back: the blocks, and where each lies in the payload. */
+    record DecodedBlocks(List<Block> blocks, int[] offsets, int[] lengths) {
+    }
+
+    /** A record of the pending journal: the transactions it adds, and whether they go to the front. */
+    record JournalRecord(List<PendingTransaction> transactions, boolean returned) {
+    }
+
+    static EncodedBlocks encodeBlocks(List<Block> blocks) {
+        int[] offsets = new int[blocks.size()];
+        int[] lengths = new int[blocks.size()];
+        byte[] payload = write(out -> {
+            out.writeByte(BLOCKS);
+            out.writeInt(blocks.size());
+            for (int i = 0; i < blocks.size(); i++) {
+                offsets[i] = out.size();
+                writeBlock(out, blocks.get(i));
+                lengths[i] = out.size() - offsets[i];
+            }
+        });
+        return new EncodedBlocks(payload, offsets, lengths);
+    }
+
+    static DecodedBlocks decodeBlocks(byte[] payload) throws IOException {
         DataInputStream in = open(payload, BLOCKS);
         int count = in.readInt();
+        if (count < 0 || count > payload.length) {
+            throw new IOException("block record claims " + count + " blocks");
+        }
         List<Block> blocks = new ArrayList<>(count);
+        int[] offsets = new int[count];
+        int[] lengths = new int[count];
         for (int i = 0; i < count; i++) {
-            long index = in.readLong();
-            long timestamp = in.readLong();
-            String previousHash = readHash(in);
-            int difficulty = in.readInt();
-            long proof = in.readLong();
-            String hash = readHash(in);
-            int transactionCount = in.readInt();
-            List<Transaction> transactions = new ArrayList<>(transactionCount);
-            for (int t = 0; t < transactionCount; t++) {
-                transactions.add(readTransaction(in));
-            }
-            blocks.add(new Block(index, timestamp, previousHash, difficulty, proof, transactions, hash));
+            offsets[i] = payload.length - in.available();
+            blocks.add(readBlock(in));
+            lengths[i] = payload.length - in.available() - offsets[i];
         }
         expectEnd(in);
-        return blocks;
+        return new DecodedBlocks(blocks, offsets, lengths);
+    }
+
+    /** One block's bytes, as cut from a block record. */
+    static Block decodeBlock(byte[] bytes) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        Block block = readBlock(in);
+        expectEnd(in);
+        return block;
+    }
+
+    private static void writeBlock(DataOutputStream out, Block block) throws IOException {
+        out.writeLong(block.index());
+        out.writeLong(block.timestamp());
+        out.write(HEX.parseHex(block.previousHash()));
+        out.writeInt(block.difficulty());
+        out.writeLong(block.proof());
+        out.write(HEX.parseHex(block.hash()));
+        out.writeInt(block.transactions().size());
+        for (Transaction transaction : block.transactions()) {
+            writeTransaction(out, transaction);
+        }
+    }
+
+    private static Block readBlock(DataInputStream in) throws IOException {
+        long index = in.readLong();
+        long timestamp = in.readLong();
+        String previousHash = readHash(in);
+        int difficulty = in.readInt();
+        long proof = in.readLong();
+        String hash = readHash(in);
+        int transactionCount = in.readInt();
+        if (transactionCount < 0 || transactionCount > in.available()) {
+            throw new IOException("block " + index + " claims " + transactionCount + " transactions");
+        }
+        List<Transaction> transactions = new ArrayList<>(transactionCount);
+        for (int t = 0; t < transactionCount; t++) {
+            transactions.add(readTransaction(in));
+        }
+        return new Block(index, timestamp, previousHash, difficulty, proof, transactions, hash);
     }
 
     static byte[] encodePending(PendingTransaction pending) {
         return write(out -> {
             out.writeByte(PENDING);
-            writeTransaction(out, pending.transaction());
-            out.writeLong(pending.waitingSince());
+            writePending(out, pending);
         });
     }
 
-    static PendingTransaction decodePending(byte[] payload) throws IOException {
+    static byte[] encodeReturned(List<PendingTransaction> returned) {
+        return write(out -> {
+            out.writeByte(RETURNED);
+            out.writeInt(returned.size());
+            for (PendingTransaction pending : returned) {
+                writePending(out, pending);
+            }
+        });
+    }
+
+    static JournalRecord decodeJournal(byte[] payload) throws IOException {
+        if (payload.length > 0 && payload[0] == RETURNED) {
+            DataInputStream in = open(payload, RETURNED);
+            int count = in.readInt();
+            if (count < 0 || count > payload.length) {
+                throw new IOException("returned-transactions record claims " + count + " transactions");
+            }
+            List<PendingTransaction> returned = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                returned.add(readPending(in));
+            }
+            expectEnd(in);
+            return new JournalRecord(returned, true);
+        }
         DataInputStream in = open(payload, PENDING);
-        PendingTransaction pending = new PendingTransaction(readTransaction(in), in.readLong());
+        PendingTransaction pending = readPending(in);
         expectEnd(in);
-        return pending;
+        return new JournalRecord(List.of(pending), false);
+    }
+
+    private static void writePending(DataOutputStream out, PendingTransaction pending) throws IOException {
+        writeTransaction(out, pending.transaction());
+        out.writeLong(pending.waitingSince());
+    }
+
+    private static PendingTransaction readPending(DataInputStream in) throws IOException {
+        return new PendingTransaction(readTransaction(in), in.readLong());
     }
 
     private static void writeTransaction(DataOutputStream out, Transaction transaction) throws IOException {

@@ -17,10 +17,13 @@ record StorageStatus(Path directory, boolean fsync, long blocksBytes, long pendi
                      String failure, Recovery recovery) {
 
     /**
-     * @param blocks         blocks read back
+     * @param blocks         height of the stored chain
      * @param pendingRecords pending transactions read back, before the ledger drops those its chain holds
+     * @param tailRecords    block records read at start: those the index had not yet taken in (all of
+     *                       them when it was built anew)
      * @param droppedBytes   torn or corrupt bytes cut from the end of the files
+     * @param rebuilt        whether the index was built anew from the block log
      */
-    record Recovery(int blocks, int pendingRecords, long droppedBytes) {
+    record Recovery(long blocks, int pendingRecords, long tailRecords, long droppedBytes, boolean rebuilt) {
     }
 }

@@ -1,5 +1,6 @@
 package io.meshchain.system;
 
+import io.meshchain.ledger.StoredChainCheck;
 import io.meshchain.pow.Difficulty;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -96,10 +97,13 @@ public record MeshchainProperties(
     }
 
     /**
-     * @param path  the data directory, created at start; one per node
-     * @param fsync force every acknowledged write to disk; off, a crash of the machine (not of the
-     *              node alone) can lose the last acknowledged transactions and blocks
+     * @param path   the data directory, created at start; one per node
+     * @param fsync  force every acknowledged write to disk; off, a crash of the machine (not of the
+     *               node alone) can lose the last acknowledged transactions and blocks
+     * @param verify how much of the stored chain start-up checks: {@code tail} (the blocks at the tip;
+     *               start-up does not grow with the chain) or {@code full} (every block from genesis,
+     *               and the index against them: an operator's check)
      */
-    public record Storage(@NotNull Path path, boolean fsync) {
+    public record Storage(@NotNull Path path, boolean fsync, @NotNull StoredChainCheck verify) {
     }
 }

@@ -17,6 +17,6 @@ class NodeConfiguration {
     @Bean
     LedgerParameters ledgerParameters(MeshchainProperties properties) {
         return new LedgerParameters(properties.mining().difficulty(), properties.block().maxTransactions(),
-                properties.block().maxWait(), properties.pool().capacity());
+                properties.block().maxWait(), properties.pool().capacity(), properties.storage().verify());
     }
 }

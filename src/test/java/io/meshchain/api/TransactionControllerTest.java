@@ -85,7 +85,7 @@ class TransactionControllerTest {
         String json = "{\"sender\":\"gzan3055\",\"content\":\"hello\",\"timestamp\":" + ChainFixture.NOW + "}";
         submit(json).andExpect(status().isCreated());
         submit(json).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("pending"));
-        assertThat(chain.pending()).hasSize(1);
+        assertThat(chain.pending(0, 1000).transactions()).hasSize(1);
         assertThat(events.stream(TransactionAccepted.class)).hasSize(1);
     }
 
@@ -197,7 +197,7 @@ class TransactionControllerTest {
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().exists("Retry-After"))
                 .andExpect(jsonPath("$.title").value("Storage unavailable"));
-        assertThat(chain.pending()).isEmpty();
+        assertThat(chain.pending(0, 1000).transactions()).isEmpty();
     }
 
     @Test
@@ -209,6 +209,39 @@ class TransactionControllerTest {
                 .andExpect(jsonPath("$.transactions", hasSize(2)))
                 .andExpect(jsonPath("$.transactions[0].content").value("first"))
                 .andExpect(jsonPath("$.transactions[1].status").value("pending"));
+    }
+
+    @Test
+    void pendingPoolIsServedAPageAtATime() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            submit("{\"sender\":\"a\",\"content\":\"tx" + i + "\"}");
+        }
+        mvc.perform(get("/transactions?offset=1&limit=2"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.total").value(5))
+                .andExpect(jsonPath("$.offset").value(1))
+                .andExpect(jsonPath("$.transactions", hasSize(2)))
+                .andExpect(jsonPath("$.transactions[0].content").value("tx1"))
+                .andExpect(jsonPath("$.transactions[1].content").value("tx2"));
+        mvc.perform(get("/transactions?offset=5"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.total").value(5))
+                .andExpect(jsonPath("$.transactions", hasSize(0)));
+    }
+
+    @Test
+    void pageOutsideTheContractIsABadRequestNamingTheParameter() throws Exception {
+        mvc.perform(get("/transactions?limit=1001"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("limit"));
+        mvc.perform(get("/transactions?limit=0"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("limit"));
+        mvc.perform(get("/transactions?offset=-1"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("offset"));
+        mvc.perform(get("/transactions?limit=many"))
+                .andExpect(status().isBadRequest());
     }
 
     @Test

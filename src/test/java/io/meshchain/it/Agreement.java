@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meshchain.ledger.Block;
+import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.rules.BlockContext;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
 import java.time.Duration;
+import java.math.BigInteger;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -80,7 +82,7 @@ final class Agreement {
         for (int i = 1; i < blocks.size(); i++) {
             Block block = blocks.get(i);
             try {
-                BlockValidator.validate(block, new BlockContext(blocks.get(i - 1), DIFFICULTY, MAX_TRANSACTIONS, now,
+                BlockValidator.validate(block, new BlockContext(StoredBlock.of(blocks.get(i - 1), BigInteger.ONE), DIFFICULTY, MAX_TRANSACTIONS, now,
                         below::contains));
             } catch (BlockRejectedException e) {
                 throw new AssertionError("the agreed chain has a block that breaks a rule: " + e.getMessage(), e);

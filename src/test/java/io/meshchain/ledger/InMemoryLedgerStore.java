@@ -1,28 +1,52 @@
 package io.meshchain.ledger;
 
+import io.meshchain.pow.Difficulty;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * A store for tests of the ledger alone: it keeps what it is told in memory, and can be told to
- * fail like a full disk.
+ * A store for tests of the ledger alone: it keeps what it is told in memory, indexed as the file
+ * store indexes it, records every change it is asked for, and can be told to fail like a full disk.
  */
 public final class InMemoryLedgerStore implements LedgerStore {
 
-    private final StoredLedger initial;
+    private final List<Block> initialBlocks;
+    private final List<PendingTransaction> initialPending;
+    private final boolean rebuilt;
+    private final List<Block> chain = new ArrayList<>();
+    private final List<BigInteger> work = new ArrayList<>();
+    private final Map<String, Long> heightByHash = new HashMap<>();
+    private final Map<String, Long> heightByTransaction = new HashMap<>();
     private final List<List<Block>> blockRecords = new ArrayList<>();
+    private final List<List<PendingTransaction>> returned = new ArrayList<>();
     private final List<PendingTransaction> pending = new ArrayList<>();
     private volatile boolean failing;
-    private int rewrites;
     private int pendingRewrites;
     private int compactAbove = Integer.MAX_VALUE;
 
     public InMemoryLedgerStore() {
-        this(StoredLedger.empty());
+        this(List.of(), List.of(), false);
     }
 
-    public InMemoryLedgerStore(StoredLedger initial) {
-        this.initial = initial;
+    private InMemoryLedgerStore(List<Block> blocks, List<PendingTransaction> pending, boolean rebuilt) {
+        this.initialBlocks = List.copyOf(blocks);
+        this.initialPending = List.copyOf(pending);
+        this.rebuilt = rebuilt;
+    }
+
+    /** A store that already holds these blocks (genesis excluded) and pool records, as a restarted node's. */
+    public static InMemoryLedgerStore holding(List<Block> blocks, List<PendingTransaction> pending) {
+        return new InMemoryLedgerStore(blocks, pending, false);
+    }
+
+    /** The same, as a store that has just built its index anew from its block log. */
+    public static InMemoryLedgerStore rebuilt(List<Block> blocks) {
+        return new InMemoryLedgerStore(blocks, List.of(), true);
     }
 
     /** From now on, every write fails as on a full disk (or succeeds again). */
@@ -30,16 +54,18 @@ public final class InMemoryLedgerStore implements LedgerStore {
         this.failing = fail;
     }
 
+    /** Every {@link #putBlocks} call's blocks, in order. */
     public synchronized List<List<Block>> blockRecords() {
         return List.copyOf(blockRecords);
     }
 
-    public synchronized List<PendingTransaction> pending() {
-        return List.copyOf(pending);
+    /** Every {@link #putBlocks} call's returned transactions that were not empty, in order. */
+    public synchronized List<List<PendingTransaction>> returned() {
+        return List.copyOf(returned);
     }
 
-    public synchronized int rewrites() {
-        return rewrites;
+    public synchronized List<PendingTransaction> pending() {
+        return List.copyOf(pending);
     }
 
     public synchronized int pendingRewrites() {
@@ -58,8 +84,89 @@ public final class InMemoryLedgerStore implements LedgerStore {
     }
 
     @Override
-    public StoredLedger load() {
-        return initial;
+    public synchronized StoredLedger open(Block genesis) {
+        chain.add(genesis);
+        work.add(Difficulty.work(genesis.difficulty()));
+        heightByHash.put(genesis.hash(), 0L);
+        for (Block block : initialBlocks) {
+            index(block);
+        }
+        pending.addAll(initialPending);
+        return new StoredLedger(entry(chain.size() - 1), initialPending, rebuilt);
+    }
+
+    private void index(Block block) {
+        work.add(work.get(work.size() - 1).add(Difficulty.work(block.difficulty())));
+        chain.add(block);
+        heightByHash.put(block.hash(), block.index());
+        block.transactions().forEach(tx -> heightByTransaction.put(tx.id(), block.index()));
+    }
+
+    private StoredBlock entry(int height) {
+        return StoredBlock.of(chain.get(height), work.get(height));
+    }
+
+    @Override
+    public synchronized List<StoredBlock> entries(long from, int limit) {
+        List<StoredBlock> entries = new ArrayList<>();
+        for (long h = from; h >= 0 && h < chain.size() && entries.size() < limit; h++) {
+            entries.add(entry((int) h));
+        }
+        return entries;
+    }
+
+    @Override
+    public synchronized List<Block> blocks(long from, int limit) {
+        if (from < 0 || from >= chain.size() || limit <= 0) {
+            return List.of();
+        }
+        return List.copyOf(chain.subList((int) from, (int) Math.min(chain.size(), from + limit)));
+    }
+
+    @Override
+    public synchronized OptionalLong heightOf(String blockHash) {
+        Long height = heightByHash.get(blockHash);
+        return height == null ? OptionalLong.empty() : OptionalLong.of(height);
+    }
+
+    @Override
+    public synchronized OptionalLong heightOfTransaction(String transactionId) {
+        Long height = heightByTransaction.get(transactionId);
+        return height == null ? OptionalLong.empty() : OptionalLong.of(height);
+    }
+
+    @Override
+    public synchronized Optional<ConfirmedTransaction> transaction(String transactionId) {
+        Long height = heightByTransaction.get(transactionId);
+        if (height == null) {
+            return Optional.empty();
+        }
+        return chain.get(Math.toIntExact(height)).transactions().stream().filter(tx -> tx.id().equals(transactionId))
+                .findFirst().map(tx -> new ConfirmedTransaction(tx, height));
+    }
+
+    @Override
+    public synchronized ChainReader reader() {
+        List<Block> snapshot = List.copyOf(chain);
+        ChainTip tip = entry(chain.size() - 1).tip();
+        return new ChainReader() {
+            @Override
+            public ChainTip tip() {
+                return tip;
+            }
+
+            @Override
+            public List<Block> blocks(long from, int limit) {
+                if (from < 0 || from >= snapshot.size()) {
+                    return List.of();
+                }
+                return snapshot.subList((int) from, (int) Math.min(snapshot.size(), from + limit));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Override
@@ -75,26 +182,30 @@ public final class InMemoryLedgerStore implements LedgerStore {
     }
 
     @Override
-    public synchronized void putBlocks(List<Block> blocks) {
+    public synchronized List<StoredBlock> putBlocks(List<Block> blocks, List<PendingTransaction> returnedToPool) {
         check();
         blockRecords.add(List.copyOf(blocks));
+        if (!returnedToPool.isEmpty()) {
+            returned.add(List.copyOf(returnedToPool));
+        }
+        int first = Math.toIntExact(blocks.get(0).index());
+        for (Block removed : chain.subList(first, chain.size())) {
+            heightByHash.remove(removed.hash());
+            removed.transactions().forEach(tx -> heightByTransaction.remove(tx.id()));
+        }
+        chain.subList(first, chain.size()).clear();
+        work.subList(first, work.size()).clear();
+        List<StoredBlock> entries = new ArrayList<>();
+        for (Block block : blocks) {
+            index(block);
+            entries.add(entry(chain.size() - 1));
+        }
+        return entries;
     }
 
     @Override
     public synchronized boolean pendingNeedsCompaction(int livePending) {
         return pending.size() > compactAbove;
-    }
-
-    @Override
-    public synchronized void rewrite(List<Block> blocks, List<PendingTransaction> pool) {
-        check();
-        rewrites++;
-        blockRecords.clear();
-        if (!blocks.isEmpty()) {
-            blockRecords.add(List.copyOf(blocks));
-        }
-        pending.clear();
-        pending.addAll(pool);
     }
 
     @Override

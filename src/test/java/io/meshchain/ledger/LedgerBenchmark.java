@@ -40,7 +40,7 @@ public class LedgerBenchmark {
             Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
             Block parent = ChainFixture.mine(genesis, ChainFixture.txs(5), ChainFixture.NOW - 60_000);
             block = ChainFixture.mine(parent, ChainFixture.txs(5), ChainFixture.NOW);
-            context = new BlockContext(parent, ChainFixture.DIFFICULTY, 5, ChainFixture.NOW, Set.of()::contains);
+            context = new BlockContext(StoredBlock.of(parent, BigInteger.ONE), ChainFixture.DIFFICULTY, 5, ChainFixture.NOW, Set.of()::contains);
         }
     }
 
@@ -83,7 +83,7 @@ public class LedgerBenchmark {
         public void node() {
             service = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 100_000),
                     new MutableClock(ChainFixture.NOW + 86_400_000L), event -> { },
-                    new InMemoryLedgerStore(new StoredLedger(chain, List.of())));
+                    InMemoryLedgerStore.holding(chain, List.of()));
         }
     }
 

@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.ChainReader;
+import io.meshchain.ledger.ConfirmedTransaction;
 import io.meshchain.ledger.Genesis;
 import io.meshchain.ledger.PendingTransaction;
 import io.meshchain.ledger.StorageException;
+import io.meshchain.ledger.StoredBlock;
+import io.meshchain.ledger.StoredChainInvalidException;
 import io.meshchain.ledger.StoredLedger;
 import io.meshchain.ledger.Transaction;
+import io.meshchain.pow.Difficulty;
 import io.meshchain.system.ConfigurationException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.math.BigInteger;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +26,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.util.FileSystemUtils;
 
 class FileLedgerStoreTest {
 
@@ -35,22 +44,37 @@ class FileLedgerStoreTest {
     private final List<FileLedgerStore> opened = new ArrayList<>();
     private final Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
 
-    private FileLedgerStore open() {
-        FileLedgerStore store = new FileLedgerStore(dir, true,
+    private FileLedgerStore store() {
+        return store(dir);
+    }
+
+    private FileLedgerStore store(Path directory) {
+        FileLedgerStore store = new FileLedgerStore(directory, true,
                 (path, options) -> new FailingChannel(FileChannel.open(path, options), disk), events::add,
                 Clock.systemUTC());
         opened.add(store);
         return store;
     }
 
-    private FileLedgerStore reopen(FileLedgerStore store) throws IOException {
+    /** A store opened on {@code dir}, as a starting node opens it. */
+    private FileLedgerStore open() {
+        FileLedgerStore store = store();
+        store.open(genesis);
+        return store;
+    }
+
+    private void close(FileLedgerStore store) throws IOException {
         store.destroy();
         opened.remove(store);
-        return open();
+    }
+
+    private StoredLedger reopen(FileLedgerStore store) throws IOException {
+        close(store);
+        return store().open(genesis);
     }
 
     @AfterEach
-    void close() throws IOException {
+    void closeAll() throws IOException {
         disk.heal();
         for (FileLedgerStore store : opened) {
             store.destroy();
@@ -66,89 +90,245 @@ class FileLedgerStoreTest {
         return new PendingTransaction(transaction, ChainFixture.NOW);
     }
 
+    private static List<PendingTransaction> transactionsOf(List<Block> blocks) {
+        return blocks.stream().flatMap(block -> block.transactions().stream()
+                .map(tx -> new PendingTransaction(tx, block.timestamp()))).toList();
+    }
+
+    private List<Block> withGenesis(List<Block> chain) {
+        return Stream.concat(Stream.of(genesis), chain.stream()).toList();
+    }
+
+    private BigInteger workOf(int blocks) {
+        return Difficulty.work(ChainFixture.DIFFICULTY).multiply(BigInteger.valueOf(blocks + 1L));
+    }
+
     @Test
-    void newDirectoryIsCreatedAndStartsEmpty() {
-        FileLedgerStore store = new FileLedgerStore(dir.resolve("a/b/c"), true, FileChannel::open, events::add,
-                Clock.systemUTC());
-        opened.add(store);
-        assertThat(store.load()).isEqualTo(StoredLedger.empty());
+    void newDirectoryIsCreatedAndStartsAtGenesis() {
+        FileLedgerStore store = store(dir.resolve("a/b/c"));
+        StoredLedger stored = store.open(genesis);
+
+        assertThat(stored.tip()).isEqualTo(StoredBlock.of(genesis, workOf(0)));
+        assertThat(stored.pending()).isEmpty();
+        assertThat(stored.rebuilt()).isFalse();
         assertThat(dir.resolve("a/b/c/blocks.log")).exists();
+        assertThat(dir.resolve("a/b/c/index")).isDirectory();
+        assertThat(store.blocks(0, 10)).containsExactly(genesis);
     }
 
     @Test
     void blocksAndPendingTransactionsSurviveAReopen() throws IOException {
         FileLedgerStore store = open();
         List<Block> chain = ChainFixture.extend(genesis, 3);
-        store.putBlocks(chain.subList(0, 2));
-        store.putBlocks(chain.subList(2, 3));
+        store.putBlocks(chain.subList(0, 2), List.of());
+        store.putBlocks(chain.subList(2, 3), List.of());
         Transaction waiting = ChainFixture.tx();
         store.appendPending(pending(waiting)).await();
 
-        StoredLedger recovered = reopen(store).load();
+        StoredLedger recovered = reopen(store);
 
-        assertThat(recovered.blocks()).isEqualTo(chain);
+        assertThat(recovered.tip()).isEqualTo(StoredBlock.of(chain.get(2), workOf(3)));
         assertThat(recovered.pending()).containsExactly(pending(waiting));
+        assertThat(recovered.rebuilt()).isFalse();
+        assertThat(opened.get(0).blocks(0, 10)).isEqualTo(withGenesis(chain));
     }
 
     @Test
-    void replacedBlocksGiveTheNewChainAndTheirTransactionsBackToThePool() throws IOException {
+    void theIndexFindsBlocksByHeightAndHashAndTransactionsById() {
+        FileLedgerStore store = open();
+        List<Block> chain = ChainFixture.extend(genesis, 2500);
+        List<StoredBlock> entries = store.putBlocks(chain, List.of());
+
+        assertThat(entries).hasSize(2500);
+        assertThat(entries.get(2499)).isEqualTo(StoredBlock.of(chain.get(2499), workOf(2500)));
+        assertThat(store.entries(1000, 2)).containsExactly(entries.get(999), entries.get(1000));
+        assertThat(store.blocks(1200, 3)).isEqualTo(chain.subList(1199, 1202));
+        assertThat(store.blocks(2499, 10)).containsExactly(chain.get(2498), chain.get(2499));
+        assertThat(store.blocks(2501, 10)).isEmpty();
+        assertThat(store.heightOf(chain.get(1776).hash())).hasValue(1777);
+        assertThat(store.heightOf(genesis.hash())).hasValue(0);
+        assertThat(store.heightOf("0".repeat(64))).isEmpty();
+        assertThat(store.heightOf("not a hash")).isEmpty();
+        Transaction transaction = chain.get(41).transactions().get(0);
+        assertThat(store.heightOfTransaction(transaction.id())).hasValue(42);
+        assertThat(store.transaction(transaction.id())).contains(new ConfirmedTransaction(transaction, 42));
+        assertThat(store.transaction(ChainFixture.tx().id())).isEmpty();
+    }
+
+    @Test
+    void reorganisationIndexesTheNewChainAndKeepsTheReturnedTransactions() throws IOException {
         FileLedgerStore store = open();
         List<Block> old = ChainFixture.extend(genesis, 3);
-        store.putBlocks(old);
+        store.putBlocks(old, List.of());
         Block shared = old.get(0);
         List<Block> replacement = ChainFixture.extend(shared, 3);
-        store.putBlocks(replacement);
+        List<PendingTransaction> returned = transactionsOf(old.subList(1, 3));
+        store.putBlocks(replacement, returned);
+        Transaction later = ChainFixture.tx();
+        store.appendPending(pending(later)).await();
 
-        StoredLedger recovered = reopen(store).load();
+        assertThat(store.heightOf(old.get(2).hash())).isEmpty();
+        assertThat(store.heightOfTransaction(old.get(2).transactions().get(0).id())).isEmpty();
+        assertThat(store.heightOfTransaction(replacement.get(2).transactions().get(0).id())).hasValue(4);
 
-        List<Block> expected = new ArrayList<>(List.of(shared));
-        expected.addAll(replacement);
-        assertThat(recovered.blocks()).isEqualTo(expected);
-        assertThat(recovered.pending()).extracting(PendingTransaction::transaction)
-                .containsExactlyElementsOf(old.subList(1, 3).stream().flatMap(b -> b.transactions().stream()).toList());
+        StoredLedger recovered = reopen(store);
+
+        assertThat(recovered.tip().hash()).isEqualTo(replacement.get(2).hash());
+        assertThat(opened.get(0).blocks(0, 10)).isEqualTo(withGenesis(Stream.concat(Stream.of(shared),
+                replacement.stream()).toList()));
+        List<PendingTransaction> expected = new ArrayList<>(returned);
+        expected.add(pending(later));
+        assertThat(recovered.pending()).as("returned transactions first, then the rest").isEqualTo(expected);
+    }
+
+    @Test
+    void aReaderSeesTheChainAsItWasWhenOpened() {
+        FileLedgerStore store = open();
+        List<Block> old = ChainFixture.extend(genesis, 3);
+        store.putBlocks(old, List.of());
+        try (ChainReader reader = store.reader()) {
+            store.putBlocks(ChainFixture.extend(old.get(0), 4), List.of());
+
+            assertThat(reader.tip().hash()).isEqualTo(old.get(2).hash());
+            assertThat(reader.blocks(0, 100)).isEqualTo(withGenesis(old));
+        }
+        assertThat(store.blocks(0, 100)).hasSize(6);
+    }
+
+    @Test
+    void indexBehindTheLogCatchesUpFromTheLogsTail() throws IOException {
+        FileLedgerStore store = open();
+        List<Block> chain = ChainFixture.extend(genesis, 3);
+        store.putBlocks(chain, List.of());
+        close(store);
+        Path saved = dir.resolveSibling(dir.getFileName() + "-index");
+        FileSystemUtils.copyRecursively(dir.resolve(FileLedgerStore.INDEX_DIRECTORY), saved);
+
+        store = open();
+        List<Block> more = ChainFixture.extend(chain.get(2), 2);
+        store.putBlocks(more.subList(0, 1), List.of());
+        store.putBlocks(more.subList(1, 2), List.of());
+        List<Block> branch = ChainFixture.extend(chain.get(1), 4);
+        store.putBlocks(branch, List.of());
+        close(store);
+        // The index as it was three block records ago: as if its last writes had not reached the disk.
+        FileSystemUtils.deleteRecursively(dir.resolve(FileLedgerStore.INDEX_DIRECTORY));
+        FileSystemUtils.copyRecursively(saved, dir.resolve(FileLedgerStore.INDEX_DIRECTORY));
+
+        FileLedgerStore caughtUp = store();
+        StoredLedger recovered = caughtUp.open(genesis);
+
+        assertThat(recovered.rebuilt()).isFalse();
+        assertThat(caughtUp.status().recovery().tailRecords()).isEqualTo(3);
+        assertThat(recovered.tip().hash()).isEqualTo(branch.get(3).hash());
+        assertThat(caughtUp.blocks(0, 100)).isEqualTo(withGenesis(Stream.concat(chain.subList(0, 2).stream(),
+                branch.stream()).toList()));
+        assertThat(caughtUp.heightOf(more.get(1).hash())).as("replaced by the branch").isEmpty();
+        assertThat(recovered.pending()).as("what the replayed reorganisation abandoned")
+                .containsExactlyElementsOf(transactionsOf(List.of(chain.get(2), more.get(0), more.get(1))));
+    }
+
+    @Test
+    void indexThatDisagreesWithTheLogIsBuiltAnewFromTheLog() throws IOException {
+        Path other = dir.resolveSibling(dir.getFileName() + "-other");
+        FileLedgerStore elsewhere = store(other);
+        elsewhere.open(genesis);
+        elsewhere.putBlocks(ChainFixture.extend(genesis, 5), List.of());
+        close(elsewhere);
+        FileLedgerStore store = open();
+        List<Block> chain = ChainFixture.extend(genesis, 3);
+        store.putBlocks(chain, List.of());
+        close(store);
+        // Another directory's index, which does not describe this block log.
+        FileSystemUtils.deleteRecursively(dir.resolve(FileLedgerStore.INDEX_DIRECTORY));
+        FileSystemUtils.copyRecursively(other.resolve(FileLedgerStore.INDEX_DIRECTORY),
+                dir.resolve(FileLedgerStore.INDEX_DIRECTORY));
+
+        FileLedgerStore rebuilt = store();
+        StoredLedger recovered = rebuilt.open(genesis);
+
+        assertThat(recovered.rebuilt()).isTrue();
+        assertThat(recovered.tip().hash()).isEqualTo(chain.get(2).hash());
+        assertThat(rebuilt.blocks(0, 100)).isEqualTo(withGenesis(chain));
+    }
+
+    @Test
+    void directoryWrittenBeforeTheIndexIsIndexedOnceAndKept() throws IOException {
+        List<Block> chain = ChainFixture.extend(genesis, 2500);
+        StorageFixture.writeWithoutIndex(dir, chain);
+        byte[] log = Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE));
+
+        FileLedgerStore store = store();
+        StoredLedger migrated = store.open(genesis);
+
+        assertThat(migrated.rebuilt()).isTrue();
+        assertThat(migrated.tip()).isEqualTo(StoredBlock.of(chain.get(2499), workOf(2500)));
+        assertThat(store.blocks(1, 2500)).isEqualTo(chain);
+        assertThat(Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE))).as("the log is kept as it is")
+                .isEqualTo(log);
+        assertThat(reopen(store).rebuilt()).as("indexed once").isFalse();
     }
 
     @Test
     void tornBlockRecordLeavesTheOldChainWhole() throws IOException {
         FileLedgerStore store = open();
         List<Block> old = ChainFixture.extend(genesis, 2);
-        store.putBlocks(old);
-        store.putBlocks(ChainFixture.extend(old.get(0), 3));
-        store.destroy();
-        opened.remove(store);
+        store.putBlocks(old, List.of());
+        store.putBlocks(ChainFixture.extend(old.get(0), 3), List.of());
+        close(store);
         Path blocks = dir.resolve(FileLedgerStore.BLOCKS_FILE);
         Files.write(blocks, Arrays.copyOf(Files.readAllBytes(blocks), (int) Files.size(blocks) - 10));
 
-        StoredLedger recovered = open().load();
+        FileLedgerStore reopened = store();
+        StoredLedger recovered = reopened.open(genesis);
 
-        assertThat(recovered.blocks()).isEqualTo(old);
+        assertThat(recovered.tip().hash()).isEqualTo(old.get(1).hash());
+        assertThat(reopened.blocks(0, 10)).isEqualTo(withGenesis(old));
         assertThat(recovered.pending()).isEmpty();
     }
 
     @Test
-    void rewriteKeepsExactlyTheGivenLedger() throws IOException {
+    void damagedBlockIsReportedNotServed() throws IOException {
         FileLedgerStore store = open();
-        List<Block> chain = ChainFixture.extend(genesis, 2500);
-        store.putBlocks(chain);
-        List<Transaction> transactions = ChainFixture.txs(20);
-        for (Transaction transaction : transactions) {
-            store.appendPending(pending(transaction)).await();
+        List<Block> chain = ChainFixture.extend(genesis, 3);
+        store.putBlocks(chain, List.of());
+        close(store);
+        Path blocks = dir.resolve(FileLedgerStore.BLOCKS_FILE);
+        try (RandomAccessFile file = new RandomAccessFile(blocks.toFile(), "rw")) {
+            file.seek(RecordLog.FIRST_RECORD + RecordLog.RECORD_HEADER_BYTES + 10); // inside block 1
+            int b = file.read();
+            file.seek(RecordLog.FIRST_RECORD + RecordLog.RECORD_HEADER_BYTES + 10);
+            file.write(b ^ 0xFF);
         }
-        store.rewrite(chain, List.of(pending(transactions.get(19))));
-        store.appendPending(pending(transactions.get(0))).await();
+        FileLedgerStore damaged = store();
+        damaged.open(genesis); // the tip agrees with the index; the damage is below it
 
-        StoredLedger recovered = reopen(store).load();
+        assertThat(damaged.blocks(3, 1)).containsExactly(chain.get(2));
+        assertThatThrownBy(() -> damaged.blocks(1, 1)).isInstanceOf(StorageException.class)
+                .hasMessageContaining("checksum");
+    }
 
-        assertThat(recovered.blocks()).isEqualTo(chain);
-        assertThat(recovered.pending()).containsExactly(pending(transactions.get(19)), pending(transactions.get(0)));
-        assertThat(dir.resolve(FileLedgerStore.PENDING_FILE + ".tmp")).doesNotExist();
+    @Test
+    void chainOfAnotherNetworkIsRefusedAndLeftAlone() throws IOException {
+        FileLedgerStore store = open();
+        store.putBlocks(ChainFixture.extend(genesis, 2), List.of());
+        close(store);
+        byte[] log = Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE));
+
+        FileLedgerStore other = store();
+        assertThatThrownBy(() -> other.open(Genesis.block(ChainFixture.DIFFICULTY + 1)))
+                .isInstanceOf(StoredChainInvalidException.class)
+                .hasMessageContaining("other network settings");
+        opened.remove(other);
+        assertThat(Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE))).isEqualTo(log);
+        assertThat(store().open(genesis).tip().height()).isEqualTo(2);
     }
 
     @Test
     void rewritingThePoolLeavesTheChainsRecordAlone() throws IOException {
         FileLedgerStore store = open();
         List<Block> chain = ChainFixture.extend(genesis, 3);
-        store.putBlocks(chain);
+        store.putBlocks(chain, List.of());
         List<Transaction> transactions = ChainFixture.txs(5);
         for (Transaction transaction : transactions) {
             store.appendPending(pending(transaction)).await();
@@ -159,29 +339,27 @@ class FileLedgerStoreTest {
         store.appendPending(pending(transactions.get(0))).await();
 
         assertThat(Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE))).isEqualTo(blocksBefore);
-        StoredLedger recovered = reopen(store).load();
-        assertThat(recovered.blocks()).isEqualTo(chain);
+        StoredLedger recovered = reopen(store);
+        assertThat(recovered.tip().hash()).isEqualTo(chain.get(2).hash());
         assertThat(recovered.pending()).containsExactly(pending(transactions.get(4)), pending(transactions.get(0)));
     }
 
     @Test
-    void rewriteThatFailsLeavesTheOldFilesAndNoHalfWrittenOnes() throws IOException {
+    void poolRewriteThatFailsLeavesTheOldJournalAndNoHalfWrittenOne() throws IOException {
         FileLedgerStore store = open();
-        List<Block> chain = ChainFixture.extend(genesis, 3);
-        store.putBlocks(chain);
         Transaction kept = ChainFixture.tx();
         store.appendPending(pending(kept)).await();
 
         disk.failAfterBytes(100);
-        assertThatThrownBy(() -> store.rewrite(chain.subList(0, 1), List.of())).isInstanceOf(StorageException.class);
+        assertThatThrownBy(() -> store.rewritePending(List.of(pending(ChainFixture.tx()), pending(ChainFixture.tx()))))
+                .isInstanceOf(StorageException.class);
         disk.heal();
         Transaction later = ChainFixture.tx();
         store.appendPending(pending(later)).await();
 
-        StoredLedger recovered = reopen(store).load();
-        assertThat(recovered.blocks()).isEqualTo(chain);
+        StoredLedger recovered = reopen(store);
         assertThat(recovered.pending()).containsExactly(pending(kept), pending(later));
-        assertThat(dir.resolve(FileLedgerStore.BLOCKS_FILE + ".tmp")).doesNotExist();
+        assertThat(dir.resolve(FileLedgerStore.PENDING_FILE + ".tmp")).doesNotExist();
     }
 
     @Test
@@ -205,7 +383,8 @@ class FileLedgerStoreTest {
         disk.failNow();
         Transaction refused = ChainFixture.tx();
         assertThatThrownBy(() -> store.appendPending(pending(refused)).await()).isInstanceOf(StorageException.class);
-        assertThatThrownBy(() -> store.putBlocks(ChainFixture.extend(genesis, 1))).isInstanceOf(StorageException.class);
+        assertThatThrownBy(() -> store.putBlocks(ChainFixture.extend(genesis, 1), List.of()))
+                .isInstanceOf(StorageException.class);
         assertThat(store.status().failure()).contains("No space left on device");
         assertThat(readiness()).containsExactly(ReadinessState.REFUSING_TRAFFIC);
 
@@ -214,10 +393,12 @@ class FileLedgerStoreTest {
         store.appendPending(pending(later)).await();
         assertThat(store.status().failure()).isNull();
         assertThat(readiness()).containsExactly(ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC);
+        assertThat(store.entries(0, 10)).as("the refused block left no trace").hasSize(1);
 
         // The refused transaction stayed in the node's pool, unacknowledged; now it is on disk too.
-        assertThat(reopen(store).load().pending()).containsExactly(pending(acknowledged), pending(refused),
-                pending(later));
+        StoredLedger recovered = reopen(store);
+        assertThat(recovered.pending()).containsExactly(pending(acknowledged), pending(refused), pending(later));
+        assertThat(recovered.tip().height()).isZero();
     }
 
     @Test
@@ -226,6 +407,16 @@ class FileLedgerStoreTest {
         var durability = store.appendPending(pending(ChainFixture.tx()));
         disk.failNow();
         assertThatThrownBy(durability::await).isInstanceOf(StorageException.class);
+    }
+
+    @Test
+    void closedStoreRefusesReadsAndWrites() throws IOException {
+        FileLedgerStore store = open();
+        close(store);
+        assertThatThrownBy(() -> store.blocks(0, 1)).isInstanceOf(StorageException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> store.putBlocks(ChainFixture.extend(genesis, 1), List.of()))
+                .isInstanceOf(StorageException.class);
+        assertThatThrownBy(() -> store.appendPending(pending(ChainFixture.tx()))).isInstanceOf(StorageException.class);
     }
 
     @Test
@@ -241,7 +432,7 @@ class FileLedgerStoreTest {
     @Test
     void directoryInUseByAnotherNodeIsRefused() {
         open();
-        assertThatThrownBy(this::open)
+        assertThatThrownBy(this::store)
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("in use by another running node");
     }

@@ -1,6 +1,6 @@
 package io.meshchain.ledger.rules;
 
-import io.meshchain.ledger.Block;
+import io.meshchain.ledger.StoredBlock;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -8,13 +8,13 @@ import java.util.function.Predicate;
  * What a block is checked against: its parent, the network's settings, the node's clock, and the
  * transactions already in the chain below it.
  *
- * @param parent            the block this one must follow
+ * @param parent            the block this one must follow (its entry: hash, height, timestamp)
  * @param networkDifficulty difficulty every block of this network must carry
  * @param maxTransactions   most transactions a block may hold
  * @param now               the node's clock, epoch milliseconds
  * @param alreadyInChain    true for a transaction id already confirmed below this block
  */
-public record BlockContext(Block parent, int networkDifficulty, int maxTransactions, long now,
+public record BlockContext(StoredBlock parent, int networkDifficulty, int maxTransactions, long now,
                            Predicate<String> alreadyInChain) {
 
     public BlockContext {

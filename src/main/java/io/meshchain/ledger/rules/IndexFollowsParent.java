@@ -13,7 +13,7 @@ final class IndexFollowsParent implements BlockRule {
 
     @Override
     public Optional<String> check(Block block, BlockContext context) {
-        long expected = context.parent().index() + 1;
+        long expected = context.parent().height() + 1;
         return block.index() == expected
                 ? Optional.empty()
                 : Optional.of("index is " + block.index() + ", expected " + expected);

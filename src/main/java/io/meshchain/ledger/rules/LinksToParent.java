@@ -15,6 +15,6 @@ final class LinksToParent implements BlockRule {
     public Optional<String> check(Block block, BlockContext context) {
         return block.previousHash().equals(context.parent().hash())
                 ? Optional.empty()
-                : Optional.of("previousHash does not match the hash of block " + context.parent().index());
+                : Optional.of("previousHash does not match the hash of block " + context.parent().height());
     }
 }

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.Genesis;
+import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.Transaction;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +24,7 @@ class BlockValidatorTest {
     private final Block parent = ChainFixture.mine(genesis, ChainFixture.txs(1), NOW - 10_000);
 
     private BlockContext context(Set<String> inChain) {
-        return new BlockContext(parent, ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, inChain::contains);
+        return new BlockContext(StoredBlock.of(parent, BigInteger.ONE), ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, inChain::contains);
     }
 
     private String ruleBroken(Block block) {

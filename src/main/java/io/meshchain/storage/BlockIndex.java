@@ -1,0 +1,395 @@
+package io.meshchain.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
+import org.rocksdb.WriteOptions;
+
+/**
+ * What the ledger looks up, kept on disk in RocksDB: for every height of the chain its block's hash,
+ * timestamp, proof, cumulative work and where its bytes lie in the block log; block hash to height;
+ * transaction id to height and position in its block. It holds the canonical chain only: blocks a
+ * reorganisation abandoned are removed from it (their bytes stay in the block log).
+ * <p>
+ * The index is derived from the block log and may lag it: {@link Meta#logEnd()} says how far into
+ * the log it is up to date, and whatever follows is replayed into it at start. Its writes are
+ * therefore not forced to disk; RocksDB's write-ahead log still makes each batch atomic and keeps
+ * it across a crash of the process. Memory is bounded: one block cache shared by every column
+ * family, holding index and filter blocks too, with the memtables charged to it.
+ */
+final class BlockIndex implements Closeable {
+
+    /** Layout of keys and values; a directory written with another is rebuilt from the block log. */
+    static final int FORMAT = 1;
+    /** The block cache, which also holds index and filter blocks and is charged with the memtables. */
+    static final long CACHE_BYTES = 32L * 1024 * 1024;
+    /** Memtables of all column families together, inside {@link #CACHE_BYTES}. */
+    static final long MEMTABLE_BYTES = 16L * 1024 * 1024;
+    private static final long WRITE_BUFFER_BYTES = 8L * 1024 * 1024;
+    private static final int BLOOM_BITS_PER_KEY = 10;
+    private static final int HASH_BYTES = 32;
+
+    private static final byte[] FORMAT_KEY = key("format");
+    private static final byte[] GENESIS_KEY = key("genesis");
+    private static final byte[] TIP_KEY = key("tip");
+    private static final byte[] LOG_END_KEY = key("log-end");
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    /**
+     * A block of the chain as the index knows it.
+     *
+     * @param height    its index in the chain
+     * @param hash      its hash, 32 bytes
+     * @param timestamp its timestamp
+     * @param proof     its proof
+     * @param totalWork the work of the chain up to and including it
+     * @param offset    where its bytes start in the block log
+     * @param length    how many bytes it takes there
+     * @param crc       CRC32C of those bytes, checked when they are read back
+     */
+    record Entry(long height, byte[] hash, long timestamp, long proof, BigInteger totalWork, long offset, int length,
+                 int crc) {
+    }
+
+    /**
+     * A transaction's place in the chain.
+     *
+     * @param height   its block's height
+     * @param position its position among the block's transactions
+     */
+    record Location(long height, int position) {
+    }
+
+    /**
+     * What the index covers.
+     *
+     * @param format  the layout it was written with
+     * @param genesis the genesis hash of the network its chain belongs to
+     * @param tip     the height of its chain's tip
+     * @param logEnd  the offset in the block log up to which it is up to date
+     */
+    record Meta(int format, byte[] genesis, long tip, long logEnd) {
+    }
+
+    private final Path directory;
+    private final LRUCache cache;
+    private final WriteBufferManager memtables;
+    private final BloomFilter bloom;
+    private final List<ColumnFamilyOptions> familyOptions = new ArrayList<>();
+    private final DBOptions options;
+    private final WriteOptions writeOptions = new WriteOptions().setSync(false);
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle heights;
+    private final ColumnFamilyHandle hashes;
+    private final ColumnFamilyHandle transactions;
+
+    private BlockIndex(Path directory) throws IOException {
+        this.directory = directory;
+        this.cache = new LRUCache(CACHE_BYTES);
+        this.memtables = new WriteBufferManager(MEMTABLE_BYTES, cache);
+        this.bloom = new BloomFilter(BLOOM_BITS_PER_KEY, false);
+        this.options = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setWriteBufferManager(memtables)
+                .setMaxBackgroundJobs(2)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                .setKeepLogFileNum(2)
+                .setMaxLogFileSize(1024 * 1024)
+                .setStatsDumpPeriodSec(0);
+        List<ColumnFamilyDescriptor> families = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, family(CompressionType.NO_COMPRESSION)),
+                new ColumnFamilyDescriptor(key("heights"), family(CompressionType.LZ4_COMPRESSION)),
+                // Hashes and ids are random: they do not compress.
+                new ColumnFamilyDescriptor(key("hashes"), family(CompressionType.NO_COMPRESSION)),
+                new ColumnFamilyDescriptor(key("transactions"), family(CompressionType.NO_COMPRESSION)));
+        try {
+            Files.createDirectories(directory);
+            this.db = RocksDB.open(options, directory.toString(), families, handles);
+        } catch (RocksDBException e) {
+            closeOptions();
+            throw new IOException("cannot open the index in " + directory + ": " + e.getMessage(), e);
+        }
+        this.meta = handles.get(0);
+        this.heights = handles.get(1);
+        this.hashes = handles.get(2);
+        this.transactions = handles.get(3);
+    }
+
+    private ColumnFamilyOptions family(CompressionType compression) {
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                .setCacheIndexAndFilterBlocks(true)
+                .setPinL0FilterAndIndexBlocksInCache(true)
+                .setFilterPolicy(bloom);
+        ColumnFamilyOptions family = new ColumnFamilyOptions()
+                .setTableFormatConfig(table)
+                .setWriteBufferSize(WRITE_BUFFER_BYTES)
+                .setMaxWriteBufferNumber(2)
+                .setCompressionType(compression);
+        familyOptions.add(family);
+        return family;
+    }
+
+    /** Opens the index in {@code directory}, creating an empty one there if there is none. */
+    static BlockIndex open(Path directory) throws IOException {
+        return new BlockIndex(directory);
+    }
+
+    /** Deletes the index in {@code directory}, so that it can be built again from the block log. */
+    static void destroy(Path directory) throws IOException {
+        try (Options options = new Options()) {
+            RocksDB.destroyDB(directory.toString(), options);
+        } catch (RocksDBException e) {
+            throw new IOException("cannot delete the index in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** What the index covers; empty for an index just created. */
+    Optional<Meta> meta() throws IOException {
+        byte[] format = get(meta, null, FORMAT_KEY);
+        if (format == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Meta(ByteBuffer.wrap(format).getInt(), get(meta, null, GENESIS_KEY),
+                ByteBuffer.wrap(get(meta, null, TIP_KEY)).getLong(),
+                ByteBuffer.wrap(get(meta, null, LOG_END_KEY)).getLong()));
+    }
+
+    Optional<Entry> entry(long height) throws IOException {
+        return entry(height, null);
+    }
+
+    private Optional<Entry> entry(long height, ReadOptions read) throws IOException {
+        byte[] value = get(heights, read, height(height));
+        return value == null ? Optional.empty() : Optional.of(decodeEntry(height, value));
+    }
+
+    /** Entries of heights {@code from} and up, in order, at most {@code limit}; fewer where the chain ends. */
+    List<Entry> entries(long from, int limit) throws IOException {
+        return entries(from, limit, null);
+    }
+
+    private List<Entry> entries(long from, int limit, ReadOptions read) throws IOException {
+        List<Entry> entries = new ArrayList<>(Math.min(limit, 1024));
+        try (RocksIterator iterator = read == null ? db.newIterator(heights) : db.newIterator(heights, read)) {
+            long expected = from;
+            for (iterator.seek(height(from)); iterator.isValid() && entries.size() < limit; iterator.next()) {
+                long height = ByteBuffer.wrap(iterator.key()).getLong();
+                if (height != expected) {
+                    break;
+                }
+                entries.add(decodeEntry(height, iterator.value()));
+                expected++;
+            }
+            iterator.status();
+        } catch (RocksDBException e) {
+            throw failure("read", e);
+        }
+        return entries;
+    }
+
+    OptionalLong heightOf(byte[] hash) throws IOException {
+        byte[] value = get(hashes, null, hash);
+        return value == null ? OptionalLong.empty() : OptionalLong.of(ByteBuffer.wrap(value).getLong());
+    }
+
+    Optional<Location> transaction(byte[] id) throws IOException {
+        byte[] value = get(transactions, null, id);
+        if (value == null) {
+            return Optional.empty();
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        return Optional.of(new Location(buffer.getLong(), buffer.getInt()));
+    }
+
+    /** A consistent view of the index as it is now, unaffected by later writes; close it after use. */
+    View view() {
+        return new View();
+    }
+
+    /** Starts a set of changes that {@link Batch#commit()} applies atomically. */
+    Batch batch() {
+        return new Batch();
+    }
+
+    /** Writes the memtables to table files, so that the index is on disk without its write-ahead log. */
+    void flush() throws IOException {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, handles);
+        } catch (RocksDBException e) {
+            throw failure("flush", e);
+        }
+    }
+
+    /** Changes applied together or not at all. */
+    final class Batch {
+
+        private final WriteBatch batch = new WriteBatch();
+
+        /** Removes a block that leaves the chain and its transactions, given their ids. */
+        void remove(Entry entry, List<byte[]> transactionIds) throws IOException {
+            try {
+                batch.delete(heights, height(entry.height()));
+                batch.delete(hashes, entry.hash());
+                for (byte[] id : transactionIds) {
+                    batch.delete(transactions, id);
+                }
+            } catch (RocksDBException e) {
+                throw failure("prepare", e);
+            }
+        }
+
+        /** Puts a block that joins the chain and its transactions, given their ids in block order. */
+        void put(Entry entry, List<byte[]> transactionIds) throws IOException {
+            try {
+                batch.put(heights, height(entry.height()), encodeEntry(entry));
+                batch.put(hashes, entry.hash(), height(entry.height()));
+                for (int position = 0; position < transactionIds.size(); position++) {
+                    batch.put(transactions, transactionIds.get(position),
+                            ByteBuffer.allocate(Long.BYTES + Integer.BYTES).putLong(entry.height()).putInt(position)
+                                    .array());
+                }
+            } catch (RocksDBException e) {
+                throw failure("prepare", e);
+            }
+        }
+
+        /** Records what the index covers once this batch is applied. */
+        void meta(byte[] genesis, long tip, long logEnd) throws IOException {
+            try {
+                batch.put(meta, FORMAT_KEY, ByteBuffer.allocate(Integer.BYTES).putInt(FORMAT).array());
+                batch.put(meta, GENESIS_KEY, genesis);
+                batch.put(meta, TIP_KEY, height(tip));
+                batch.put(meta, LOG_END_KEY, height(logEnd));
+            } catch (RocksDBException e) {
+                throw failure("prepare", e);
+            }
+        }
+
+        void commit() throws IOException {
+            try (batch) {
+                db.write(writeOptions, batch);
+            } catch (RocksDBException e) {
+                throw failure("write", e);
+            }
+        }
+    }
+
+    /** The index as it was when the view was taken. */
+    final class View implements AutoCloseable {
+
+        private final Snapshot snapshot = db.getSnapshot();
+        private final ReadOptions read = new ReadOptions().setSnapshot(snapshot);
+
+        /** The height of the chain's tip as the view sees it. */
+        long tip() throws IOException {
+            byte[] tip = get(meta, read, TIP_KEY);
+            return tip == null ? 0 : ByteBuffer.wrap(tip).getLong();
+        }
+
+        List<Entry> entries(long from, int limit) throws IOException {
+            return BlockIndex.this.entries(from, limit, read);
+        }
+
+        @Override
+        public void close() {
+            read.close();
+            db.releaseSnapshot(snapshot);
+        }
+    }
+
+    private byte[] get(ColumnFamilyHandle family, ReadOptions read, byte[] key) throws IOException {
+        try {
+            return read == null ? db.get(family, key) : db.get(family, read, key);
+        } catch (RocksDBException e) {
+            throw failure("read", e);
+        }
+    }
+
+    private IOException failure(String what, RocksDBException e) {
+        return new IOException("cannot " + what + " the index in " + directory + ": " + e.getMessage(), e);
+    }
+
+    private static byte[] key(String name) {
+        return name.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Heights are keys in big-endian order, so that the chain is stored in order. */
+    private static byte[] height(long height) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(height).array();
+    }
+
+    private static byte[] encodeEntry(Entry entry) {
+        byte[] work = entry.totalWork().toByteArray();
+        return ByteBuffer.allocate(HASH_BYTES + 3 * Long.BYTES + 2 * Integer.BYTES + work.length)
+                .put(entry.hash()).putLong(entry.timestamp()).putLong(entry.proof())
+                .putLong(entry.offset()).putInt(entry.length()).putInt(entry.crc())
+                .put(work).array();
+    }
+
+    private static Entry decodeEntry(long height, byte[] value) {
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        byte[] hash = new byte[HASH_BYTES];
+        buffer.get(hash);
+        long timestamp = buffer.getLong();
+        long proof = buffer.getLong();
+        long offset = buffer.getLong();
+        int length = buffer.getInt();
+        int crc = buffer.getInt();
+        BigInteger work = new BigInteger(Arrays.copyOfRange(value, buffer.position(), value.length));
+        return new Entry(height, hash, timestamp, proof, work, offset, length, crc);
+    }
+
+    @Override
+    public void close() {
+        handles.forEach(ColumnFamilyHandle::close);
+        db.close();
+        writeOptions.close();
+        closeOptions();
+    }
+
+    private void closeOptions() {
+        options.close();
+        familyOptions.forEach(ColumnFamilyOptions::close);
+        bloom.close();
+        memtables.close();
+        cache.close();
+    }
+}
