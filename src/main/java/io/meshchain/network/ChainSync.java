@@ -1,7 +1,6 @@
 package io.meshchain.network;
 
 import io.meshchain.ledger.Block;
-import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.ForkChoice;
@@ -17,13 +16,18 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Catches up with a peer whose summary is better than this node's chain. It fetches only the blocks
- * this node lacks, walking back from the tip to the common ancestor, and hands them to
- * {@link ChainService#adopt}, which validates every one before switching. A peer that serves
- * anything wrong is logged and skipped; this node's chain stays as it was.
+ * Catches up with a peer whose summary is better than this node's chain. It finds the common
+ * ancestor by asking the peer for single blocks (a binary search over at most
+ * {@link ChainService#MAX_REORG_DEPTH} heights, so a handful of small requests), then fetches the
+ * peer's blocks above it a page at a time and offers them to {@link ChainService#adopt}, which
+ * validates every one before switching. A page that makes the chain better is adopted at once, so a
+ * node catching up a long chain holds one page at a time; a fork's branch is held only until it
+ * becomes better than this node's chain, and at most {@link #BRANCH_BUDGET_BYTES} of it. A peer that
+ * serves anything wrong is logged and skipped; this node's chain stays as it was.
  */
 @Component
 class ChainSync {
@@ -31,13 +35,20 @@ class ChainSync {
     private static final Logger log = LoggerFactory.getLogger(ChainSync.class);
 
     /** Blocks asked for per request; the serving node caps pages at 1000. */
-    static final int PAGE_SIZE = 500;
-    /** Most blocks fetched in one sync; a longer chain is adopted in parts over several heartbeats. */
-    static final int MAX_BLOCKS_PER_SYNC = 50_000;
+    static final int PAGE_SIZE = 1000;
+    /**
+     * Most bytes of a fork's branch held while it is not yet better than this node's chain: enough
+     * for a fork thousands of blocks deep, bounded whatever the blocks hold.
+     */
+    static final long BRANCH_BUDGET_BYTES = 32L * 1024 * 1024;
     /** Rule name reported when a peer serves a block at another height than asked. */
     static final String INDEX_RULE = "index-follows-parent";
     /** Rule name reported when a peer's chain grows from a different genesis block. */
     static final String SAME_GENESIS_RULE = "same-genesis";
+    /** Rule name reported when a peer's better chain forks deeper than this node reorganises. */
+    static final String REORG_DEPTH_RULE = "reorg-depth";
+    /** Rule name reported when a fork's branch outgrows the budget before it is better than this chain. */
+    static final String BRANCH_BUDGET_RULE = "branch-budget";
     /** Refused tips remembered, so a peer that keeps advertising a bad chain is not downloaded again. */
     static final int REMEMBERED_REFUSALS = 1024;
     /**
@@ -58,10 +69,18 @@ class ChainSync {
                 }
             }));
 
+    private final long branchBudgetBytes;
+
+    @Autowired
     ChainSync(ChainService chain, PeerClient client, MeterRegistry meters) {
+        this(chain, client, meters, BRANCH_BUDGET_BYTES);
+    }
+
+    ChainSync(ChainService chain, PeerClient client, MeterRegistry meters, long branchBudgetBytes) {
         this.chain = chain;
         this.client = client;
         this.meters = meters;
+        this.branchBudgetBytes = branchBudgetBytes;
     }
 
     /** Syncs from {@code peer} unless another sync is under way (the next heartbeat tries again). */
@@ -106,66 +125,111 @@ class ChainSync {
         if (remote.height() < 1 || !ForkChoice.isBetter(remote.tip(), local)) {
             return ChainService.Adoption.NOT_BETTER;
         }
-        long start = Math.min(local.height() + 1, remote.height());
-        List<Block> suffix = new ArrayList<>(fetch(peer, start, remote.height()));
-        if (suffix.isEmpty()) {
-            throw new PeerException("advertised height " + remote.height() + " but served no block from " + start);
-        }
-        long step = 1;
-        while (!attaches(suffix.get(0))) {
-            long first = suffix.get(0).index();
-            if (first <= 1) {
-                throw new BlockRejectedException(SAME_GENESIS_RULE, first,
-                        "the peer's chain does not grow from this network's genesis block");
-            }
-            long from = Math.max(1, first - step);
-            step = Math.min(step * 2, PAGE_SIZE);
-            List<Block> earlier = fetch(peer, from, first - 1);
-            if (earlier.size() != first - from) {
-                throw new PeerException("served " + earlier.size() + " blocks from " + from + " when asked for " + (first - from));
-            }
-            suffix.addAll(0, earlier);
-        }
-        int shared = 0;
-        while (shared < suffix.size() && isOwnBlock(suffix.get(shared))) {
-            shared++;
-        }
-        return chain.adopt(suffix.subList(shared, suffix.size()));
+        long ancestor = commonAncestor(peer, local.height(), remote.height());
+        return adoptFrom(peer, ancestor, remote.height());
     }
 
-    private boolean attaches(Block block) {
-        return chain.hashAt(block.index() - 1).map(hash -> hash.equals(block.previousHash())).orElse(false);
-    }
-
-    private boolean isOwnBlock(Block block) {
-        return chain.hashAt(block.index()).map(hash -> hash.equals(block.hash())).orElse(false);
-    }
-
-    /** Blocks {@code from..to}, page by page; stops early when the peer has no more. */
-    private List<Block> fetch(Peer peer, long from, long to) throws BlockRejectedException {
-        List<Block> blocks = new ArrayList<>();
-        long next = from;
-        while (next <= to && blocks.size() < MAX_BLOCKS_PER_SYNC) {
-            int limit = (int) Math.min(PAGE_SIZE, to - next + 1);
-            ChainPage page = client.blocks(peer, next, limit);
-            List<Block> served = page.blocks();
-            if (served.size() > limit) {
-                throw new PeerException(PeerException.MALFORMED, "served " + served.size() + " blocks when asked for "
-                        + limit);
+    /**
+     * The highest height at which the peer's chain and this node's hold the same block. Both chains
+     * are hash chains: below a shared block every block is shared, above a differing one every block
+     * differs. So one request settles the usual case (the peer's chain extends this one), and a binary
+     * search over the heights a reorganisation may reach settles a fork.
+     */
+    private long commonAncestor(Peer peer, long localHeight, long remoteHeight) throws BlockRejectedException {
+        long high = Math.min(localHeight, remoteHeight);
+        if (high == 0 || sameBlockAt(peer, high)) {
+            return high;
+        }
+        long low = Math.max(0, localHeight - ChainService.MAX_REORG_DEPTH);
+        if (low > 0 && !sameBlockAt(peer, low)) {
+            throw new BlockRejectedException(REORG_DEPTH_RULE, low, "the peer's chain forks from this node's more "
+                    + "than " + ChainService.MAX_REORG_DEPTH + " blocks below its tip, deeper than it reorganises");
+        }
+        // Same block at low (or low is genesis, fixed by the settings); another block at high.
+        while (high - low > 1) {
+            long middle = (low + high) >>> 1;
+            if (sameBlockAt(peer, middle)) {
+                low = middle;
+            } else {
+                high = middle;
             }
-            for (int i = 0; i < served.size(); i++) {
-                if (served.get(i).index() != next + i) {
-                    throw new BlockRejectedException(INDEX_RULE, served.get(i).index(),
-                            "served as block " + (next + i));
+        }
+        return low;
+    }
+
+    private boolean sameBlockAt(Peer peer, long height) throws BlockRejectedException {
+        List<Block> served = page(peer, height, 1).page().blocks();
+        if (served.isEmpty()) {
+            throw new PeerException("advertised a longer chain but served no block " + height);
+        }
+        return chain.hashAt(height).map(served.get(0).hash()::equals).orElse(false);
+    }
+
+    /**
+     * Fetches the peer's blocks above {@code ancestor} a page at a time and offers them, growing a
+     * branch until it is better than this node's chain; from then on every page is an extension and
+     * is adopted as it comes.
+     */
+    private ChainService.Adoption adoptFrom(Peer peer, long ancestor, long remoteHeight) throws BlockRejectedException {
+        ChainService.Adoption outcome = ChainService.Adoption.NOT_BETTER;
+        List<Block> branch = new ArrayList<>();
+        long branchBytes = 0;
+        long next = ancestor + 1;
+        while (next <= remoteHeight) {
+            int limit = (int) Math.min(PAGE_SIZE, remoteHeight - next + 1);
+            PeerClient.FetchedPage fetched = page(peer, next, limit);
+            List<Block> served = fetched.page().blocks();
+            if (served.isEmpty()) {
+                if (next == ancestor + 1) {
+                    throw new PeerException("advertised height " + remoteHeight + " but served no block from " + next);
+                }
+                break;
+            }
+            branch.addAll(served);
+            branchBytes += fetched.bytes();
+            switch (chain.adopt(branch)) {
+                case ADOPTED -> {
+                    outcome = ChainService.Adoption.ADOPTED;
+                    branch.clear();
+                    branchBytes = 0;
+                }
+                case NOT_CONNECTED -> {
+                    if (branch.get(0).index() == 1) {
+                        throw new BlockRejectedException(SAME_GENESIS_RULE, 1,
+                                "the peer's chain does not grow from this network's genesis block");
+                    }
+                    return outcome; // this node's chain moved meanwhile; the next heartbeat looks again
+                }
+                case TOO_DEEP -> throw new BlockRejectedException(REORG_DEPTH_RULE, branch.get(0).index(),
+                        "the peer's chain forks deeper than " + ChainService.MAX_REORG_DEPTH + " blocks below the tip");
+                case NOT_BETTER -> {
+                    if (branchBytes > branchBudgetBytes) {
+                        throw new PeerException(BRANCH_BUDGET_RULE, "its branch from block " + branch.get(0).index()
+                                + " is still not better than this node's chain after " + branchBytes + " bytes");
+                    }
                 }
             }
-            blocks.addAll(served);
+            next += served.size();
             if (served.size() < limit) {
                 break;
             }
-            next += limit;
         }
-        return blocks;
+        return outcome;
+    }
+
+    /** Blocks {@code from..from+limit-1} as the peer serves them, each checked to be at its height. */
+    private PeerClient.FetchedPage page(Peer peer, long from, int limit) throws BlockRejectedException {
+        PeerClient.FetchedPage fetched = client.blocks(peer, from, limit);
+        List<Block> served = fetched.page().blocks();
+        if (served.size() > limit) {
+            throw new PeerException(PeerException.MALFORMED, "served " + served.size() + " blocks when asked for " + limit);
+        }
+        for (int i = 0; i < served.size(); i++) {
+            if (served.get(i).index() != from + i) {
+                throw new BlockRejectedException(INDEX_RULE, served.get(i).index(), "served as block " + (from + i));
+            }
+        }
+        return fetched;
     }
 
     static String describe(Throwable e) {

@@ -65,14 +65,26 @@ class PeerClient {
         return answer;
     }
 
-    /** {@code GET /chain?from=&limit=}: a page of the peer's chain. */
-    ChainPage blocks(Peer peer, long from, int limit) {
-        ChainPage page = rest.get().uri(peer.url() + "/chain?from={from}&limit={limit}", from, limit)
-                .exchange((request, response) -> read(response, ChainPage.class, MAX_PAGE_BYTES));
-        if (page.totalWork() == null) {
+    /** {@code GET /chain?from=&limit=}: a page of the peer's chain, and how many bytes it took. */
+    FetchedPage blocks(Peer peer, long from, int limit) {
+        FetchedPage fetched = rest.get().uri(peer.url() + "/chain?from={from}&limit={limit}", from, limit)
+                .exchange((request, response) -> {
+                    byte[] body = readBody(response, MAX_PAGE_BYTES);
+                    return new FetchedPage(parse(body, ChainPage.class), body.length);
+                });
+        if (fetched.page().totalWork() == null) {
             throw new PeerException(PeerException.MALFORMED, "answered a chain page without totalWork");
         }
-        return page;
+        return fetched;
+    }
+
+    /**
+     * A page of a peer's chain as it arrived.
+     *
+     * @param page  the page
+     * @param bytes the size of the answer's body: what holding these blocks costs, roughly
+     */
+    record FetchedPage(ChainPage page, int bytes) {
     }
 
     /** {@code POST /transactions} with the relay header. */
@@ -91,6 +103,11 @@ class PeerClient {
 
     /** Reads at most {@code maxBytes}, within the response deadline, as one JSON value of {@code type}. */
     private <T> T read(ClientHttpResponse response, Class<T> type, int maxBytes) throws IOException {
+        return parse(readBody(response, maxBytes), type);
+    }
+
+    /** Reads the body: at most {@code maxBytes}, within the response deadline. */
+    private byte[] readBody(ClientHttpResponse response, int maxBytes) throws IOException {
         if (!response.getStatusCode().is2xxSuccessful()) {
             throw new PeerException("answered HTTP " + response.getStatusCode().value());
         }
@@ -109,9 +126,13 @@ class PeerClient {
                 }
             }
         }
+        return body.toByteArray();
+    }
+
+    private <T> T parse(byte[] body, Class<T> type) {
         T value;
         try {
-            value = json.readValue(body.toByteArray(), type);
+            value = json.readValue(body, type);
         } catch (JacksonException e) {
             throw new PeerException(PeerException.MALFORMED, "answered what is not a valid "
                     + type.getSimpleName() + ": " + e.getOriginalMessage());

@@ -1,0 +1,147 @@
+package io.meshchain.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+import io.meshchain.ledger.Block;
+import io.meshchain.ledger.ChainAdvanced;
+import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.ChainPage;
+import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.Genesis;
+import io.meshchain.ledger.InMemoryLedgerStore;
+import io.meshchain.ledger.LedgerParameters;
+import io.meshchain.ledger.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sync against a peer whose answers come from a list of blocks: the peer's blocks are adopted a page
+ * at a time, a fork is found with a few single-block requests, and a fork too deep, or a branch too
+ * large to hold, is refused under its rule without changing the chain.
+ */
+class ChainSyncTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Block GENESIS = Genesis.block(ChainFixture.DIFFICULTY);
+
+    private final MutableClock clock = new MutableClock(ChainFixture.NOW + Duration.ofDays(1).toMillis());
+    private final List<Object> events = new ArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final PeerClient client = mock(PeerClient.class);
+    private final Peer peer = new Peer(URI.create("http://127.0.0.1:7002"), "n2");
+    private final AtomicInteger singleBlockRequests = new AtomicInteger();
+
+    private ChainService node(List<Block> chain) {
+        return new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 1000), clock,
+                events::add, InMemoryLedgerStore.holding(chain, List.of()));
+    }
+
+    /** The peer serves {@code chain} (genesis first) as an honest node would. */
+    private void peerServes(List<Block> chain) {
+        given(client.blocks(eq(peer), anyLong(), anyInt())).willAnswer(call -> {
+            long from = call.getArgument(1);
+            int limit = call.getArgument(2);
+            if (limit == 1) {
+                singleBlockRequests.incrementAndGet();
+            }
+            List<Block> page = from >= chain.size() ? List.of()
+                    : chain.subList((int) from, (int) Math.min(chain.size(), from + limit));
+            ChainPage answer = new ChainPage(chain.size() - 1L, BigInteger.TEN.pow(30), page);
+            return new PeerClient.FetchedPage(answer, JSON.writeValueAsBytes(answer).length);
+        });
+    }
+
+    private static NodeSummary summaryOf(List<Block> chain) {
+        Block tip = chain.get(chain.size() - 1);
+        return new NodeSummary("n2", tip.index(), tip.hash(), tip.timestamp(), BigInteger.TEN.pow(30), 0, List.of());
+    }
+
+    private static List<Block> withGenesis(List<Block> blocks) {
+        return Stream.concat(Stream.of(GENESIS), blocks.stream()).toList();
+    }
+
+    private static List<Block> fork(List<Block> chain, int atHeight, int length) {
+        List<Block> forked = new ArrayList<>(chain.subList(0, atHeight + 1));
+        forked.addAll(ChainFixture.extend(forked.get(atHeight), length));
+        return forked;
+    }
+
+    private double rejected(String rule) {
+        return meters.find("meshchain.blocks.rejected").tag("rule", rule).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    @Test
+    void aLongChainIsAdoptedAPageAtATime() {
+        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2 * ChainSync.PAGE_SIZE + 10));
+        peerServes(theirs);
+        ChainService node = node(List.of());
+
+        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().hash()).isEqualTo(theirs.get(theirs.size() - 1).hash());
+        assertThat(events).filteredOn(ChainAdvanced.class::isInstance).extracting(e -> ((ChainAdvanced) e).added().size())
+                .as("one adoption per page").containsExactly(ChainSync.PAGE_SIZE, ChainSync.PAGE_SIZE, 10);
+    }
+
+    @Test
+    void aForkIsFoundWithAFewSingleBlockRequests() {
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, 3000));
+        List<Block> theirs = fork(ours, 2990, 20);
+        peerServes(theirs);
+        ChainService node = node(ours.subList(1, ours.size()));
+
+        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().hash()).isEqualTo(theirs.get(3010).hash());
+        assertThat(node.hashAt(2990)).contains(ours.get(2990).hash());
+        assertThat(singleBlockRequests.get()).as("a binary search over %d heights", ChainService.MAX_REORG_DEPTH)
+                .isLessThanOrEqualTo(2 + 14);
+        ChainAdvanced switched = (ChainAdvanced) events.get(events.size() - 1);
+        assertThat(switched.removed()).hasSize(10);
+    }
+
+    @Test
+    void aForkDeeperThanAReorganisationReachesIsRefused() {
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, ChainService.MAX_REORG_DEPTH + 5));
+        List<Block> theirs = fork(ours, 2, ChainService.MAX_REORG_DEPTH + 10);
+        peerServes(theirs);
+        ChainService node = node(ours.subList(1, ours.size()));
+
+        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().hash()).isEqualTo(ours.get(ours.size() - 1).hash());
+        assertThat(rejected(ChainSync.REORG_DEPTH_RULE)).isEqualTo(1);
+    }
+
+    @Test
+    void aBranchThatOutgrowsTheBudgetBeforeItIsBetterIsRefused() {
+        // The branch becomes better only with its second page.
+        int length = ChainSync.PAGE_SIZE + 200;
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, length));
+        List<Block> theirs = fork(ours, 50, length);
+        peerServes(theirs);
+        ChainService node = node(ours.subList(1, ours.size()));
+
+        new ChainSync(node, client, meters, 64 * 1024).syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().hash()).isEqualTo(ours.get(length).hash());
+        assertThat(rejected(ChainSync.BRANCH_BUDGET_RULE)).isEqualTo(1);
+
+        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+        assertThat(node.tip().hash()).as("with room for the branch").isEqualTo(theirs.get(length + 50).hash());
+    }
+}
