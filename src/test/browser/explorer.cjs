@@ -1,11 +1,13 @@
 // Drives the block explorer in headless Chromium: submits a transaction through the form, waits
 // for it to show as pending and then as confirmed, and saves screenshots (laptop and phone).
-// Usage: node explorer.cjs <node url> <screenshot directory>
+// With "pool" as third argument it instead pages through a node's pending pool, which must hold
+// 45 transactions that stay pending.
+// Usage: node explorer.cjs <node url> <screenshot directory> [pool]
 'use strict';
 
 const { chromium } = require('playwright-core');
 
-const [url, screenshots] = process.argv.slice(2);
+const [url, screenshots, mode] = process.argv.slice(2);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WAIT_MS = 30000;
 
@@ -21,6 +23,12 @@ async function main() {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(url, { waitUntil: 'load' });
     await page.waitForSelector('#blocks li.block', { timeout: WAIT_MS });
+    if (mode === 'pool') {
+      await pool(page);
+      if (errors.length) throw new Error('errors on the page: ' + errors.join('; '));
+      console.log('pool ok');
+      return;
+    }
 
     // A rejected transaction shows the node's problem detail.
     await page.fill('#sender', 'not valid!');
@@ -55,6 +63,24 @@ async function main() {
   } finally {
     await browser.close();
   }
+}
+
+// The pool is shown a page at a time: 45 pending transactions make three pages of 20.
+async function pool(page) {
+  const label = async (expected) => {
+    await page.waitForFunction((text) => document.getElementById('pending-label').textContent === text,
+      expected, { timeout: WAIT_MS });
+    console.log('pool page:', expected, '-', await page.locator('#pending li').count(), 'shown');
+  };
+  await label('1–20 of 45');
+  if (!(await page.isDisabled('#pending-earlier'))) throw new Error('the first page has no older one');
+  await page.click('#pending-later');
+  await label('21–40 of 45');
+  await page.click('#pending-later');
+  await label('41–45 of 45');
+  if (!(await page.isDisabled('#pending-later'))) throw new Error('the last page has no newer one');
+  if ((await page.locator('#pending li').count()) !== 5) throw new Error('the last page should list 5');
+  await page.screenshot({ path: screenshots + '/explorer-pool.png', fullPage: true });
 }
 
 main().catch((error) => {

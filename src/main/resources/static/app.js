@@ -3,8 +3,9 @@
 
 const REFRESH_MS = 2000;
 const PAGE_SIZE = 10;
+const PENDING_PAGE_SIZE = 20;
 
-const state = { page: 0, height: 0, submitted: [], detailHash: null };
+const state = { page: 0, height: 0, pendingPage: 0, submitted: [], detailHash: null };
 
 const $ = (id) => document.getElementById(id);
 
@@ -67,9 +68,21 @@ async function refreshHealth() {
   $('miner').textContent = node ? node.details.miner : '–';
 }
 
+// The pool is read a page at a time, as the node serves it: it may hold many thousands.
 async function refreshPending() {
-  const { body } = await json('/transactions');
+  let { body } = await json('/transactions?offset=' + state.pendingPage * PENDING_PAGE_SIZE
+    + '&limit=' + PENDING_PAGE_SIZE);
+  const lastPage = Math.max(0, Math.ceil(body.total / PENDING_PAGE_SIZE) - 1);
+  if (state.pendingPage > lastPage) {
+    state.pendingPage = lastPage;
+    ({ body } = await json('/transactions?offset=' + lastPage * PENDING_PAGE_SIZE + '&limit=' + PENDING_PAGE_SIZE));
+  }
   replace($('pending'), body.transactions.map((tx) => transactionItem(tx, 'pending')), 'The pool is empty.');
+  const first = body.offset + 1;
+  $('pending-label').textContent = body.total === 0 ? ''
+    : first + '–' + (body.offset + body.transactions.length) + ' of ' + body.total;
+  $('pending-earlier').disabled = state.pendingPage === 0;
+  $('pending-later').disabled = body.offset + body.transactions.length >= body.total;
 }
 
 function pageRange() {
@@ -180,6 +193,8 @@ document.addEventListener('DOMContentLoaded', () => {
   $('tx-form').addEventListener('submit', submit);
   $('newer').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); refresh(); });
   $('older').addEventListener('click', () => { state.page += 1; refresh(); });
+  $('pending-earlier').addEventListener('click', () => { state.pendingPage = Math.max(0, state.pendingPage - 1); refresh(); });
+  $('pending-later').addEventListener('click', () => { state.pendingPage += 1; refresh(); });
   $('close-detail').addEventListener('click', () => { $('block-detail').hidden = true; state.detailHash = null; });
   refresh();
   setInterval(refresh, REFRESH_MS);

@@ -28,6 +28,8 @@ public final class Client {
     static final int OK = 0;
     static final int NODE_ERROR = 1;
     static final int USAGE_ERROR = 2;
+    /** Transactions or blocks asked for at a time: the largest page a node serves. */
+    static final int PAGE = 1000;
 
     static final String USAGE = String.join(System.lineSeparator(),
             "Commands:",
@@ -143,15 +145,48 @@ public final class Client {
         return OK;
     }
 
+    /**
+     * The seed's {@code pb}: the pending pool, then the chain from genesis, each read and printed a page
+     * at a time, so that a pool or a chain of any length is printed without being held at once.
+     */
     private int printBlockchain() throws NodeApi.NodeException {
-        NodeApi.Answer pending = node.get("/transactions");
-        NodeApi.Answer chain = node.get("/chain");
-        if (!pending.ok() || !chain.ok()) {
-            err.println("the node refused: " + (pending.ok() ? chain : pending).problem());
-            return NODE_ERROR;
+        long total = -1;
+        for (long offset = 0; total < 0 || offset < total; ) {
+            NodeApi.Answer page = node.get("/transactions?offset=" + offset + "&limit=" + PAGE);
+            if (!page.ok()) {
+                return refused(page);
+            }
+            if (total < 0) {
+                total = page.body().get("total").number();
+                printer.pendingCount(total);
+            }
+            List<Json> transactions = page.body().get("transactions").items();
+            if (transactions.isEmpty()) {
+                break;
+            }
+            printer.pending(transactions);
+            offset += transactions.size();
         }
-        printer.blockchain(pending.body(), chain.body());
+        long height = 0;
+        for (long from = 0; from <= height; ) {
+            NodeApi.Answer page = node.get("/chain?from=" + from + "&limit=" + PAGE);
+            if (!page.ok()) {
+                return refused(page);
+            }
+            height = page.body().get("height").number();
+            List<Json> blocks = page.body().get("blocks").items();
+            if (blocks.isEmpty()) {
+                break;
+            }
+            printer.blocks(blocks);
+            from += blocks.size();
+        }
         return OK;
+    }
+
+    private int refused(NodeApi.Answer answer) {
+        err.println("the node refused: " + answer.problem());
+        return NODE_ERROR;
     }
 
     private int status() throws NodeApi.NodeException {

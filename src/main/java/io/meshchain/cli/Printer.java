@@ -22,14 +22,21 @@ final class Printer {
         return DATE.format(Instant.ofEpochMilli(epochMillis));
     }
 
-    /** The seed's {@code pb}: pending transactions first, then every block as a paragraph. */
-    void blockchain(Json pending, Json chain) {
-        Json transactions = pending.get("transactions");
-        out.println("Pending transactions: " + (transactions.items().isEmpty() ? "none" : transactions.items().size()));
-        for (Json tx : transactions.items()) {
+    /** The head of the seed's {@code pb}: how many transactions are pending. */
+    void pendingCount(long count) {
+        out.println("Pending transactions: " + (count == 0 ? "none" : count));
+    }
+
+    /** Pending transactions, a line each, under {@link #pendingCount}. */
+    void pending(List<Json> transactions) {
+        for (Json tx : transactions) {
             out.println("  " + transaction(tx));
         }
-        for (Json block : chain.get("blocks").items()) {
+    }
+
+    /** Blocks as the seed's {@code pb} printed them, a paragraph each. */
+    void blocks(List<Json> blocks) {
+        for (Json block : blocks) {
             out.println();
             out.println("Block " + block.get("index").number());
             out.println("  Timestamp:     " + date(block.get("timestamp").number()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,28 +28,54 @@ class ExplorerBrowserIT {
 
     @Test
     void transactionSubmittedThroughTheFormIsShownPendingThenConfirmed() throws Exception {
+        requireBrowser();
+        try (TestNode node = TestNode.reserve("explorer")) {
+            node.start(List.of(), "--meshchain.mining.enabled=true", "--meshchain.block.max-wait=500ms");
+            node.submit("alice", "already in a block");
+            String output = browse(node.url());
+            assertThat(output).contains("pending:").contains("confirmed:").contains("explorer ok");
+        }
+        assertThat(SCREENSHOTS.resolve("explorer-laptop.png")).isNotEmptyFile();
+        assertThat(SCREENSHOTS.resolve("explorer-phone.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void pendingPoolIsShownAPageAtATime() throws Exception {
+        requireBrowser();
+        try (TestNode node = TestNode.reserve("explorer-pool")) {
+            node.start(List.of(), "--meshchain.mining.enabled=false");
+            node.submit("alice", "in a block");
+            ExternalMiner.mine(node, 0, tx -> true); // a block to list, so the page is fully loaded
+            for (int i = 1; i <= 45; i++) {
+                node.submit("alice", "waiting " + i);
+            }
+            String output = browse(node.url(), "pool");
+            assertThat(output).contains("pool page: 21–40 of 45 - 20 shown").contains("pool ok");
+        }
+        assertThat(SCREENSHOTS.resolve("explorer-pool.png")).isNotEmptyFile();
+    }
+
+    private static void requireBrowser() throws Exception {
         boolean ready = Files.isExecutable(CHROMIUM) && Files.isDirectory(TOOLS.resolve("node_modules/playwright-core"));
         if (System.getenv("CI") != null) {
             assertThat(ready).as("CI must provide %s and playwright-core in %s", CHROMIUM, TOOLS).isTrue();
         }
         assumeTrue(ready, "needs " + CHROMIUM + " and playwright-core in " + TOOLS + " (see the README)");
         Files.createDirectories(SCREENSHOTS);
+    }
 
-        try (TestNode node = TestNode.reserve("explorer")) {
-            node.start(List.of(), "--meshchain.mining.enabled=true", "--meshchain.block.max-wait=500ms");
-            node.submit("alice", "already in a block");
-            ProcessBuilder run = new ProcessBuilder("node", SCRIPT.toString(), node.url(), SCREENSHOTS.toString())
-                    .redirectErrorStream(true);
-            run.environment().put("NODE_PATH", TOOLS.resolve("node_modules").toAbsolutePath().toString());
-            run.environment().put("CHROMIUM", CHROMIUM.toString());
-            Process browser = run.start();
-            String output = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(browser.waitFor(120, TimeUnit.SECONDS)).as("the browser run ends").isTrue();
-            System.out.println(output);
-            assertThat(browser.exitValue()).as(output).isZero();
-            assertThat(output).contains("pending:").contains("confirmed:").contains("explorer ok");
-        }
-        assertThat(SCREENSHOTS.resolve("explorer-laptop.png")).isNotEmptyFile();
-        assertThat(SCREENSHOTS.resolve("explorer-phone.png")).isNotEmptyFile();
+    /** Runs the browser script against the node and returns what it printed; it must succeed. */
+    private static String browse(String url, String... mode) throws Exception {
+        List<String> command = new ArrayList<>(List.of("node", SCRIPT.toString(), url, SCREENSHOTS.toString()));
+        command.addAll(List.of(mode));
+        ProcessBuilder run = new ProcessBuilder(command).redirectErrorStream(true);
+        run.environment().put("NODE_PATH", TOOLS.resolve("node_modules").toAbsolutePath().toString());
+        run.environment().put("CHROMIUM", CHROMIUM.toString());
+        Process browser = run.start();
+        String output = new String(browser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(browser.waitFor(120, TimeUnit.SECONDS)).as("the browser run ends").isTrue();
+        System.out.println(output);
+        assertThat(browser.exitValue()).as(output).isZero();
+        return output;
     }
 }
