@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A file channel that behaves like a disk that fills up (writes fail once a budget of bytes is
- * spent) or is slow to flush (forces wait until released), and counts the calls it gets.
+ * spent), is slow to flush (forces wait until released), or belongs to a process that dies after a
+ * given number of writes, forces and truncations (the last write is torn in half, and nothing after
+ * it reaches the file), and counts the calls it gets.
  */
 final class FailingChannel extends FileChannel {
 
@@ -54,6 +56,32 @@ final class FailingChannel extends FileChannel {
         void heal() {
             remaining = Long.MAX_VALUE;
         }
+
+        private final AtomicInteger operations = new AtomicInteger();
+        private volatile int crashAfter = Integer.MAX_VALUE;
+        private volatile boolean crashed;
+
+        /** The process dies at the write, force or truncation after the first {@code operations}. */
+        void crashAfter(int operations) {
+            crashAfter = operations;
+        }
+
+        /** Whether the process died. */
+        boolean crashed() {
+            return crashed;
+        }
+
+        /** Counts one operation; true when it is the one the process dies in, or comes after it. */
+        private boolean dies() {
+            if (crashed || operations.incrementAndGet() > crashAfter) {
+                crashed = true;
+            }
+            return crashed;
+        }
+    }
+
+    private static IOException dead() {
+        return new IOException("the process died here");
     }
 
     private final FileChannel delegate;
@@ -66,6 +94,13 @@ final class FailingChannel extends FileChannel {
 
     private int spend(ByteBuffer source, Writer writer) throws IOException {
         disk.writes.incrementAndGet();
+        if (disk.crashed) {
+            throw dead();
+        }
+        if (disk.dies()) {
+            writer.write(source.slice().limit(source.remaining() / 2)); // torn: half of it reaches the file
+            throw dead();
+        }
         long allowed = disk.remaining;
         if (allowed <= 0) {
             throw new IOException("No space left on device");
@@ -100,6 +135,9 @@ final class FailingChannel extends FileChannel {
 
     @Override
     public void force(boolean metaData) throws IOException {
+        if (disk.dies()) {
+            throw dead();
+        }
         disk.forcesStarted.incrementAndGet();
         try {
             disk.forceGate.await();
@@ -146,6 +184,9 @@ final class FailingChannel extends FileChannel {
 
     @Override
     public FileChannel truncate(long size) throws IOException {
+        if (disk.dies()) {
+            throw dead();
+        }
         delegate.truncate(size);
         return this;
     }
