@@ -405,6 +405,10 @@ public class ChainService {
                 }
             }
         }
+        if (!removed.isEmpty()) {
+            log.info("Switching to a better chain: {} blocks above height {} replaced by {}, {} transactions back to "
+                    + "the pool", removed.size(), ancestorHeight, suffix.size(), orphaned.size());
+        }
         chain.replaceFrom(suffix, orphaned);
         for (Block block : suffix) {
             pool.removeAll(block.transactions());

@@ -700,6 +700,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
 
     @Override
     public void rewritePending(List<PendingTransaction> pool) {
+        log.info("Compacting the pool's journal: {} records to {}", pendingRecords.get(), pool.size());
         try {
             RecordLog fresh = RecordLog.replace(directory.resolve(PENDING_FILE),
                     pool.stream().map(LedgerCodec::encodePending).toList(), fsync, opener);

@@ -39,7 +39,7 @@ final class FakePeer implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final List<Block> chain;
+    private volatile List<Block> chain;
     private final AtomicInteger chainRequests = new AtomicInteger();
 
     /** @param chain the chain to serve, genesis first */
@@ -60,7 +60,8 @@ final class FakePeer implements AutoCloseable {
         }
         server.createContext("/heartbeat", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            Block tip = this.chain.get(this.chain.size() - 1);
+            List<Block> served = this.chain;
+            Block tip = served.get(served.size() - 1);
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("nodeId", "liar");
             summary.put("height", tip.index());
@@ -83,6 +84,11 @@ final class FakePeer implements AutoCloseable {
             respond(exchange, 201, "{}".getBytes(StandardCharsets.UTF_8));
         });
         server.start();
+    }
+
+    /** From now on, advertises and serves {@code chain} (genesis first) instead. */
+    void serve(List<Block> chain) {
+        this.chain = List.copyOf(chain);
     }
 
     String url() {
