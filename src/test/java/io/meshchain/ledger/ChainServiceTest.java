@@ -351,6 +351,77 @@ class ChainServiceTest {
     }
 
     @Test
+    void startUpChecksTheTailAndAFullCheckEveryBlock() {
+        Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
+        List<Block> chain = new ArrayList<>(ChainFixture.extend(genesis, 2));
+        chain.add(ChainFixture.withoutWork(chain.get(1), List.of(ChainFixture.tx()), NOW));
+        chain.addAll(ChainFixture.extend(chain.get(2), 2 * ChainService.TAIL_CHECK_BLOCKS));
+        LedgerParameters full = new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, CAPACITY,
+                StoredChainCheck.FULL);
+        MutableClock later = new MutableClock(NOW + Duration.ofDays(1).toMillis());
+
+        ChainService tailChecked = new ChainService(service.parameters(), later, events::add,
+                InMemoryLedgerStore.holding(chain, List.of()));
+        assertThat(tailChecked.tip().height()).as("block 3 is below the tail").isEqualTo(chain.size());
+
+        assertThatThrownBy(() -> new ChainService(full, later, events::add, InMemoryLedgerStore.holding(chain, List.of())))
+                .isInstanceOf(StoredChainInvalidException.class).hasMessageContaining("block 3")
+                .hasMessageContaining("proof-of-work");
+        assertThatThrownBy(() -> new ChainService(service.parameters(), later, events::add,
+                InMemoryLedgerStore.rebuilt(chain)))
+                .as("an index built anew is followed by a full check").isInstanceOf(StoredChainInvalidException.class);
+    }
+
+    @Test
+    void reorganisationBelowTheBlocksKeptInMemoryReadsThemFromTheStore() throws Exception {
+        Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
+        List<Block> ours = ChainFixture.extend(genesis, Chain.RECENT_DEPTH + 200);
+        MutableClock later = new MutableClock(NOW + Duration.ofDays(1).toMillis());
+        InMemoryLedgerStore stored = InMemoryLedgerStore.holding(ours, List.of());
+        ChainService node = new ChainService(service.parameters(), later, events::add, stored);
+        List<Block> branch = ChainFixture.extend(ours.get(99), Chain.RECENT_DEPTH + 150);
+
+        assertThat(node.adopt(branch)).isEqualTo(ChainService.Adoption.ADOPTED);
+
+        assertThat(node.tip().hash()).isEqualTo(branch.get(branch.size() - 1).hash());
+        assertThat(node.hashAt(100)).contains(ours.get(99).hash());
+        assertThat(node.hashAt(101)).contains(branch.get(0).hash());
+        List<Transaction> abandoned = ours.subList(100, ours.size()).stream()
+                .flatMap(block -> block.transactions().stream()).toList();
+        assertThat(stored.returned()).singleElement().satisfies(returned -> assertThat(returned)
+                .extracting(PendingTransaction::transaction).containsExactlyElementsOf(abandoned));
+        assertThat(node.pending(0, 1000).transactions()).isEqualTo(abandoned.subList(0, 1000));
+        assertThat(node.pending(0, 1).total()).isEqualTo(abandoned.size());
+    }
+
+    @Test
+    void forkDeeperThanAReorganisationReachesIsNotFollowed() throws Exception {
+        Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
+        List<Block> ours = ChainFixture.extend(genesis, ChainService.MAX_REORG_DEPTH + 1);
+        MutableClock later = new MutableClock(NOW + Duration.ofDays(1).toMillis());
+        ChainService node = new ChainService(service.parameters(), later, events::add,
+                InMemoryLedgerStore.holding(ours, List.of()));
+        List<Block> branch = ChainFixture.extend(genesis, ChainService.MAX_REORG_DEPTH + 5);
+
+        assertThat(node.adopt(branch)).isEqualTo(ChainService.Adoption.TOO_DEEP);
+        assertThat(node.tip().hash()).isEqualTo(ours.get(ours.size() - 1).hash());
+        List<Block> fromBlockOne = ChainFixture.extend(ours.get(0), ChainService.MAX_REORG_DEPTH + 5);
+        assertThat(node.adopt(fromBlockOne)).as("a fork from block 1: exactly as deep as allowed")
+                .isEqualTo(ChainService.Adoption.ADOPTED);
+    }
+
+    @Test
+    void pendingPoolIsReadAPageAtATime() {
+        List<Transaction> transactions = submitAll(12);
+        PendingPage page = service.pending(5, 4);
+        assertThat(page.total()).isEqualTo(12);
+        assertThat(page.offset()).isEqualTo(5);
+        assertThat(page.transactions()).isEqualTo(transactions.subList(5, 9));
+        assertThat(service.pending(10, 100).transactions()).isEqualTo(transactions.subList(10, 12));
+        assertThat(service.pending(12, 100).transactions()).isEmpty();
+    }
+
+    @Test
     void blockClaimingAbsurdWorkIsRefusedByRuleWithoutComputingIt() {
         Block honest = ChainFixture.mine(service.genesis(), List.of(ChainFixture.tx()), NOW);
         Block absurd = new Block(honest.index(), honest.timestamp(), honest.previousHash(), Integer.MAX_VALUE,
