@@ -20,6 +20,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -149,10 +150,17 @@ final class BlockIndex implements Closeable {
     }
 
     private ColumnFamilyOptions family(CompressionType compression) {
+        // Index and filter blocks live in the cache, cut into small partitions, so that a lookup in a
+        // large index loads a few kilobytes of them, not a whole table's worth into a small cache.
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(cache)
                 .setCacheIndexAndFilterBlocks(true)
+                .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                .setPinTopLevelIndexAndFilter(true)
                 .setPinL0FilterAndIndexBlocksInCache(true)
+                .setIndexType(IndexType.kTwoLevelIndexSearch)
+                .setPartitionFilters(true)
+                .setMetadataBlockSize(4096)
                 .setFilterPolicy(bloom);
         ColumnFamilyOptions family = new ColumnFamilyOptions()
                 .setTableFormatConfig(table)
