@@ -3,22 +3,26 @@
 # with fsync on and off, and the latency percentiles. Needs wrk (apt-get install -y wrk).
 #
 #   scripts/bench-ingest.sh [seconds] [connections]     defaults: 15 s, 16 connections
+#
+# BENCH_JAR=other.jar measures another build (the previous commit's, say) the same way, so that
+# two builds can be compared in one session on one machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN=${1:-15}
 CONNECTIONS=${2:-16}
 PORT=${BENCH_PORT:-18090}
+JAR=${BENCH_JAR:-target/meshchain.jar}
 
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
-[[ -f target/meshchain.jar ]] || ./mvnw -B -q -DskipTests package
+[[ -f "$JAR" ]] || ./mvnw -B -q -DskipTests package
 
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); jar: $JAR"
 echo "load: wrk, 1 thread (the node gets the other core), $CONNECTIONS connections, ${SECONDS_PER_RUN}s after a 10s warm-up; one new transaction per request"
 printf '\n%-6s %12s %10s %10s %10s %12s\n' fsync "acked tx/s" "p50" "p99" "max" "non-2xx"
 for fsync in true false; do
   dir=$(mktemp -d)
-  java -jar target/meshchain.jar --server.port="$PORT" --meshchain.node-id=bench \
+  java -jar "$JAR" --server.port="$PORT" --meshchain.node-id=bench \
     --meshchain.storage.path="$dir/data" --meshchain.storage.fsync="$fsync" \
     --meshchain.pool.capacity=10000000 --logging.level.root=WARN > "$dir/node.log" 2>&1 &
   pid=$!

@@ -37,7 +37,7 @@ public final class NodeFiguresBenchmark {
     private static final Duration STEP_WITHIN = Duration.ofMinutes(2);
 
     /** How a node's JVM is launched: which jar, with which options; {@code key} names its directories. */
-    private record Launch(String name, String key, Path jar, List<String> jvmOptions) {
+    record Launch(String name, String key, Path jar, List<String> jvmOptions) {
     }
 
     private static final Launch JAVA_JAR = new Launch("java -jar", "jar", NodeProcess.JAR, List.of());
@@ -61,7 +61,7 @@ public final class NodeFiguresBenchmark {
     }
 
     /** Extracts the jar and makes its class-data-sharing archive, as the Dockerfile does. */
-    private static Launch asTheImageRunsIt(Path work) throws IOException, InterruptedException {
+    static Launch asTheImageRunsIt(Path work) throws IOException, InterruptedException {
         Path image = work.resolve("image");
         Path jar = image.resolve("meshchain.jar");
         Path archive = image.resolve("meshchain.jsa");
@@ -113,14 +113,15 @@ public final class NodeFiguresBenchmark {
             long height = node.height();
             TimeUnit.SECONDS.sleep(SETTLE_SECONDS); // let start-up garbage be collected before reading memory
             System.out.printf("  %s, %s: start to ready %.2f s (height %d); resident memory %d MB%n", launch.name(),
-                    label, seconds, height, residentMegabytes(node));
+                    label, seconds, height, residentMegabytes(node.pid(), "VmRSS"));
             node.stop();
         }
     }
 
-    private static long residentMegabytes(NodeProcess node) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(node.pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
+    /** A memory figure of a process, in MB: {@code VmRSS} (resident now) or {@code VmHWM} (resident at most). */
+    static long residentMegabytes(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith(field + ":")) {
                 return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
             }
         }

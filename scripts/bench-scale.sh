@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Benchmark (not a test) of a node with a long chain, as the Docker image runs it (-Xmx384m): start to
+# ready and resident memory beside an empty node's in the same run, reads of old blocks and
+# transactions, and a fresh node catching the first chain up from a peer. Chains of full blocks are
+# written with the test fixtures first: about a minute and 0.7 GB of disk per million blocks.
+#
+#   scripts/bench-scale.sh [length ...]     default: 1000000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+lengths="${*:-1000000}"
+./mvnw -B -q -Pbench verify -Dbench.skipJmh=true -Dbench.skipNodes=true -Dbench.skipScale=false \
+  "-Dbench.scale.args=$lengths"
