@@ -12,6 +12,7 @@ import io.meshchain.ledger.StoredChainInvalidException;
 import io.meshchain.ledger.StoredLedger;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.pow.Difficulty;
+import io.meshchain.pow.Hex;
 import io.meshchain.system.ConfigurationException;
 import io.meshchain.system.MeshchainProperties;
 import java.io.IOException;
@@ -527,16 +528,9 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                 entry.totalWork());
     }
 
-    /** The 32 bytes of a hash in hex, or null for anything else (which no block or transaction has). */
+    /** The 32 bytes of a hash in lowercase hex, or null for anything else (which no block or transaction has). */
     private static byte[] hash(String hex) {
-        if (hex.length() != 64) {
-            return null;
-        }
-        try {
-            return HEX.parseHex(hex);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Hex.isHash(hex) ? HEX.parseHex(hex) : null;
     }
 
     @FunctionalInterface

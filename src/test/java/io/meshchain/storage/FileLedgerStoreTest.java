@@ -149,6 +149,7 @@ class FileLedgerStoreTest {
         assertThat(store.heightOf(genesis.hash())).hasValue(0);
         assertThat(store.heightOf("0".repeat(64))).isEmpty();
         assertThat(store.heightOf("not a hash")).isEmpty();
+        assertThat(store.heightOf(chain.get(1776).hash().toUpperCase())).as("hashes are lowercase hex").isEmpty();
         Transaction transaction = chain.get(41).transactions().get(0);
         assertThat(store.heightOfTransaction(transaction.id())).hasValue(42);
         assertThat(store.transaction(transaction.id())).contains(new ConfirmedTransaction(transaction, 42));
