@@ -23,6 +23,7 @@ import org.rocksdb.FlushOptions;
 import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
+import org.rocksdb.NativeLibraryLoader;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -32,6 +33,7 @@ import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * What the ledger looks up, kept on disk in RocksDB: for every height of the chain its block's hash,
@@ -63,6 +65,28 @@ final class BlockIndex implements Closeable {
     private static final byte[] LOG_END_KEY = key("log-end");
 
     static {
+        loadNativeLibrary();
+    }
+
+    /**
+     * Loads RocksDB's native library (from {@code java.library.path} when it is there, else from the
+     * jar) without leaving a copy behind. RocksDB's own loader extracts it to a new temporary file at
+     * every start and deletes it only when the JVM exits normally: a node killed or crash-looping
+     * would leave 15 MB in {@code /tmp} each time. Here it is extracted into a directory of its own,
+     * which is deleted as soon as the library is loaded (the loaded copy stays mapped).
+     */
+    private static void loadNativeLibrary() {
+        Path extracted = null;
+        try {
+            extracted = Files.createTempDirectory("meshchain-rocksdb");
+            NativeLibraryLoader.getInstance().loadLibrary(extracted.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot load RocksDB's native library: " + e.getMessage(), e);
+        } finally {
+            if (extracted != null) {
+                FileSystemUtils.deleteRecursively(extracted.toFile());
+            }
+        }
         RocksDB.loadLibrary();
     }
 
