@@ -44,6 +44,9 @@ final class PendingPool {
      * anything still pending, and have waited since their block's timestamp.
      */
     void returnToFront(List<PendingTransaction> returned) {
+        if (returned.isEmpty()) {
+            return; // the pool's order stays; rebuilding it would cost a copy of the whole pool
+        }
         LinkedHashMap<String, PendingTransaction> reordered = new LinkedHashMap<>();
         for (PendingTransaction entry : returned) {
             reordered.putIfAbsent(entry.transaction().id(), entry);

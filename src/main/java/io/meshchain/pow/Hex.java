@@ -1,8 +1,13 @@
 package io.meshchain.pow;
 
-import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
 
-/** Lowercase hex for hashes, and the strict parsing of 32-byte hashes a peer sends. */
+/**
+ * Lowercase hex for hashes, and the strict parsing of 32-byte hashes a peer sends. Every block a
+ * node validates, stores and indexes has its hashes and transaction ids converted several times, so
+ * the conversions use lookup tables: the JDK's {@code HexFormat} took a fifth of a catching-up
+ * node's time.
+ */
 public final class Hex {
 
     /** Length in characters of a SHA-256 hash written in hex. */
@@ -10,13 +15,27 @@ public final class Hex {
     /** A hash as it appears on the wire, for bean validation of requests and peers' answers. */
     public static final String HASH_PATTERN = "[0-9a-f]{64}";
 
-    private static final HexFormat FORMAT = HexFormat.of();
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** The value of each lowercase hex digit by its character; -1 for every other ASCII character. */
+    private static final byte[] VALUES = new byte[128];
+
+    static {
+        java.util.Arrays.fill(VALUES, (byte) -1);
+        for (int i = 0; i < DIGITS.length; i++) {
+            VALUES[DIGITS[i]] = (byte) i;
+        }
+    }
 
     private Hex() {
     }
 
     public static String encode(byte[] bytes) {
-        return FORMAT.formatHex(bytes);
+        byte[] chars = new byte[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            chars[2 * i] = DIGITS[(bytes[i] >> 4) & 0xF];
+            chars[2 * i + 1] = DIGITS[bytes[i] & 0xF];
+        }
+        return new String(chars, StandardCharsets.ISO_8859_1);
     }
 
     /** True when {@code value} is 64 lowercase hex characters. */
@@ -24,19 +43,38 @@ public final class Hex {
         if (value == null || value.length() != HASH_LENGTH) {
             return false;
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                return false;
-            }
+        int invalid = 0;
+        for (int i = 0; i < HASH_LENGTH; i++) {
+            invalid |= value(value.charAt(i));
         }
-        return true;
+        return invalid >= 0;
     }
 
-    static byte[] decode32(String hash) {
-        if (!isHash(hash)) {
+    /**
+     * The 32 bytes of a hash written as 64 lowercase hex characters.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static byte[] decode32(String hash) {
+        if (hash.length() != HASH_LENGTH) {
             throw new IllegalArgumentException("not a 64-character lowercase hex hash: " + hash);
         }
-        return FORMAT.parseHex(hash);
+        byte[] bytes = new byte[HASH_LENGTH / 2];
+        int invalid = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            int high = value(hash.charAt(2 * i));
+            int low = value(hash.charAt(2 * i + 1));
+            invalid |= high | low;
+            bytes[i] = (byte) (high << 4 | low);
+        }
+        if (invalid < 0) {
+            throw new IllegalArgumentException("not a 64-character lowercase hex hash: " + hash);
+        }
+        return bytes;
+    }
+
+    /** The digit's value, or -1 when {@code c} is not a lowercase hex digit. */
+    private static int value(char c) {
+        return c < VALUES.length ? VALUES[c] : -1;
     }
 }

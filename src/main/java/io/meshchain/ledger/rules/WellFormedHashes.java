@@ -1,6 +1,7 @@
 package io.meshchain.ledger.rules;
 
 import io.meshchain.ledger.Block;
+import io.meshchain.ledger.Transaction;
 import io.meshchain.pow.Hex;
 import java.util.Optional;
 
@@ -17,8 +18,10 @@ final class WellFormedHashes implements BlockRule {
         if (!Hex.isHash(block.hash()) || !Hex.isHash(block.previousHash())) {
             return Optional.of("hash and previousHash must be 64 lowercase hex characters");
         }
-        if (block.transactions().stream().anyMatch(tx -> !Hex.isHash(tx.id()))) {
-            return Optional.of("every transaction id must be 64 lowercase hex characters");
+        for (Transaction transaction : block.transactions()) {
+            if (!Hex.isHash(transaction.id())) {
+                return Optional.of("every transaction id must be 64 lowercase hex characters");
+            }
         }
         return Optional.empty();
     }
