@@ -2,7 +2,9 @@ package io.meshchain.ledger;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -79,9 +81,9 @@ final class Chain {
         return store.heightOfTransaction(transactionId).isPresent();
     }
 
-    /** Height of the block holding the transaction, or empty when the chain does not hold it. */
-    OptionalLong heightOfTransaction(String transactionId) {
-        return store.heightOfTransaction(transactionId);
+    /** Heights of the blocks holding those of the transactions the chain holds, looked up together. */
+    Map<String, Long> transactionHeights(Collection<String> transactionIds) {
+        return store.transactionHeights(transactionIds);
     }
 
     Optional<ConfirmedTransaction> transaction(String transactionId) {

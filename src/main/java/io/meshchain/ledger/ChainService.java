@@ -305,7 +305,8 @@ public class ChainService {
                     throw new StaleWorkException("transaction " + transaction.id() + " is no longer pending");
                 }
             }
-            BlockValidator.validate(block, context(tip, chain::holdsTransaction));
+            Set<String> confirmed = chain.transactionHeights(block.transactionIds()).keySet();
+            BlockValidator.validate(block, context(tip, confirmed::contains));
             chain.replaceFrom(List.of(block), List.of());
             pool.removeAll(block.transactions());
             version++;
@@ -380,9 +381,16 @@ public class ChainService {
     /** Checks every block of the suffix on its parent; returns the ids of the suffix's transactions. */
     private Set<String> validateSuffix(List<Block> suffix, StoredBlock ancestor, BigInteger blockWork)
             throws BlockRejectedException {
+        List<String> ids = new ArrayList<>();
+        suffix.forEach(block -> ids.addAll(block.transactionIds()));
+        Set<String> belowFork = new HashSet<>();
+        chain.transactionHeights(ids).forEach((id, height) -> {
+            if (height <= ancestor.height()) {
+                belowFork.add(id);
+            }
+        });
         Set<String> inSuffix = new HashSet<>();
-        Predicate<String> alreadyInChain = id -> inSuffix.contains(id)
-                || chain.heightOfTransaction(id).orElse(Long.MAX_VALUE) <= ancestor.height();
+        Predicate<String> alreadyInChain = id -> inSuffix.contains(id) || belowFork.contains(id);
         StoredBlock parent = ancestor;
         for (Block block : suffix) {
             BlockValidator.validate(block, context(parent, alreadyInChain));

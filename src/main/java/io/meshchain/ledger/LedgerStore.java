@@ -1,6 +1,8 @@
 package io.meshchain.ledger;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -35,6 +37,12 @@ public interface LedgerStore {
 
     /** Height of the block holding this transaction, if the stored chain holds one. */
     OptionalLong heightOfTransaction(String transactionId);
+
+    /**
+     * The heights of the blocks holding those of {@code transactionIds} that the stored chain holds,
+     * looked up together: cheaper than one at a time when a block or a page of blocks is checked.
+     */
+    Map<String, Long> transactionHeights(Collection<String> transactionIds);
 
     /** The transaction with this id and its block's height, if the stored chain holds it. */
     Optional<ConfirmedTransaction> transaction(String transactionId);

@@ -27,9 +27,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
-import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -81,8 +83,6 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     static final int PROBE_BYTES = 4096;
     /** While the index is rebuilt, progress is logged every this many blocks. */
     private static final long REBUILD_PROGRESS_BLOCKS = 100_000;
-
-    private static final HexFormat HEX = HexFormat.of();
 
     private final Path directory;
     private final boolean fsync;
@@ -184,7 +184,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     @Override
     public StoredLedger open(Block genesis) {
         this.genesis = genesis;
-        this.genesisEntry = new BlockIndex.Entry(0, HEX.parseHex(genesis.hash()), genesis.timestamp(), genesis.proof(),
+        this.genesisEntry = new BlockIndex.Entry(0, Hex.decode32(genesis.hash()), genesis.timestamp(), genesis.proof(),
                 Difficulty.work(genesis.difficulty()), 0, 0, 0);
         Path blocksFile = directory.resolve(BLOCKS_FILE);
         List<PendingTransaction> abandoned = new ArrayList<>();
@@ -256,7 +256,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         if (!Arrays.equals(covered.genesis(), genesisEntry.hash())) {
             if (covered.tip() > 0) {
                 throw new StoredChainInvalidException("the stored chain grows from genesis block "
-                        + HEX.formatHex(covered.genesis()) + ", but this node's settings give genesis block "
+                        + Hex.encode(covered.genesis()) + ", but this node's settings give genesis block "
                         + genesis.hash() + ": it was written with other network settings, such as another difficulty");
             }
             return null; // no block yet: the chain is this network's from now on
@@ -373,6 +373,32 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         return reading(() -> {
             Optional<BlockIndex.Location> location = index.transaction(id);
             return location.isEmpty() ? OptionalLong.empty() : OptionalLong.of(location.get().height());
+        });
+    }
+
+    @Override
+    public Map<String, Long> transactionHeights(Collection<String> transactionIds) {
+        List<String> wellFormed = new ArrayList<>(transactionIds.size());
+        List<byte[]> keys = new ArrayList<>(transactionIds.size());
+        for (String id : transactionIds) {
+            byte[] key = hash(id);
+            if (key != null) {
+                wellFormed.add(id);
+                keys.add(key);
+            }
+        }
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        return reading(() -> {
+            List<BlockIndex.Location> locations = index.transactions(keys);
+            Map<String, Long> heights = new HashMap<>();
+            for (int i = 0; i < locations.size(); i++) {
+                if (locations.get(i) != null) {
+                    heights.put(wellFormed.get(i), locations.get(i).height());
+                }
+            }
+            return heights;
         });
     }
 
@@ -498,7 +524,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
             throw new IOException("block " + entry.height() + " in " + BLOCKS_FILE + " at offset " + entry.offset()
                     + " does not have the checksum the index recorded");
         }
-        Block block = LedgerCodec.decodeBlock(Arrays.copyOfRange(bytes, at, at + entry.length()));
+        Block block = LedgerCodec.decodeBlock(bytes, at, entry.length());
         if (block.index() != entry.height()) {
             throw new IOException("the index places block " + block.index() + " at height " + entry.height());
         }
@@ -524,13 +550,13 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     private static StoredBlock stored(BlockIndex.Entry entry) {
-        return new StoredBlock(entry.height(), HEX.formatHex(entry.hash()), entry.timestamp(), entry.proof(),
+        return new StoredBlock(entry.height(), Hex.encode(entry.hash()), entry.timestamp(), entry.proof(),
                 entry.totalWork());
     }
 
     /** The 32 bytes of a hash in lowercase hex, or null for anything else (which no block or transaction has). */
     private static byte[] hash(String hex) {
-        return Hex.isHash(hex) ? HEX.parseHex(hex) : null;
+        return Hex.isHash(hex) ? Hex.decode32(hex) : null;
     }
 
     @FunctionalInterface
@@ -662,7 +688,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                 throw new IOException("block " + block.index() + " claims difficulty " + block.difficulty());
             }
             work = work.add(Difficulty.work(block.difficulty()));
-            BlockIndex.Entry entry = new BlockIndex.Entry(block.index(), HEX.parseHex(block.hash()), block.timestamp(),
+            BlockIndex.Entry entry = new BlockIndex.Entry(block.index(), Hex.decode32(block.hash()), block.timestamp(),
                     block.proof(), work, payloadOffset + offsets[i], lengths[i], crc(payload, offsets[i], lengths[i]));
             batch.put(entry, ids(block));
             entries.add(stored(entry));
@@ -676,7 +702,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     private static List<byte[]> ids(Block block) {
         List<byte[]> ids = new ArrayList<>(block.transactions().size());
         for (Transaction transaction : block.transactions()) {
-            ids.add(HEX.parseHex(transaction.id()));
+            ids.add(Hex.decode32(transaction.id()));
         }
         return ids;
     }

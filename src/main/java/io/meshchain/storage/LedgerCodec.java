@@ -3,6 +3,7 @@ package io.meshchain.storage;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.PendingTransaction;
 import io.meshchain.ledger.Transaction;
+import io.meshchain.pow.Hex;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,7 +11,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -34,7 +34,8 @@ final class LedgerCodec {
      */
     static final byte RETURNED = 3;
 
-    private static final HexFormat HEX = HexFormat.of();
+    /** Room made for each block when a record is written, so the buffer rarely grows: a full block of 5 takes about 430. */
+    private static final int EXPECTED_BLOCK_BYTES = 512;
 
     private LedgerCodec() {
     }
@@ -60,7 +61,7 @@ final class LedgerCodec {
     static EncodedBlocks encodeBlocks(List<Block> blocks) {
         int[] offsets = new int[blocks.size()];
         int[] lengths = new int[blocks.size()];
-        byte[] payload = write(out -> {
+        byte[] payload = write(EXPECTED_BLOCK_BYTES * blocks.size(), out -> {
             out.writeByte(BLOCKS);
             out.writeInt(blocks.size());
             for (int i = 0; i < blocks.size(); i++) {
@@ -90,9 +91,9 @@ final class LedgerCodec {
         return new DecodedBlocks(blocks, offsets, lengths);
     }
 
-    /** One block's bytes, as cut from a block record. */
-    static Block decodeBlock(byte[] bytes) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    /** One block's bytes, as cut from a block record: {@code length} bytes at {@code offset}. */
+    static Block decodeBlock(byte[] bytes, int offset, int length) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length));
         Block block = readBlock(in);
         expectEnd(in);
         return block;
@@ -101,10 +102,10 @@ final class LedgerCodec {
     private static void writeBlock(DataOutputStream out, Block block) throws IOException {
         out.writeLong(block.index());
         out.writeLong(block.timestamp());
-        out.write(HEX.parseHex(block.previousHash()));
+        out.write(Hex.decode32(block.previousHash()));
         out.writeInt(block.difficulty());
         out.writeLong(block.proof());
-        out.write(HEX.parseHex(block.hash()));
+        out.write(Hex.decode32(block.hash()));
         out.writeInt(block.transactions().size());
         for (Transaction transaction : block.transactions()) {
             writeTransaction(out, transaction);
@@ -176,7 +177,7 @@ final class LedgerCodec {
     }
 
     private static void writeTransaction(DataOutputStream out, Transaction transaction) throws IOException {
-        out.write(HEX.parseHex(transaction.id()));
+        out.write(Hex.decode32(transaction.id()));
         out.writeUTF(transaction.sender());
         out.writeUTF(transaction.content());
         out.writeLong(transaction.timestamp());
@@ -190,7 +191,7 @@ final class LedgerCodec {
     private static String readHash(DataInputStream in) throws IOException {
         byte[] hash = new byte[32];
         in.readFully(hash);
-        return HEX.formatHex(hash);
+        return Hex.encode(hash);
     }
 
     private static DataInputStream open(byte[] payload, byte kind) throws IOException {
@@ -213,7 +214,11 @@ final class LedgerCodec {
     }
 
     private static byte[] write(Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        return write(256, writer);
+    }
+
+    private static byte[] write(int expectedBytes, Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(expectedBytes);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             writer.write(out);
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.meshchain.ledger;
 import io.meshchain.pow.Difficulty;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +134,18 @@ public final class InMemoryLedgerStore implements LedgerStore {
     public synchronized OptionalLong heightOfTransaction(String transactionId) {
         Long height = heightByTransaction.get(transactionId);
         return height == null ? OptionalLong.empty() : OptionalLong.of(height);
+    }
+
+    @Override
+    public synchronized Map<String, Long> transactionHeights(Collection<String> transactionIds) {
+        Map<String, Long> heights = new HashMap<>();
+        for (String id : transactionIds) {
+            Long height = heightByTransaction.get(id);
+            if (height != null) {
+                heights.put(id, height);
+            }
+        }
+        return heights;
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -154,6 +155,9 @@ class FileLedgerStoreTest {
         assertThat(store.heightOfTransaction(transaction.id())).hasValue(42);
         assertThat(store.transaction(transaction.id())).contains(new ConfirmedTransaction(transaction, 42));
         assertThat(store.transaction(ChainFixture.tx().id())).isEmpty();
+        Transaction later = chain.get(2400).transactions().get(0);
+        assertThat(store.transactionHeights(List.of(transaction.id(), ChainFixture.tx().id(), later.id(), "not an id")))
+                .containsOnly(Map.entry(transaction.id(), 42L), Map.entry(later.id(), 2401L));
     }
 
     @Test
