@@ -13,9 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -30,7 +35,7 @@ import org.springframework.stereotype.Component;
  * serves anything wrong is logged and skipped; this node's chain stays as it was.
  */
 @Component
-class ChainSync {
+class ChainSync implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ChainSync.class);
 
@@ -70,6 +75,12 @@ class ChainSync {
             }));
 
     private final long branchBudgetBytes;
+    /** Fetches the next page of a sync while the current one is worked on; one sync runs at a time. */
+    private final ExecutorService fetcher = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "chain-sync-fetch");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Autowired
     ChainSync(ChainService chain, PeerClient client, MeterRegistry meters) {
@@ -168,16 +179,22 @@ class ChainSync {
     /**
      * Fetches the peer's blocks above {@code ancestor} a page at a time and offers them, growing a
      * branch until it is better than this node's chain; from then on every page is an extension and
-     * is adopted as it comes.
+     * is adopted as it comes. The next page is fetched while this one is validated and stored.
      */
     private ChainService.Adoption adoptFrom(Peer peer, long ancestor, long remoteHeight) throws BlockRejectedException {
+        try (Pages pages = new Pages(peer, ancestor + 1, remoteHeight)) {
+            return adoptFrom(pages, ancestor, remoteHeight);
+        }
+    }
+
+    private ChainService.Adoption adoptFrom(Pages pages, long ancestor, long remoteHeight) throws BlockRejectedException {
         ChainService.Adoption outcome = ChainService.Adoption.NOT_BETTER;
         List<Block> branch = new ArrayList<>();
         long branchBytes = 0;
         long next = ancestor + 1;
         while (next <= remoteHeight) {
             int limit = (int) Math.min(PAGE_SIZE, remoteHeight - next + 1);
-            PeerClient.FetchedPage fetched = page(peer, next, limit);
+            PeerClient.FetchedPage fetched = pages.next();
             List<Block> served = fetched.page().blocks();
             if (served.isEmpty()) {
                 if (next == ancestor + 1) {
@@ -215,6 +232,70 @@ class ChainSync {
             }
         }
         return outcome;
+    }
+
+    /**
+     * The peer's pages from one height up to another, in order, each requested while the caller works
+     * on the one before: a catching-up node's validation and the peer's serving overlap. At most two
+     * pages are held, the one handed out and the one on its way.
+     */
+    private final class Pages implements AutoCloseable {
+
+        private final Peer peer;
+        private final long last;
+        private Future<PeerClient.FetchedPage> ahead;
+
+        Pages(Peer peer, long first, long last) {
+            this.peer = peer;
+            this.last = last;
+            this.ahead = request(first);
+        }
+
+        private Future<PeerClient.FetchedPage> request(long from) {
+            int limit = (int) Math.min(PAGE_SIZE, last - from + 1);
+            return fetcher.submit(() -> page(peer, from, limit));
+        }
+
+        /** The next page, once it has arrived; the one after it is requested at once. */
+        PeerClient.FetchedPage next() throws BlockRejectedException {
+            if (ahead == null) {
+                throw new IllegalStateException("no page was asked for beyond block " + last);
+            }
+            PeerClient.FetchedPage page = await(ahead);
+            List<Block> served = page.page().blocks();
+            long following = served.isEmpty() ? last + 1 : served.get(served.size() - 1).index() + 1;
+            ahead = served.size() == PAGE_SIZE && following <= last ? request(following) : null;
+            return page;
+        }
+
+        private PeerClient.FetchedPage await(Future<PeerClient.FetchedPage> page) throws BlockRejectedException {
+            try {
+                return page.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PeerException("interrupted while waiting for a page of blocks");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof BlockRejectedException rejected) {
+                    throw rejected;
+                }
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            if (ahead != null) {
+                ahead.cancel(true);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        fetcher.shutdownNow();
     }
 
     /** Blocks {@code from..from+limit-1} as the peer serves them, each checked to be at its height. */

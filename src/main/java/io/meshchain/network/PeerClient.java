@@ -3,7 +3,7 @@ package io.meshchain.network;
 import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.system.MeshchainProperties;
-import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -69,8 +69,9 @@ class PeerClient {
     FetchedPage blocks(Peer peer, long from, int limit) {
         FetchedPage fetched = rest.get().uri(peer.url() + "/chain?from={from}&limit={limit}", from, limit)
                 .exchange((request, response) -> {
-                    byte[] body = readBody(response, MAX_PAGE_BYTES);
-                    return new FetchedPage(parse(body, ChainPage.class), body.length);
+                    try (LimitedBody body = body(response, MAX_PAGE_BYTES)) {
+                        return new FetchedPage(parse(body, ChainPage.class), body.bytesRead());
+                    }
                 });
         if (fetched.page().totalWork() == null) {
             throw new PeerException(PeerException.MALFORMED, "answered a chain page without totalWork");
@@ -103,37 +104,76 @@ class PeerClient {
 
     /** Reads at most {@code maxBytes}, within the response deadline, as one JSON value of {@code type}. */
     private <T> T read(ClientHttpResponse response, Class<T> type, int maxBytes) throws IOException {
-        return parse(readBody(response, maxBytes), type);
+        try (LimitedBody body = body(response, maxBytes)) {
+            return parse(body, type);
+        }
     }
 
-    /** Reads the body: at most {@code maxBytes}, within the response deadline. */
-    private byte[] readBody(ClientHttpResponse response, int maxBytes) throws IOException {
+    /** The body of a successful answer, to be parsed as it arrives: at most {@code maxBytes}, within the deadline. */
+    private LimitedBody body(ClientHttpResponse response, int maxBytes) throws IOException {
         if (!response.getStatusCode().is2xxSuccessful()) {
             throw new PeerException("answered HTTP " + response.getStatusCode().value());
         }
-        long deadline = System.nanoTime() + responseDeadlineNanos;
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        byte[] buffer = new byte[READ_CHUNK_BYTES];
-        try (InputStream in = response.getBody()) {
-            for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
-                body.write(buffer, 0, n);
-                if (body.size() > maxBytes) {
-                    throw new PeerException(PeerException.TOO_LARGE, "answered more than " + maxBytes + " bytes");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new PeerException(PeerException.TOO_SLOW, "took longer than " + RESPONSE_DEADLINE_READ_TIMEOUTS
-                            + " read timeouts to answer");
-                }
-            }
-        }
-        return body.toByteArray();
+        return new LimitedBody(response.getBody(), maxBytes, System.nanoTime() + responseDeadlineNanos);
     }
 
-    private <T> T parse(byte[] body, Class<T> type) {
+    /**
+     * A peer's answer read through a limit: it fails once more than {@code maxBytes} arrived, or when
+     * the answer is still arriving at the deadline. The parser reads it in its own small buffers, so
+     * no copy of a large answer is made.
+     */
+    private static final class LimitedBody extends FilterInputStream {
+
+        private final int maxBytes;
+        private final long deadline;
+        private int bytesRead;
+
+        LimitedBody(InputStream in, int maxBytes, long deadline) {
+            super(in);
+            this.maxBytes = maxBytes;
+            this.deadline = deadline;
+        }
+
+        int bytesRead() {
+            return bytesRead;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, Math.min(length, READ_CHUNK_BYTES));
+            if (n > 0) {
+                bytesRead += n;
+            }
+            if (bytesRead > maxBytes) {
+                throw new PeerException(PeerException.TOO_LARGE, "answered more than " + maxBytes + " bytes");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new PeerException(PeerException.TOO_SLOW, "took longer than " + RESPONSE_DEADLINE_READ_TIMEOUTS
+                        + " read timeouts to answer");
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            return read(new byte[(int) Math.min(n, READ_CHUNK_BYTES)]);
+        }
+    }
+
+    private <T> T parse(InputStream body, Class<T> type) {
         T value;
         try {
             value = json.readValue(body, type);
         } catch (JacksonException e) {
+            if (e.getCause() instanceof PeerException limit) {
+                throw limit; // the answer broke a limit while it was parsed: too large or too slow
+            }
             throw new PeerException(PeerException.MALFORMED, "answered what is not a valid "
                     + type.getSimpleName() + ": " + e.getOriginalMessage());
         }
