@@ -436,7 +436,7 @@ final class BlockIndex implements Closeable {
         return ByteBuffer.allocate(Long.BYTES).putLong(height).array();
     }
 
-    private static byte[] encodeEntry(Entry entry) {
+    static byte[] encodeEntry(Entry entry) {
         byte[] work = entry.totalWork().toByteArray();
         return ByteBuffer.allocate(HASH_BYTES + 3 * Long.BYTES + 2 * Integer.BYTES + work.length)
                 .put(entry.hash()).putLong(entry.timestamp()).putLong(entry.proof())
@@ -444,7 +444,7 @@ final class BlockIndex implements Closeable {
                 .put(work).array();
     }
 
-    private static Entry decodeEntry(long height, byte[] value) {
+    static Entry decodeEntry(long height, byte[] value) {
         ByteBuffer buffer = ByteBuffer.wrap(value);
         byte[] hash = new byte[HASH_BYTES];
         buffer.get(hash);
