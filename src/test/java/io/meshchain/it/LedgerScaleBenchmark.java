@@ -19,11 +19,12 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * Benchmark (not a test) of a node with a long chain, run as the Docker image runs it (extracted
- * jar, AOT, class-data archive, {@code -Xmx384m}): for each chain length given (default 1,000,000
- * full blocks of 5 transactions), the time from start to ready and the resident memory, beside the
- * same figures for an empty node measured in the same run; how long reads of old blocks and
- * transactions take; and, for the first length, how long a fresh node takes to catch the chain up
- * from a peer and how much memory it needed at most. Chains are written with the test fixtures
+ * jar, AOT, class-data archive): with {@code -Xmx384m} on this machine, and, where control groups
+ * can be made, in the limits of its pod (512 MiB, one CPU; {@link PodLimits}). For each chain length
+ * given (default 1,000,000 full blocks of 5 transactions): the time from start to ready and the
+ * resident memory, beside the same figures for an empty node measured in the same run; how long
+ * reads of old blocks and transactions take; and, for the first length, how long a fresh node takes
+ * to catch the chain up from a peer and how much memory it needed at most. Chains are written with the test fixtures
  * (full blocks mined at the fixtures' difficulty), not mined through HTTP. Run by
  * {@code scripts/bench-scale.sh}.
  */
@@ -32,6 +33,7 @@ public final class LedgerScaleBenchmark {
     private static final int TRANSACTIONS_PER_BLOCK = 5;
     private static final int WRITE_BATCH = 1_000;
     private static final int STARTS = 3;
+    private static final int READ_ROUNDS = 20;
     private static final int SETTLE_SECONDS = 3;
     private static final Duration READY_WITHIN = Duration.ofMinutes(10);
 
@@ -43,25 +45,61 @@ public final class LedgerScaleBenchmark {
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "scale-bench");
         try {
             NodeFiguresBenchmark.Launch image = NodeFiguresBenchmark.asTheImageRunsIt(work);
-            System.out.println("ledger at scale (one process per node, " + image.name() + ": "
+            List<Form> forms = new ArrayList<>(List.of(new Form("the image's form with -Xmx384m, on this machine",
+                    image, false)));
+            if (PodLimits.create("meshchain-bench-probe").map(LedgerScaleBenchmark::closed).orElse(false)) {
+                List<String> options = image.jvmOptions().stream().filter(option -> !option.startsWith("-Xmx")).toList();
+                forms.add(new Form("the image's form in a pod's limits (512 MiB, 1 CPU: the JVM sizes itself from them)",
+                        new NodeFiguresBenchmark.Launch(image.name(), image.key(), image.jar(), options), true));
+            } else {
+                System.out.println("(control groups cannot be made here: no figures in a pod's limits)");
+            }
+            System.out.println("ledger at scale, one process per node, as the Docker image runs it ("
                     + String.join(" ", image.jvmOptions()) + ")");
             for (int i = 0; i < lengths.size(); i++) {
                 long length = lengths.get(i);
                 Path chainNode = work.resolve("chain-" + length);
                 Chain chain = write(chainNode.resolve("data"), length);
-                startAndMemory(work, image, chainNode, length);
-                try (NodeProcess source = node(image, "source-" + length, chainNode)) {
-                    source.start().awaitReady();
-                    reads(source, chain);
-                    if (i == 0) {
-                        catchUp(work, image, source, length);
+                for (Form form : forms) {
+                    System.out.println(" " + form.name() + ":");
+                    startAndMemory(work, form, chainNode, length);
+                    try (Node source = node(form, "source-" + length, chainNode)) {
+                        source.process().start().awaitReady();
+                        reads(source.process(), chain);
+                        if (i == 0) {
+                            catchUp(work, form, source.process(), length);
+                        }
+                        source.process().stop();
                     }
-                    source.stop();
                 }
                 FileSystemUtils.deleteRecursively(chainNode.toFile());
             }
         } finally {
             FileSystemUtils.deleteRecursively(work.toFile());
+        }
+    }
+
+    private static boolean closed(PodLimits limits) {
+        try {
+            limits.close();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** How nodes are run: the JVM's launch, and whether in a pod's limits. */
+    private record Form(String name, NodeFiguresBenchmark.Launch launch, boolean inPod) {
+    }
+
+    /** A node process, with the control groups it runs in when its form asks for them. */
+    private record Node(NodeProcess process, PodLimits limits) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            process.close();
+            if (limits != null) {
+                limits.close();
+            }
         }
     }
 
@@ -106,18 +144,23 @@ public final class LedgerScaleBenchmark {
         }
     }
 
-    private static NodeProcess node(NodeFiguresBenchmark.Launch launch, String id, Path directory) {
-        return new NodeProcess(launch.jar(), launch.jvmOptions(), id, TestNode.freePort(), directory, List.of(),
-                "--meshchain.mining.enabled=false", "--meshchain.heartbeat.interval=1s");
+    private static Node node(Form form, String id, Path directory, String... peers) {
+        NodeProcess process = new NodeProcess(form.launch().jar(), form.launch().jvmOptions(), id, TestNode.freePort(),
+                directory, List.of(peers), "--meshchain.mining.enabled=false", "--meshchain.heartbeat.interval=1s");
+        PodLimits limits = null;
+        if (form.inPod()) {
+            limits = PodLimits.create("meshchain-bench-" + id).orElseThrow();
+            process.launchedThrough(limits.launcher());
+        }
+        return new Node(process, limits);
     }
 
     /** Start to ready and resident memory, empty and with the chain, alternately, {@value #STARTS} times each. */
-    private static void startAndMemory(Path work, NodeFiguresBenchmark.Launch image, Path chainNode, long length)
-            throws Exception {
+    private static void startAndMemory(Path work, Form form, Path chainNode, long length) throws Exception {
         for (int run = 1; run <= STARTS; run++) {
             Path empty = work.resolve("empty-" + length + "-" + run);
-            Figures emptyFigures = startOnce(image, "empty", empty);
-            Figures chainFigures = startOnce(image, "chain", chainNode);
+            Figures emptyFigures = startOnce(form, "empty", empty);
+            Figures chainFigures = startOnce(form, "chain", chainNode);
             System.out.printf("  start %d: empty node ready in %.2f s, %d MB resident; %,d blocks ready in %.2f s "
                             + "(%.2f times), %d MB resident (%+d MB)%n", run, emptyFigures.seconds(),
                     emptyFigures.residentMegabytes(), length, chainFigures.seconds(),
@@ -130,16 +173,16 @@ public final class LedgerScaleBenchmark {
     private record Figures(double seconds, long residentMegabytes) {
     }
 
-    private static Figures startOnce(NodeFiguresBenchmark.Launch image, String id, Path directory) throws Exception {
-        try (NodeProcess node = node(image, id, directory)) {
+    private static Figures startOnce(Form form, String id, Path directory) throws Exception {
+        try (Node node = node(form, id, directory)) {
             long start = System.nanoTime();
-            node.start();
+            node.process().start();
             await().atMost(READY_WITHIN).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
-                    .until(() -> node.get("/readyz").status() == 200);
+                    .until(() -> node.process().get("/readyz").status() == 200);
             double seconds = (System.nanoTime() - start) / 1e9;
             TimeUnit.SECONDS.sleep(SETTLE_SECONDS); // let start-up garbage be collected before reading memory
-            long resident = NodeFiguresBenchmark.residentMegabytes(node.pid(), "VmRSS");
-            node.stop();
+            long resident = NodeFiguresBenchmark.residentMegabytes(node.process().pid(), "VmRSS");
+            node.process().stop();
             return new Figures(seconds, resident);
         }
     }
@@ -147,25 +190,32 @@ public final class LedgerScaleBenchmark {
     /** Reads that go to the index and the block log: old blocks by height and hash, old transactions by id. */
     private static void reads(NodeProcess node, Chain chain) {
         long height = node.height();
-        String deep = chain.samples().get(0).hash();
-        String deepTransaction = chain.samples().get(chain.samples().size() / 2).transactions().get(3).id();
-        long start = System.nanoTime();
+        long start = 0;
         int reads = 0;
-        for (Block sample : chain.samples()) {
-            require(node.get("/chain?from=" + sample.index() + "&limit=1").json().get("blocks").get(0).get("hash")
-                    .asString().equals(sample.hash()), "block " + sample.index());
-            require(node.get("/chain/blocks/" + sample.hash()).status() == 200, "block " + sample.hash());
-            require(node.get("/transactions/" + sample.transactions().get(0).id()).json().get("blockIndex").asLong()
-                    == sample.index(), "transaction of block " + sample.index());
-            reads += 3;
+        for (int round = 0; round < READ_ROUNDS; round++) { // the last round is measured, the others warm up
+            start = System.nanoTime();
+            reads = 0;
+            for (Block sample : chain.samples()) {
+                require(node.get("/chain?from=" + sample.index() + "&limit=1").json().get("blocks").get(0).get("hash")
+                        .asString().equals(sample.hash()), "block " + sample.index());
+                require(node.get("/chain/blocks/" + sample.hash()).status() == 200, "block " + sample.hash());
+                require(node.get("/transactions/" + sample.transactions().get(0).id()).json().get("blockIndex")
+                        .asLong() == sample.index(), "transaction of block " + sample.index());
+                reads += 3;
+            }
         }
         double micros = (System.nanoTime() - start) / 1e3 / reads;
+        long heartbeatStart = System.nanoTime();
+        for (int i = 0; i < reads; i++) {
+            require(node.get("/heartbeat").status() == 200, "its heartbeat");
+        }
+        double heartbeatMicros = (System.nanoTime() - heartbeatStart) / 1e3 / reads;
         long pageStart = System.nanoTime();
         require(node.get("/chain?from=" + (height / 2) + "&limit=1000").json().get("blocks").size() == 1000, "a page");
         double pageMillis = (System.nanoTime() - pageStart) / 1e6;
         System.out.printf("  served at height %,d: %d reads of old blocks by height and hash and of old transactions by "
-                        + "id, %.0f us each over HTTP; a page of 1,000 blocks from the middle in %.0f ms (%s, %s)%n",
-                height, reads, micros, pageMillis, deep.substring(0, 12), deepTransaction.substring(0, 12));
+                        + "id, %.0f us each over HTTP (GET /heartbeat, which reads no storage: %.0f us); a page of "
+                        + "1,000 blocks from the middle in %.0f ms%n", height, reads, micros, heartbeatMicros, pageMillis);
     }
 
     private static void require(boolean condition, String what) {
@@ -175,23 +225,21 @@ public final class LedgerScaleBenchmark {
     }
 
     /** A fresh node syncing the whole chain from {@code source}: time, and its peak resident memory. */
-    private static void catchUp(Path work, NodeFiguresBenchmark.Launch image, NodeProcess source, long length)
-            throws Exception {
+    private static void catchUp(Path work, Form form, NodeProcess source, long length) throws Exception {
         Path fresh = work.resolve("fresh-" + length);
-        try (NodeProcess node = new NodeProcess(image.jar(), image.jvmOptions(), "fresh", TestNode.freePort(), fresh,
-                List.of(source.url()), "--meshchain.mining.enabled=false", "--meshchain.heartbeat.interval=1s")) {
-            node.start().awaitReady();
+        try (Node node = node(form, "fresh", fresh, source.url())) {
+            node.process().start().awaitReady();
             long ready = System.nanoTime();
-            long emptyResident = NodeFiguresBenchmark.residentMegabytes(node.pid(), "VmRSS");
+            long emptyResident = NodeFiguresBenchmark.residentMegabytes(node.process().pid(), "VmRSS");
             await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                    .until(() -> node.height() == length);
+                    .until(() -> node.process().height() == length);
             double seconds = (System.nanoTime() - ready) / 1e9;
             System.out.printf("  fresh node catches up %,d blocks in %.1f s after it was ready (%,.0f blocks/s); "
                             + "resident memory %d MB when ready, at most %d MB while catching up, %d MB after%n",
                     length, seconds, length / seconds, emptyResident,
-                    NodeFiguresBenchmark.residentMegabytes(node.pid(), "VmHWM"),
-                    NodeFiguresBenchmark.residentMegabytes(node.pid(), "VmRSS"));
-            node.stop();
+                    NodeFiguresBenchmark.residentMegabytes(node.process().pid(), "VmHWM"),
+                    NodeFiguresBenchmark.residentMegabytes(node.process().pid(), "VmRSS"));
+            node.process().stop();
         }
         FileSystemUtils.deleteRecursively(fresh.toFile());
     }

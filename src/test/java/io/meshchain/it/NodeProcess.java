@@ -38,6 +38,8 @@ final class NodeProcess extends NodeClient implements AutoCloseable {
 
     private final Path jar;
     private final List<String> jvmOptions;
+    /** What the JVM's command line is prefixed with, such as a move into control groups; empty for none. */
+    private List<String> launcher = List.of();
 
     NodeProcess(String nodeId, int port, Path directory, List<String> peerUrls, String... extra) {
         this(TEST_JVM, nodeId, port, directory, peerUrls, extra);
@@ -59,13 +61,20 @@ final class NodeProcess extends NodeClient implements AutoCloseable {
         this.extra = extra.clone();
     }
 
+    /** From the next start on, runs the JVM through {@code launcher}, a command that ends by running its arguments. */
+    NodeProcess launchedThrough(List<String> launcher) {
+        this.launcher = List.copyOf(launcher);
+        return this;
+    }
+
     /** Starts the process; call {@link #awaitReady()} before talking to it. */
     NodeProcess start() {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the tests with ./mvnw verify, which packages it first");
         }
         Map<String, String> settings = TestNode.settings(nodeId(), port, directory.resolve("data"), peerUrls, extra);
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> command = new ArrayList<>(launcher);
+        command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         settings.forEach((name, value) -> command.add("--" + name + "=" + value));
