@@ -77,10 +77,6 @@ final class Chain {
         return height.isEmpty() ? Optional.empty() : block(height.getAsLong());
     }
 
-    boolean holdsTransaction(String transactionId) {
-        return store.heightOfTransaction(transactionId).isPresent();
-    }
-
     /** Heights of the blocks holding those of the transactions the chain holds, looked up together. */
     Map<String, Long> transactionHeights(Collection<String> transactionIds) {
         return store.transactionHeights(transactionIds);

@@ -96,10 +96,11 @@ public class ChainService {
 
     private void restorePool(List<PendingTransaction> stored) {
         long now = clock.millis();
+        Set<String> confirmed = chain.transactionHeights(stored.stream().map(p -> p.transaction().id()).toList())
+                .keySet();
         for (PendingTransaction pending : stored) {
             Transaction transaction = pending.transaction();
-            if (!pool.contains(transaction.id()) && TransactionRules.check(transaction, now).isEmpty()
-                    && !chain.holdsTransaction(transaction.id())) {
+            if (!confirmed.contains(transaction.id()) && TransactionRules.check(transaction, now).isEmpty()) {
                 pool.add(pending);
             }
         }

@@ -6,6 +6,7 @@ import io.meshchain.ledger.rules.BlockValidator;
 import io.meshchain.pow.Difficulty;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +78,9 @@ final class ChainVerifier {
         if (store.heightOf(block.hash()).orElse(-1) != height) {
             throw damaged(height, "its hash is not indexed at its height");
         }
+        Map<String, Long> heights = store.transactionHeights(block.transactionIds());
         for (Transaction transaction : block.transactions()) {
-            long indexed = store.heightOfTransaction(transaction.id()).orElse(-1);
+            long indexed = heights.getOrDefault(transaction.id(), -1L);
             if (indexed != height) {
                 throw damaged(height, "its transaction " + transaction.id() + " is indexed at block " + indexed
                         + ": the chain holds it twice, or the index is damaged");

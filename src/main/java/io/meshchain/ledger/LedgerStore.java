@@ -35,9 +35,6 @@ public interface LedgerStore {
     /** Height of the block with this hash, if the stored chain holds it. */
     OptionalLong heightOf(String blockHash);
 
-    /** Height of the block holding this transaction, if the stored chain holds one. */
-    OptionalLong heightOfTransaction(String transactionId);
-
     /**
      * The heights of the blocks holding those of {@code transactionIds} that the stored chain holds,
      * looked up together: cheaper than one at a time when a block or a page of blocks is checked.

@@ -365,18 +365,6 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     @Override
-    public OptionalLong heightOfTransaction(String transactionId) {
-        byte[] id = hash(transactionId);
-        if (id == null) {
-            return OptionalLong.empty();
-        }
-        return reading(() -> {
-            Optional<BlockIndex.Location> location = index.transaction(id);
-            return location.isEmpty() ? OptionalLong.empty() : OptionalLong.of(location.get().height());
-        });
-    }
-
-    @Override
     public Map<String, Long> transactionHeights(Collection<String> transactionIds) {
         List<String> wellFormed = new ArrayList<>(transactionIds.size());
         List<byte[]> keys = new ArrayList<>(transactionIds.size());

@@ -131,12 +131,6 @@ public final class InMemoryLedgerStore implements LedgerStore {
     }
 
     @Override
-    public synchronized OptionalLong heightOfTransaction(String transactionId) {
-        Long height = heightByTransaction.get(transactionId);
-        return height == null ? OptionalLong.empty() : OptionalLong.of(height);
-    }
-
-    @Override
     public synchronized Map<String, Long> transactionHeights(Collection<String> transactionIds) {
         Map<String, Long> heights = new HashMap<>();
         for (String id : transactionIds) {

@@ -152,7 +152,7 @@ class FileLedgerStoreTest {
         assertThat(store.heightOf("not a hash")).isEmpty();
         assertThat(store.heightOf(chain.get(1776).hash().toUpperCase())).as("hashes are lowercase hex").isEmpty();
         Transaction transaction = chain.get(41).transactions().get(0);
-        assertThat(store.heightOfTransaction(transaction.id())).hasValue(42);
+        assertThat(store.transactionHeights(List.of(transaction.id()))).containsOnly(Map.entry(transaction.id(), 42L));
         assertThat(store.transaction(transaction.id())).contains(new ConfirmedTransaction(transaction, 42));
         assertThat(store.transaction(ChainFixture.tx().id())).isEmpty();
         Transaction later = chain.get(2400).transactions().get(0);
@@ -173,8 +173,9 @@ class FileLedgerStoreTest {
         store.appendPending(pending(later)).await();
 
         assertThat(store.heightOf(old.get(2).hash())).isEmpty();
-        assertThat(store.heightOfTransaction(old.get(2).transactions().get(0).id())).isEmpty();
-        assertThat(store.heightOfTransaction(replacement.get(2).transactions().get(0).id())).hasValue(4);
+        String abandoned = old.get(2).transactions().get(0).id();
+        String adopted = replacement.get(2).transactions().get(0).id();
+        assertThat(store.transactionHeights(List.of(abandoned, adopted))).containsOnly(Map.entry(adopted, 4L));
 
         StoredLedger recovered = reopen(store);
 
