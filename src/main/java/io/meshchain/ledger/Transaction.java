@@ -23,6 +23,6 @@ public record Transaction(String id, String sender, String content, long timesta
 
     /** True when {@link #id()} is the hash of this transaction's fields; false for a tampered one. */
     public boolean hasValidId() {
-        return id.equals(Hashes.transactionId(sender, content, timestamp));
+        return Hashes.isTransactionId(id, sender, content, timestamp);
     }
 }

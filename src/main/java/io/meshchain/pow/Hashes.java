@@ -37,6 +37,15 @@ public final class Hashes {
      * and big-endian lengths, so that no two different transactions share an encoding.
      */
     public static String transactionId(String sender, String content, long timestamp) {
+        return Hex.encode(transactionDigest(sender, content, timestamp));
+    }
+
+    /** True when {@code id} is the id of those fields: what {@link #transactionId} gives, without writing it out. */
+    public static boolean isTransactionId(String id, String sender, String content, long timestamp) {
+        return Hex.matches(id, transactionDigest(sender, content, timestamp));
+    }
+
+    private static byte[] transactionDigest(String sender, String content, long timestamp) {
         byte[] senderBytes = sender.getBytes(StandardCharsets.UTF_8);
         byte[] contentBytes = content.getBytes(StandardCharsets.UTF_8);
         ByteBuffer buffer = ByteBuffer.allocate(1 + 4 + senderBytes.length + 4 + contentBytes.length + 8);
@@ -44,7 +53,7 @@ public final class Hashes {
                 .putInt(senderBytes.length).put(senderBytes)
                 .putInt(contentBytes.length).put(contentBytes)
                 .putLong(timestamp);
-        return Hex.encode(DIGEST.get().digest(buffer.array()));
+        return DIGEST.get().digest(buffer.array());
     }
 
     /**

@@ -73,6 +73,19 @@ public final class Hex {
         return bytes;
     }
 
+    /** True when {@code hex} is {@code bytes} written in lowercase hex. */
+    public static boolean matches(String hex, byte[] bytes) {
+        if (hex.length() != bytes.length * 2) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (hex.charAt(2 * i) != DIGITS[(bytes[i] >> 4) & 0xF] || hex.charAt(2 * i + 1) != DIGITS[bytes[i] & 0xF]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The digit's value, or -1 when {@code c} is not a lowercase hex digit. */
     private static int value(char c) {
         return c < VALUES.length ? VALUES[c] : -1;

@@ -22,6 +22,8 @@ class HexTest {
             assertThat(hex).isEqualTo(HexFormat.of().formatHex(bytes));
             assertThat(Hex.isHash(hex)).isTrue();
             assertThat(Hex.decode32(hex)).isEqualTo(bytes);
+            assertThat(Hex.matches(hex, bytes)).isTrue();
+            assertThat(Hex.matches(hex.toUpperCase(), bytes)).isEqualTo(hex.equals(hex.toUpperCase()));
         }
     }
 
@@ -36,6 +38,8 @@ class HexTest {
         assertThat(Hex.isHash(HASH.substring(1) + "\u0660")).as("an Arabic-Indic zero").isFalse();
         assertThat(Hex.isHash(HASH.substring(1) + "\u0130")).isFalse();
         assertThat(Hex.isHash(null)).isFalse();
+        assertThat(Hex.matches(HASH.substring(0, 62) + "00", Hex.decode32(HASH))).isFalse();
+        assertThat(Hex.matches(HASH.substring(2), Hex.decode32(HASH))).isFalse();
         assertThatThrownBy(() -> Hex.decode32(HASH.toUpperCase())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Hex.decode32(HASH.substring(2))).isInstanceOf(IllegalArgumentException.class);
     }

@@ -69,7 +69,12 @@ public final class TransactionRules {
      * characters, so content can be printed and framed safely by every client.
      */
     static void contentCharacters(String content, List<RuleViolation> violations) {
-        boolean bad = content.codePoints().anyMatch(c -> c == '\\' || c == '|' || Character.isISOControl(c));
+        boolean bad = false;
+        // By char, not code point: none of these is a surrogate, and no stream is made per transaction.
+        for (int i = 0; i < content.length() && !bad; i++) {
+            char c = content.charAt(i);
+            bad = c == '\\' || c == '|' || Character.isISOControl(c);
+        }
         if (bad) {
             violations.add(new RuleViolation("content-characters", "content",
                     "must not contain a backslash, '|' or control characters"));
