@@ -33,6 +33,8 @@ public final class LedgerScaleBenchmark {
     private static final int TRANSACTIONS_PER_BLOCK = 5;
     private static final int WRITE_BATCH = 1_000;
     private static final int STARTS = 3;
+    /** The Dockerfile's heap setting: 75% of the memory limit, 384 MB under the StatefulSet's 512 MiB. */
+    private static final String IMAGE_HEAP_SHARE = "-XX:MaxRAMPercentage=75";
     private static final int READ_ROUNDS = 20;
     private static final int SETTLE_SECONDS = 3;
     private static final Duration READY_WITHIN = Duration.ofMinutes(10);
@@ -48,8 +50,12 @@ public final class LedgerScaleBenchmark {
             List<Form> forms = new ArrayList<>(List.of(new Form("the image's form with -Xmx384m, on this machine",
                     image, false)));
             if (PodLimits.create("meshchain-bench-probe").map(LedgerScaleBenchmark::closed).orElse(false)) {
-                List<String> options = image.jvmOptions().stream().filter(option -> !option.startsWith("-Xmx")).toList();
-                forms.add(new Form("the image's form in a pod's limits (512 MiB, 1 CPU: the JVM sizes itself from them)",
+                // The heap as the image's JAVA_TOOL_OPTIONS give it: a share of the pod's memory limit.
+                List<String> options = new ArrayList<>(image.jvmOptions().stream()
+                        .filter(option -> !option.startsWith("-Xmx")).toList());
+                options.add(IMAGE_HEAP_SHARE);
+                forms.add(new Form("the image's form in a pod's limits (512 MiB, 1 CPU; " + IMAGE_HEAP_SHARE
+                        + ", the JVM sizing itself from them)",
                         new NodeFiguresBenchmark.Launch(image.name(), image.key(), image.jar(), options), true));
             } else {
                 System.out.println("(control groups cannot be made here: no figures in a pod's limits)");

@@ -3,7 +3,6 @@ package io.meshchain.it;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,14 +61,16 @@ final class PodLimits implements AutoCloseable {
         }
     }
 
-    /** A command prefix that moves the process into the groups, then runs the rest of the command. */
+    /**
+     * A command prefix that moves the process into the groups, then runs the rest of the command with
+     * the image's environment for the JVM ({@code MALLOC_ARENA_MAX}, as the Dockerfile sets it).
+     */
     List<String> launcher() {
         StringBuilder join = new StringBuilder();
         for (Path group : groups) {
             join.append("echo $$ > ").append(group.resolve("cgroup.procs")).append(" && ");
         }
-        List<String> prefix = new ArrayList<>(List.of("sh", "-c", join + "exec \"$@\"", "sh"));
-        return List.copyOf(prefix);
+        return List.of("sh", "-c", join + "exec \"$@\"", "sh", "env", "MALLOC_ARENA_MAX=2");
     }
 
     /** The most memory the group has used, page cache included, in MB. */
