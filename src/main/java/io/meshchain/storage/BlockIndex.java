@@ -16,11 +16,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.Cache;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Filter;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
@@ -149,15 +151,7 @@ final class BlockIndex implements Closeable {
         this.cache = new LRUCache(CACHE_BYTES);
         this.memtables = new WriteBufferManager(MEMTABLE_BYTES, cache);
         this.bloom = new BloomFilter(BLOOM_BITS_PER_KEY, false);
-        this.options = new DBOptions()
-                .setCreateIfMissing(true)
-                .setCreateMissingColumnFamilies(true)
-                .setWriteBufferManager(memtables)
-                .setMaxBackgroundJobs(2)
-                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                .setKeepLogFileNum(2)
-                .setMaxLogFileSize(1024 * 1024)
-                .setStatsDumpPeriodSec(0);
+        this.options = databaseOptions(memtables);
         List<ColumnFamilyDescriptor> families = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, family(CompressionType.NO_COMPRESSION, false)),
                 new ColumnFamilyDescriptor(key("heights"), family(CompressionType.LZ4_COMPRESSION, false)),
@@ -180,8 +174,36 @@ final class BlockIndex implements Closeable {
     }
 
     private ColumnFamilyOptions family(CompressionType compression, boolean pointLookups) {
-        // Index and filter blocks live in the cache, cut into small partitions, so that a lookup in a
-        // large index loads a few kilobytes of them, not a whole table's worth into a small cache.
+        ColumnFamilyOptions family = columnFamilyOptions(cache, bloom, compression);
+        if (pointLookups) {
+            family.setMemtableWholeKeyFiltering(true).setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
+        }
+        familyOptions.add(family);
+        return family;
+    }
+
+    /**
+     * The database's options: its write buffers charged to {@code memtables}, two background jobs, a
+     * small log of warnings only. Package-private so that benchmarks set up RocksDB as the index does.
+     */
+    static DBOptions databaseOptions(WriteBufferManager memtables) {
+        return new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setWriteBufferManager(memtables)
+                .setMaxBackgroundJobs(2)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                .setKeepLogFileNum(2)
+                .setMaxLogFileSize(1024 * 1024)
+                .setStatsDumpPeriodSec(0);
+    }
+
+    /**
+     * A column family's options, tables in {@code cache} with {@code bloom} filters. Index and filter
+     * blocks live in the cache, cut into small partitions, so that a lookup in a large index loads a
+     * few kilobytes of them, not a whole table's worth into a small cache.
+     */
+    static ColumnFamilyOptions columnFamilyOptions(Cache cache, Filter bloom, CompressionType compression) {
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(cache)
                 .setCacheIndexAndFilterBlocks(true)
@@ -192,16 +214,11 @@ final class BlockIndex implements Closeable {
                 .setPartitionFilters(true)
                 .setMetadataBlockSize(4096)
                 .setFilterPolicy(bloom);
-        ColumnFamilyOptions family = new ColumnFamilyOptions()
+        return new ColumnFamilyOptions()
                 .setTableFormatConfig(table)
                 .setWriteBufferSize(WRITE_BUFFER_BYTES)
                 .setMaxWriteBufferNumber(2)
                 .setCompressionType(compression);
-        if (pointLookups) {
-            family.setMemtableWholeKeyFiltering(true).setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
-        }
-        familyOptions.add(family);
-        return family;
     }
 
     /** Opens the index in {@code directory}, creating an empty one there if there is none. */
@@ -274,26 +291,6 @@ final class BlockIndex implements Closeable {
     Optional<Location> transaction(byte[] id) throws IOException {
         byte[] value = get(transactions, null, id);
         return value == null ? Optional.empty() : Optional.of(location(value));
-    }
-
-    /** Where each of {@code ids} is in the chain, in one call; null for those the chain does not hold. */
-    List<Location> transactionsMulti(List<byte[]> ids) throws IOException {
-        List<byte[]> values;
-        try {
-            values = db.multiGetAsList(Collections.nCopies(ids.size(), transactions), ids);
-        } catch (RocksDBException e) {
-            throw failure("read", e);
-        }
-        List<Location> locations = new ArrayList<>(values.size());
-        for (byte[] value : values) {
-            if (value == null) {
-                locations.add(null);
-            } else {
-                ByteBuffer buffer = ByteBuffer.wrap(value);
-                locations.add(new Location(buffer.getLong(), buffer.getInt()));
-            }
-        }
-        return locations;
     }
 
     /**

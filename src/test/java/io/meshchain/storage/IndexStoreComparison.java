@@ -24,15 +24,12 @@ import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.type.ByteArrayDataType;
 import org.h2.mvstore.type.LongDataType;
-import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
-import org.rocksdb.IndexType;
-import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -664,7 +661,6 @@ public final class IndexStoreComparison {
      */
     private static final class BodyDatabase implements Closeable {
 
-        private static final long WRITE_BUFFER_BYTES = 8L * 1024 * 1024;
         private static final int BLOOM_BITS_PER_KEY = 10;
 
         private final LRUCache cache = new LRUCache(BlockIndex.CACHE_BYTES);
@@ -678,30 +674,8 @@ public final class IndexStoreComparison {
         private final ColumnFamilyHandle bodies;
 
         BodyDatabase(Path directory) throws IOException {
-            BlockBasedTableConfig table = new BlockBasedTableConfig()
-                    .setBlockCache(cache)
-                    .setCacheIndexAndFilterBlocks(true)
-                    .setCacheIndexAndFilterBlocksWithHighPriority(true)
-                    .setPinTopLevelIndexAndFilter(true)
-                    .setPinL0FilterAndIndexBlocksInCache(true)
-                    .setIndexType(IndexType.kTwoLevelIndexSearch)
-                    .setPartitionFilters(true)
-                    .setMetadataBlockSize(4096)
-                    .setFilterPolicy(bloom);
-            family = new ColumnFamilyOptions()
-                    .setTableFormatConfig(table)
-                    .setWriteBufferSize(WRITE_BUFFER_BYTES)
-                    .setMaxWriteBufferNumber(2)
-                    .setCompressionType(CompressionType.NO_COMPRESSION);
-            options = new DBOptions()
-                    .setCreateIfMissing(true)
-                    .setCreateMissingColumnFamilies(true)
-                    .setWriteBufferManager(memtables)
-                    .setMaxBackgroundJobs(2)
-                    .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                    .setKeepLogFileNum(2)
-                    .setMaxLogFileSize(1024 * 1024)
-                    .setStatsDumpPeriodSec(0);
+            family = BlockIndex.columnFamilyOptions(cache, bloom, CompressionType.NO_COMPRESSION);
+            options = BlockIndex.databaseOptions(memtables);
             List<ColumnFamilyDescriptor> families = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, family),
                     new ColumnFamilyDescriptor("bodies".getBytes(StandardCharsets.US_ASCII), family));
