@@ -2,7 +2,7 @@
 # Benchmark (not a test) of a node with a long chain, as the Docker image runs it (-Xmx384m): start to
 # ready and resident memory beside an empty node's in the same run, reads of old blocks and
 # transactions, and a fresh node catching the first chain up from a peer. Chains of full blocks are
-# written with the test fixtures first: about a minute and 0.7 GB of disk per million blocks.
+# written with the test fixtures first: about 35 s and 0.8 GB of disk per million blocks.
 #
 #   scripts/bench-scale.sh [length ...]     default: 1000000
 set -euo pipefail
