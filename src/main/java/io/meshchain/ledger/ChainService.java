@@ -78,18 +78,18 @@ public class ChainService {
 
     private void check(StoredLedger stored) {
         long height = chain.height();
-        if (height == 0) {
-            return;
-        }
         ChainVerifier verifier = new ChainVerifier(store, parameters, clock.millis());
-        if (stored.rebuilt() || parameters.startupCheck() == StoredChainCheck.FULL) {
+        if (stored.fullCheckDue() || parameters.startupCheck() == StoredChainCheck.FULL) {
             log.info("Checking every block of the stored chain, {} blocks{}", height,
-                    stored.rebuilt() ? ", since its index was built anew" : "");
+                    stored.fullCheckDue() ? ", since its index was built anew" : "");
             long start = System.nanoTime();
             verifier.verify(1, height);
             log.info("Every stored block keeps every rule and agrees with the index ({} blocks in {} ms)", height,
                     (System.nanoTime() - start) / 1_000_000);
-        } else {
+            if (stored.fullCheckDue()) {
+                store.fullCheckPassed();
+            }
+        } else if (height > 0) {
             verifier.verify(Math.max(1, height - TAIL_CHECK_BLOCKS + 1), height);
         }
     }

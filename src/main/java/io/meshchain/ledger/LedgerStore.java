@@ -26,6 +26,14 @@ public interface LedgerStore {
      */
     StoredLedger open(Block genesis);
 
+    /**
+     * Called once the ledger has checked every stored block by every rule and against the store's
+     * index, after {@link #open} said a full check was due: the store no longer asks for one.
+     *
+     * @throws StorageException when that cannot be recorded
+     */
+    void fullCheckPassed();
+
     /** Entries of the stored chain from height {@code from} on, in order; fewer where the chain ends. */
     List<StoredBlock> entries(long from, int limit);
 

@@ -10,11 +10,13 @@ import java.util.Objects;
  * @param pending every transaction recorded as pending, oldest first, transactions that a
  *                reorganisation returned to the pool ahead of the rest; the ledger drops those its
  *                chain holds
- * @param rebuilt true when the store rebuilt its index from its block log (a directory written by an
- *                earlier version, or an index that disagreed with the log): the ledger then checks
- *                the whole chain once
+ * @param fullCheckDue true when the store rebuilt its index from its block log (a directory
+ *                     written by an earlier version, an index that disagreed with the log or could
+ *                     not be opened), at this start or at one whose check did not finish: the ledger
+ *                     then checks the whole chain and tells the store with
+ *                     {@link LedgerStore#fullCheckPassed()}
  */
-public record StoredLedger(StoredBlock tip, List<PendingTransaction> pending, boolean rebuilt) {
+public record StoredLedger(StoredBlock tip, List<PendingTransaction> pending, boolean fullCheckDue) {
 
     public StoredLedger {
         Objects.requireNonNull(tip, "tip");

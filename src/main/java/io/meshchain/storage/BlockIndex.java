@@ -69,6 +69,8 @@ final class BlockIndex implements Closeable {
     private static final byte[] GENESIS_KEY = key("genesis");
     private static final byte[] TIP_KEY = key("tip");
     private static final byte[] LOG_END_KEY = key("log-end");
+    /** Present from the start of a rebuild until the ledger has checked every block against the new index. */
+    private static final byte[] FULL_CHECK_KEY = key("full-check-due");
 
     static {
         loadNativeLibrary();
@@ -166,6 +168,9 @@ final class BlockIndex implements Closeable {
         } catch (RocksDBException e) {
             closeOptions();
             throw new IOException("cannot open the index in " + directory + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            closeOptions();
+            throw e;
         }
         this.meta = handles.get(0);
         this.heights = handles.get(1);
@@ -231,7 +236,26 @@ final class BlockIndex implements Closeable {
         try (Options options = new Options()) {
             RocksDB.destroyDB(directory.toString(), options);
         } catch (RocksDBException e) {
-            throw new IOException("cannot delete the index in " + directory + ": " + e.getMessage(), e);
+            // A damaged index may not be readable as a database at all: its files go all the same, below.
+        }
+        FileSystemUtils.deleteRecursively(directory);
+    }
+
+    /** True from the start of a rebuild until the ledger has checked every block against the index. */
+    boolean fullCheckDue() throws IOException {
+        return get(meta, null, FULL_CHECK_KEY) != null;
+    }
+
+    /** Records whether every block must still be checked against this index before it is trusted. */
+    void fullCheckDue(boolean due) throws IOException {
+        try {
+            if (due) {
+                db.put(meta, writeOptions, FULL_CHECK_KEY, new byte[0]);
+            } else {
+                db.delete(meta, writeOptions, FULL_CHECK_KEY);
+            }
+        } catch (RocksDBException e) {
+            throw failure("write", e);
         }
     }
 

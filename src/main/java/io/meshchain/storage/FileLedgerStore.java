@@ -190,16 +190,26 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         List<PendingTransaction> abandoned = new ArrayList<>();
         Replay replay;
         String rebuild;
+        Path indexDirectory = directory.resolve(INDEX_DIRECTORY);
         try {
-            index = BlockIndex.open(directory.resolve(INDEX_DIRECTORY));
             blockReader = opener.open(blocksFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            rebuild = reasonToRebuild(blocksFile);
+            try {
+                index = BlockIndex.open(indexDirectory);
+                rebuild = reasonToRebuild(blocksFile);
+            } catch (IOException e) {
+                // The block log is the record; an index RocksDB cannot open is built again from it.
+                rebuild = "the index cannot be opened (" + e.getMessage() + ")";
+            }
             if (rebuild != null) {
                 log.warn("Building the index of {} from the block log, once: {}", directory, rebuild);
-                index.close();
-                BlockIndex.destroy(directory.resolve(INDEX_DIRECTORY));
-                index = BlockIndex.open(directory.resolve(INDEX_DIRECTORY));
+                if (index != null) {
+                    index.close();
+                }
+                index = null;
+                BlockIndex.destroy(indexDirectory);
+                index = BlockIndex.open(indexDirectory);
+                index.fullCheckDue(true);
             }
             long from = index.meta().map(BlockIndex.Meta::logEnd).orElse(RecordLog.FIRST_RECORD);
             replay = new Replay(abandoned, rebuild != null);
@@ -232,7 +242,30 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         log.info("Opened the ledger in {}: {} blocks ({} log records replayed into the index), {} pending transaction "
                         + "records{}", directory, recovery.blocks(), recovery.tailRecords(), recovery.pendingRecords(),
                 recovery.droppedBytes() > 0 ? ", dropping " + recovery.droppedBytes() + " torn bytes" : "");
-        return new StoredLedger(tipEntry(), pool, rebuild != null);
+        return new StoredLedger(tipEntry(), pool, fullCheckDue());
+    }
+
+    private boolean fullCheckDue() {
+        try {
+            return index.fullCheckDue();
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
+    @Override
+    public void fullCheckPassed() {
+        open.readLock().lock();
+        try {
+            if (closed) {
+                throw new StorageException("the ledger's store in " + directory + " is closed", null);
+            }
+            index.fullCheckDue(false);
+        } catch (IOException e) {
+            throw new StorageException("cannot record the full check in " + directory + ": " + e.getMessage(), e);
+        } finally {
+            open.readLock().unlock();
+        }
     }
 
     /**

@@ -373,6 +373,26 @@ class ChainServiceTest {
     }
 
     @Test
+    void fullCheckAfterARebuildIsRecordedOnlyWhenEveryBlockPasses() {
+        Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
+        List<Block> good = ChainFixture.extend(genesis, 3 * ChainService.TAIL_CHECK_BLOCKS);
+        MutableClock later = new MutableClock(NOW + Duration.ofDays(1).toMillis());
+        InMemoryLedgerStore rebuilt = InMemoryLedgerStore.rebuilt(good);
+
+        new ChainService(service.parameters(), later, events::add, rebuilt);
+
+        assertThat(rebuilt.fullCheckDue()).as("checked once, not at every start").isFalse();
+
+        List<Block> bad = new ArrayList<>(ChainFixture.extend(genesis, 1));
+        bad.add(ChainFixture.withoutWork(bad.get(0), List.of(ChainFixture.tx()), NOW));
+        bad.addAll(ChainFixture.extend(bad.get(1), 2 * ChainService.TAIL_CHECK_BLOCKS));
+        InMemoryLedgerStore damaged = InMemoryLedgerStore.rebuilt(bad);
+        assertThatThrownBy(() -> new ChainService(service.parameters(), later, events::add, damaged))
+                .isInstanceOf(StoredChainInvalidException.class);
+        assertThat(damaged.fullCheckDue()).as("asked for again at the next start").isTrue();
+    }
+
+    @Test
     void reorganisationBelowTheBlocksKeptInMemoryReadsThemFromTheStore() throws Exception {
         Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
         List<Block> ours = ChainFixture.extend(genesis, Chain.RECENT_DEPTH + 200);

@@ -18,7 +18,7 @@ public final class InMemoryLedgerStore implements LedgerStore {
 
     private final List<Block> initialBlocks;
     private final List<PendingTransaction> initialPending;
-    private final boolean rebuilt;
+    private boolean fullCheckDue;
     private final List<Block> chain = new ArrayList<>();
     private final List<BigInteger> work = new ArrayList<>();
     private final Map<String, Long> heightByHash = new HashMap<>();
@@ -37,7 +37,7 @@ public final class InMemoryLedgerStore implements LedgerStore {
     private InMemoryLedgerStore(List<Block> blocks, List<PendingTransaction> pending, boolean rebuilt) {
         this.initialBlocks = List.copyOf(blocks);
         this.initialPending = List.copyOf(pending);
-        this.rebuilt = rebuilt;
+        this.fullCheckDue = rebuilt;
     }
 
     /** A store that already holds these blocks (genesis excluded) and pool records, as a restarted node's. */
@@ -93,7 +93,17 @@ public final class InMemoryLedgerStore implements LedgerStore {
             index(block);
         }
         pending.addAll(initialPending);
-        return new StoredLedger(entry(chain.size() - 1), initialPending, rebuilt);
+        return new StoredLedger(entry(chain.size() - 1), initialPending, fullCheckDue);
+    }
+
+    @Override
+    public synchronized void fullCheckPassed() {
+        fullCheckDue = false;
+    }
+
+    /** Whether the store would still ask for a full check at the next start. */
+    public synchronized boolean fullCheckDue() {
+        return fullCheckDue;
     }
 
     private void index(Block block) {

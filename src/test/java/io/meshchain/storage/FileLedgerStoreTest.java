@@ -111,7 +111,7 @@ class FileLedgerStoreTest {
 
         assertThat(stored.tip()).isEqualTo(StoredBlock.of(genesis, workOf(0)));
         assertThat(stored.pending()).isEmpty();
-        assertThat(stored.rebuilt()).isFalse();
+        assertThat(stored.fullCheckDue()).isFalse();
         assertThat(dir.resolve("a/b/c/blocks.log")).exists();
         assertThat(dir.resolve("a/b/c/index")).isDirectory();
         assertThat(store.blocks(0, 10)).containsExactly(genesis);
@@ -130,7 +130,7 @@ class FileLedgerStoreTest {
 
         assertThat(recovered.tip()).isEqualTo(StoredBlock.of(chain.get(2), workOf(3)));
         assertThat(recovered.pending()).containsExactly(pending(waiting));
-        assertThat(recovered.rebuilt()).isFalse();
+        assertThat(recovered.fullCheckDue()).isFalse();
         assertThat(opened.get(0).blocks(0, 10)).isEqualTo(withGenesis(chain));
     }
 
@@ -224,7 +224,7 @@ class FileLedgerStoreTest {
         FileLedgerStore caughtUp = store();
         StoredLedger recovered = caughtUp.open(genesis);
 
-        assertThat(recovered.rebuilt()).isFalse();
+        assertThat(recovered.fullCheckDue()).isFalse();
         assertThat(caughtUp.status().recovery().tailRecords()).isEqualTo(3);
         assertThat(recovered.tip().hash()).isEqualTo(branch.get(3).hash());
         assertThat(caughtUp.blocks(0, 100)).isEqualTo(withGenesis(Stream.concat(chain.subList(0, 2).stream(),
@@ -253,7 +253,7 @@ class FileLedgerStoreTest {
         FileLedgerStore rebuilt = store();
         StoredLedger recovered = rebuilt.open(genesis);
 
-        assertThat(recovered.rebuilt()).isTrue();
+        assertThat(recovered.fullCheckDue()).isTrue();
         assertThat(recovered.tip().hash()).isEqualTo(chain.get(2).hash());
         assertThat(rebuilt.blocks(0, 100)).isEqualTo(withGenesis(chain));
     }
@@ -267,12 +267,36 @@ class FileLedgerStoreTest {
         FileLedgerStore store = store();
         StoredLedger migrated = store.open(genesis);
 
-        assertThat(migrated.rebuilt()).isTrue();
+        assertThat(migrated.fullCheckDue()).isTrue();
         assertThat(migrated.tip()).isEqualTo(StoredBlock.of(chain.get(2499), workOf(2500)));
         assertThat(store.blocks(1, 2500)).isEqualTo(chain);
         assertThat(Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE))).as("the log is kept as it is")
                 .isEqualTo(log);
-        assertThat(reopen(store).rebuilt()).as("indexed once").isFalse();
+        close(store);
+        FileLedgerStore unchecked = store();
+        assertThat(unchecked.open(genesis).fullCheckDue()).as("no full check has passed yet").isTrue();
+        assertThat(unchecked.status().recovery().rebuilt()).as("indexed once").isFalse();
+        assertThat(unchecked.status().recovery().tailRecords()).isZero();
+        unchecked.fullCheckPassed();
+        assertThat(reopen(unchecked).fullCheckDue()).isFalse();
+    }
+
+    @Test
+    void indexThatCannotBeOpenedIsBuiltAnewFromTheLog() throws IOException {
+        FileLedgerStore store = open();
+        List<Block> chain = ChainFixture.extend(genesis, 3);
+        store.putBlocks(chain, List.of());
+        close(store);
+        // RocksDB's pointer to its manifest names one that is not there.
+        Files.writeString(dir.resolve(FileLedgerStore.INDEX_DIRECTORY).resolve("CURRENT"), "MANIFEST-999999\n");
+
+        FileLedgerStore rebuilt = store();
+        StoredLedger recovered = rebuilt.open(genesis);
+
+        assertThat(recovered.fullCheckDue()).isTrue();
+        assertThat(recovered.tip().hash()).isEqualTo(chain.get(2).hash());
+        assertThat(rebuilt.blocks(0, 100)).isEqualTo(withGenesis(chain));
+        assertThat(rebuilt.status().recovery().rebuilt()).isTrue();
     }
 
     @Test
