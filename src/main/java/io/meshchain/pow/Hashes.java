@@ -21,14 +21,21 @@ public final class Hashes {
     }
 
     /**
-     * A digest per thread for the hashes below, each finished (and so reset) before it is used again:
-     * looking one up in the JDK's providers for every hash cost more than the hashing of a small input.
+     * A digest per thread for the hashes below, reset whenever it is taken ({@link #digest()}): a
+     * hash of many parts that stops half-way (a malformed id) must leave nothing for the next one.
+     * Looking one up in the JDK's providers for every hash cost more than the hashing of a small input.
      */
     private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(Hashes::sha256);
 
+    private static MessageDigest digest() {
+        MessageDigest digest = DIGEST.get();
+        digest.reset();
+        return digest;
+    }
+
     /** The hex SHA-256 of a block header's {@link HeaderEncoding canonical encoding}. */
     public static String blockHash(BlockHeader header) {
-        return Hex.encode(DIGEST.get().digest(HeaderEncoding.encode(header)));
+        return Hex.encode(digest().digest(HeaderEncoding.encode(header)));
     }
 
     /**
@@ -53,7 +60,7 @@ public final class Hashes {
                 .putInt(senderBytes.length).put(senderBytes)
                 .putInt(contentBytes.length).put(contentBytes)
                 .putLong(timestamp);
-        return DIGEST.get().digest(buffer.array());
+        return digest().digest(buffer.array());
     }
 
     /**
@@ -61,7 +68,7 @@ public final class Hashes {
      * adding, removing or changing a transaction changes the root, and so the block's hash.
      */
     public static String transactionsRoot(List<String> transactionIds) {
-        MessageDigest digest = DIGEST.get();
+        MessageDigest digest = digest();
         digest.update(ROOT_ENCODING_VERSION);
         digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(transactionIds.size()).array());
         for (String id : transactionIds) {

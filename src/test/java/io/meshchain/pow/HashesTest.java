@@ -59,6 +59,22 @@ class HashesTest {
     }
 
     @Test
+    void aRootRefusedHalfWayLeavesNothingBehindForTheNextHash() {
+        List<Transaction> transactions = ChainFixture.txs(2);
+        String root = Hashes.transactionsRoot(List.of(transactions.get(0).id(), transactions.get(1).id()));
+        String header = Hashes.blockHash(new BlockHeader(1, 2, Genesis.NO_PARENT, 8, root, 3));
+
+        assertThatThrownBy(() -> Hashes.transactionsRoot(List.of(transactions.get(0).id(), "not a hash")))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(Hashes.transactionsRoot(List.of(transactions.get(0).id(), transactions.get(1).id())))
+                .isEqualTo(root);
+        assertThatThrownBy(() -> Hashes.transactionsRoot(List.of(transactions.get(0).id(), "not a hash")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Hashes.blockHash(new BlockHeader(1, 2, Genesis.NO_PARENT, 8, root, 3))).isEqualTo(header);
+    }
+
+    @Test
     void everyHeaderFieldChangesTheBlockHash() {
         String root = Hashes.transactionsRoot(List.of());
         BlockHeader header = new BlockHeader(1, 2, Genesis.NO_PARENT, 8, root, 3);
