@@ -360,7 +360,7 @@ final class BlockIndex implements Closeable {
     }
 
     /** Changes applied together or not at all. */
-    final class Batch {
+    final class Batch implements AutoCloseable {
 
         private final WriteBatch batch = new WriteBatch();
 
@@ -410,6 +410,12 @@ final class BlockIndex implements Closeable {
             } catch (RocksDBException e) {
                 throw failure("write", e);
             }
+        }
+
+        /** Frees the batch; one given up before {@link #commit()} writes nothing. */
+        @Override
+        public void close() {
+            batch.close();
         }
     }
 

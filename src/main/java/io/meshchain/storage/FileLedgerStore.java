@@ -216,9 +216,10 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
             RecordLog.Opened opened = RecordLog.open(blocksFile, fsync, opener, from, replay);
             blocks = opened.log();
             if (index.meta().isEmpty()) {
-                BlockIndex.Batch batch = index.batch();
-                batch.meta(genesisEntry.hash(), 0, RecordLog.FIRST_RECORD);
-                batch.commit();
+                try (BlockIndex.Batch batch = index.batch()) {
+                    batch.meta(genesisEntry.hash(), 0, RecordLog.FIRST_RECORD);
+                    batch.commit();
+                }
             }
             if (rebuild != null) {
                 index.flush();
@@ -452,7 +453,13 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         return reading(() -> {
             BlockIndex.View view = index.view();
             views.add(view);
-            return new SnapshotReader(view, tipOf(view));
+            try {
+                return new SnapshotReader(view, tipOf(view));
+            } catch (IOException | RuntimeException e) {
+                views.remove(view);
+                view.close();
+                throw e;
+            }
         });
     }
 
@@ -483,10 +490,16 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
             return reading(() -> read(indexEntries(from, limit, view::entries)));
         }
 
+        /** Releases the snapshot, unless the store has closed and released it already. */
         @Override
         public void close() {
-            if (views.remove(view)) {
-                view.close();
+            open.readLock().lock();
+            try {
+                if (!closed && views.remove(view)) {
+                    view.close();
+                }
+            } finally {
+                open.readLock().unlock();
             }
         }
     }
@@ -689,35 +702,37 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
             throw new IOException("a block record starts at height " + first + " but the chain is " + tip
                     + " blocks high");
         }
-        BlockIndex.Batch batch = index.batch();
-        for (BlockIndex.Entry old : index.entries(first, Math.toIntExact(tip - first + 1))) {
-            Block block = readBlock(old);
-            batch.remove(old, ids(block));
-            if (abandoned != null) {
-                block.transactions().forEach(tx -> abandoned.add(new PendingTransaction(tx, block.timestamp())));
+        try (BlockIndex.Batch batch = index.batch()) {
+            for (BlockIndex.Entry old : index.entries(first, Math.toIntExact(tip - first + 1))) {
+                Block block = readBlock(old);
+                batch.remove(old, ids(block));
+                if (abandoned != null) {
+                    block.transactions().forEach(tx -> abandoned.add(new PendingTransaction(tx, block.timestamp())));
+                }
             }
+            BigInteger work = first == 1 ? genesisEntry.totalWork() : index.entry(first - 1).orElseThrow(
+                    () -> new IOException("the index has no entry for block " + (first - 1))).totalWork();
+            List<StoredBlock> entries = new ArrayList<>(recordBlocks.size());
+            for (int i = 0; i < recordBlocks.size(); i++) {
+                Block block = recordBlocks.get(i);
+                if (block.index() != first + i) {
+                    throw new IOException("a block record holds block " + block.index() + " at height " + (first + i));
+                }
+                if (block.difficulty() < Difficulty.MIN_BITS || block.difficulty() > Difficulty.MAX_BITS) {
+                    throw new IOException("block " + block.index() + " claims difficulty " + block.difficulty());
+                }
+                work = work.add(Difficulty.work(block.difficulty()));
+                BlockIndex.Entry entry = new BlockIndex.Entry(block.index(), Hex.decode32(block.hash()),
+                        block.timestamp(), block.proof(), work, payloadOffset + offsets[i], lengths[i],
+                        crc(payload, offsets[i], lengths[i]));
+                batch.put(entry, ids(block));
+                entries.add(stored(entry));
+            }
+            batch.meta(genesisEntry.hash(), recordBlocks.get(recordBlocks.size() - 1).index(),
+                    payloadOffset + payload.length);
+            batch.commit();
+            return entries;
         }
-        BigInteger work = first == 1 ? genesisEntry.totalWork() : index.entry(first - 1).orElseThrow(
-                () -> new IOException("the index has no entry for block " + (first - 1))).totalWork();
-        List<StoredBlock> entries = new ArrayList<>(recordBlocks.size());
-        for (int i = 0; i < recordBlocks.size(); i++) {
-            Block block = recordBlocks.get(i);
-            if (block.index() != first + i) {
-                throw new IOException("a block record holds block " + block.index() + " at height " + (first + i));
-            }
-            if (block.difficulty() < Difficulty.MIN_BITS || block.difficulty() > Difficulty.MAX_BITS) {
-                throw new IOException("block " + block.index() + " claims difficulty " + block.difficulty());
-            }
-            work = work.add(Difficulty.work(block.difficulty()));
-            BlockIndex.Entry entry = new BlockIndex.Entry(block.index(), Hex.decode32(block.hash()), block.timestamp(),
-                    block.proof(), work, payloadOffset + offsets[i], lengths[i], crc(payload, offsets[i], lengths[i]));
-            batch.put(entry, ids(block));
-            entries.add(stored(entry));
-        }
-        batch.meta(genesisEntry.hash(), recordBlocks.get(recordBlocks.size() - 1).index(),
-                payloadOffset + payload.length);
-        batch.commit();
-        return entries;
     }
 
     private static List<byte[]> ids(Block block) {
