@@ -152,7 +152,8 @@ class ChainSync implements DisposableBean {
             return high;
         }
         long low = Math.max(0, localHeight - ChainService.MAX_REORG_DEPTH);
-        if (low > 0 && !sameBlockAt(peer, low)) {
+        // A peer's chain that ends below low (and differs at its tip) forks below low too.
+        if (low > 0 && (remoteHeight < low || !sameBlockAt(peer, low))) {
             throw new BlockRejectedException(REORG_DEPTH_RULE, low, "the peer's chain forks from this node's more "
                     + "than " + ChainService.MAX_REORG_DEPTH + " blocks below its tip, deeper than it reorganises");
         }

@@ -128,6 +128,19 @@ class ChainSyncTest {
     }
 
     @Test
+    void aShortChainClaimingMoreWorkThanADeepForkCanHaveIsRefused() {
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, ChainService.MAX_REORG_DEPTH + 5));
+        List<Block> theirs = fork(ours, 1, 2); // 3 blocks high, with the work of a much longer chain claimed
+        peerServes(theirs);
+        ChainService node = node(ours.subList(1, ours.size()));
+
+        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().hash()).isEqualTo(ours.get(ours.size() - 1).hash());
+        assertThat(rejected(ChainSync.REORG_DEPTH_RULE)).as("refused, and so not fetched again").isEqualTo(1);
+    }
+
+    @Test
     void aBranchThatOutgrowsTheBudgetBeforeItIsBetterIsRefused() {
         // The branch becomes better only with its second page.
         int length = ChainSync.PAGE_SIZE + 200;
