@@ -71,6 +71,7 @@ final class BlockIndex implements Closeable {
     private static final byte[] LOG_END_KEY = key("log-end");
     /** Present from the start of a rebuild until the ledger has checked every block against the new index. */
     private static final byte[] FULL_CHECK_KEY = key("full-check-due");
+    private static final byte[] PROBE_KEY = key("probe");
 
     static {
         loadNativeLibrary();
@@ -239,6 +240,16 @@ final class BlockIndex implements Closeable {
             // A damaged index may not be readable as a database at all: its files go all the same, below.
         }
         FileSystemUtils.deleteRecursively(directory);
+    }
+
+    /** Writes and deletes a small key: fails while the database cannot take writes. */
+    void probe() throws IOException {
+        try {
+            db.put(meta, writeOptions, PROBE_KEY, new byte[Long.BYTES]);
+            db.delete(meta, writeOptions, PROBE_KEY);
+        } catch (RocksDBException e) {
+            throw failure("write", e);
+        }
     }
 
     /** True from the start of a rebuild until the ledger has checked every block against the index. */

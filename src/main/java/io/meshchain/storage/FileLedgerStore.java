@@ -803,6 +803,8 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                 Files.deleteIfExists(probe);
             }
             pending.sync(pending.end());
+            // The index too: RocksDB may stay in an error state after a failed write, and blocks go there.
+            index.probe();
             wrote();
         } catch (IOException e) {
             failure = "still failing in " + directory + ": " + e.getMessage();
