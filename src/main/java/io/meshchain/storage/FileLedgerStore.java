@@ -194,19 +194,20 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         try {
             blockReader = opener.open(blocksFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
+            String unopenable = null;
             try {
                 index = BlockIndex.open(indexDirectory);
-                rebuild = reasonToRebuild(blocksFile);
             } catch (IOException e) {
                 // The block log is the record; an index RocksDB cannot open is built again from it.
-                rebuild = "the index cannot be opened (" + e.getMessage() + ")";
+                unopenable = "the index cannot be opened (" + e.getMessage() + ")";
             }
+            rebuild = index == null ? unopenable : reasonToRebuild(blocksFile);
             if (rebuild != null) {
                 log.warn("Building the index of {} from the block log, once: {}", directory, rebuild);
                 if (index != null) {
                     index.close();
+                    index = null;
                 }
-                index = null;
                 BlockIndex.destroy(indexDirectory);
                 index = BlockIndex.open(indexDirectory);
                 index.fullCheckDue(true);
