@@ -1,6 +1,7 @@
 package io.meshchain.pow;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Lowercase hex for hashes, and the strict parsing of 32-byte hashes a peer sends. Every block a
@@ -20,7 +21,7 @@ public final class Hex {
     private static final byte[] VALUES = new byte[128];
 
     static {
-        java.util.Arrays.fill(VALUES, (byte) -1);
+        Arrays.fill(VALUES, (byte) -1);
         for (int i = 0; i < DIGITS.length; i++) {
             VALUES[DIGITS[i]] = (byte) i;
         }
