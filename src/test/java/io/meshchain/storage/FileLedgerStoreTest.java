@@ -74,6 +74,15 @@ class FileLedgerStoreTest {
         return store().open(genesis);
     }
 
+    /** Writes a chain of {@code length} blocks into the directory and closes the store again. */
+    private List<Block> storedChain(int length) throws IOException {
+        FileLedgerStore store = open();
+        List<Block> chain = ChainFixture.extend(genesis, length);
+        store.putBlocks(chain, List.of());
+        close(store);
+        return chain;
+    }
+
     @AfterEach
     void closeAll() throws IOException {
         disk.heal();
@@ -203,14 +212,11 @@ class FileLedgerStoreTest {
 
     @Test
     void indexBehindTheLogCatchesUpFromTheLogsTail() throws IOException {
-        FileLedgerStore store = open();
-        List<Block> chain = ChainFixture.extend(genesis, 3);
-        store.putBlocks(chain, List.of());
-        close(store);
+        List<Block> chain = storedChain(3);
         Path saved = dir.resolveSibling(dir.getFileName() + "-index");
         FileSystemUtils.copyRecursively(dir.resolve(FileLedgerStore.INDEX_DIRECTORY), saved);
 
-        store = open();
+        FileLedgerStore store = open();
         List<Block> more = ChainFixture.extend(chain.get(2), 2);
         store.putBlocks(more.subList(0, 1), List.of());
         store.putBlocks(more.subList(1, 2), List.of());
@@ -241,10 +247,7 @@ class FileLedgerStoreTest {
         elsewhere.open(genesis);
         elsewhere.putBlocks(ChainFixture.extend(genesis, 5), List.of());
         close(elsewhere);
-        FileLedgerStore store = open();
-        List<Block> chain = ChainFixture.extend(genesis, 3);
-        store.putBlocks(chain, List.of());
-        close(store);
+        List<Block> chain = storedChain(3);
         // Another directory's index, which does not describe this block log.
         FileSystemUtils.deleteRecursively(dir.resolve(FileLedgerStore.INDEX_DIRECTORY));
         FileSystemUtils.copyRecursively(other.resolve(FileLedgerStore.INDEX_DIRECTORY),
@@ -283,10 +286,7 @@ class FileLedgerStoreTest {
 
     @Test
     void indexThatCannotBeOpenedIsBuiltAnewFromTheLog() throws IOException {
-        FileLedgerStore store = open();
-        List<Block> chain = ChainFixture.extend(genesis, 3);
-        store.putBlocks(chain, List.of());
-        close(store);
+        List<Block> chain = storedChain(3);
         // RocksDB's pointer to its manifest names one that is not there.
         Files.writeString(dir.resolve(FileLedgerStore.INDEX_DIRECTORY).resolve("CURRENT"), "MANIFEST-999999\n");
 
@@ -319,10 +319,7 @@ class FileLedgerStoreTest {
 
     @Test
     void damagedBlockIsReportedNotServed() throws IOException {
-        FileLedgerStore store = open();
-        List<Block> chain = ChainFixture.extend(genesis, 3);
-        store.putBlocks(chain, List.of());
-        close(store);
+        List<Block> chain = storedChain(3);
         Path blocks = dir.resolve(FileLedgerStore.BLOCKS_FILE);
         try (RandomAccessFile file = new RandomAccessFile(blocks.toFile(), "rw")) {
             file.seek(RecordLog.FIRST_RECORD + RecordLog.RECORD_HEADER_BYTES + 10); // inside block 1
