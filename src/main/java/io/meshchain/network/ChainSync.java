@@ -39,8 +39,18 @@ class ChainSync implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ChainSync.class);
 
-    /** Blocks asked for per request; the serving node caps pages at 1000. */
+    /** Most blocks asked for per request; the serving node caps pages at 1000. */
     static final int PAGE_SIZE = 1000;
+    /**
+     * Bytes a page of blocks aims at. Each request asks for as many blocks as this holds at the size
+     * of the blocks of the page before, so what a catching-up node holds (the page it stores and the
+     * one on its way) is bounded in bytes whatever its blocks hold, and a page of large blocks never
+     * outgrows {@link PeerClient#MAX_PAGE_BYTES}. Small pages also die young: pages of 1,000 small
+     * blocks outlived young collections and grew the heap of a node in a 512 MiB pod (BENCHMARKS.md).
+     */
+    static final int PAGE_BYTES = 256 * 1024;
+    /** Blocks asked for by the first request of a sync, before the size of the peer's blocks is known. */
+    static final int FIRST_PAGE = 100;
     /**
      * Most bytes of a fork's branch held while it is not yet better than this node's chain: enough
      * for a fork thousands of blocks deep, bounded whatever the blocks hold.
@@ -193,8 +203,7 @@ class ChainSync implements DisposableBean {
         List<Block> branch = new ArrayList<>();
         long branchBytes = 0;
         long next = ancestor + 1;
-        while (next <= remoteHeight) {
-            int limit = (int) Math.min(PAGE_SIZE, remoteHeight - next + 1);
+        while (pages.hasNext()) {
             PeerClient.FetchedPage fetched = pages.next();
             List<Block> served = fetched.page().blocks();
             if (served.isEmpty()) {
@@ -228,9 +237,6 @@ class ChainSync implements DisposableBean {
                 }
             }
             next += served.size();
-            if (served.size() < limit) {
-                break;
-            }
         }
         return outcome;
     }
@@ -238,23 +244,47 @@ class ChainSync implements DisposableBean {
     /**
      * The peer's pages from one height up to another, in order, each requested while the caller works
      * on the one before: a catching-up node's validation and the peer's serving overlap. At most two
-     * pages are held, the one handed out and the one on its way.
+     * pages are held, the one handed out and the one on its way, each of about {@link #PAGE_BYTES}.
+     * A page the client refuses as too large is asked for again with half as many blocks.
      */
     private final class Pages implements AutoCloseable {
 
         private final Peer peer;
         private final long last;
-        private Future<PeerClient.FetchedPage> ahead;
+        private int blocksPerPage = FIRST_PAGE;
+        private Future<Asked> ahead;
+
+        /** A page as served, and how many blocks were asked for: fewer served means the chain ended. */
+        private record Asked(PeerClient.FetchedPage fetched, int limit) {
+        }
 
         Pages(Peer peer, long first, long last) {
             this.peer = peer;
             this.last = last;
-            this.ahead = request(first);
+            this.ahead = first <= last ? request(first) : null;
         }
 
-        private Future<PeerClient.FetchedPage> request(long from) {
-            int limit = (int) Math.min(PAGE_SIZE, last - from + 1);
-            return fetcher.submit(() -> page(peer, from, limit));
+        private Future<Asked> request(long from) {
+            int limit = (int) Math.min(blocksPerPage, last - from + 1);
+            return fetcher.submit(() -> fetch(from, limit));
+        }
+
+        private Asked fetch(long from, int limit) throws BlockRejectedException {
+            int asked = limit;
+            while (true) {
+                try {
+                    return new Asked(page(peer, from, asked), asked);
+                } catch (PeerException e) {
+                    if (!PeerException.TOO_LARGE.equals(e.rule()) || asked == 1) {
+                        throw e;
+                    }
+                    asked /= 2;
+                }
+            }
+        }
+
+        boolean hasNext() {
+            return ahead != null;
         }
 
         /** The next page, once it has arrived; the one after it is requested at once. */
@@ -262,14 +292,21 @@ class ChainSync implements DisposableBean {
             if (ahead == null) {
                 throw new IllegalStateException("no page was asked for beyond block " + last);
             }
-            PeerClient.FetchedPage page = await(ahead);
-            List<Block> served = page.page().blocks();
-            long following = served.isEmpty() ? last + 1 : served.get(served.size() - 1).index() + 1;
-            ahead = served.size() == PAGE_SIZE && following <= last ? request(following) : null;
-            return page;
+            Asked asked = await(ahead);
+            List<Block> served = asked.fetched().page().blocks();
+            ahead = null;
+            if (!served.isEmpty() && served.size() == asked.limit()) {
+                long bytesPerBlock = Math.max(1, ((long) asked.fetched().bytes() + served.size() - 1) / served.size());
+                blocksPerPage = (int) Math.max(1, Math.min(PAGE_SIZE, PAGE_BYTES / bytesPerBlock));
+                long following = served.get(served.size() - 1).index() + 1;
+                if (following <= last) {
+                    ahead = request(following);
+                }
+            }
+            return asked.fetched();
         }
 
-        private PeerClient.FetchedPage await(Future<PeerClient.FetchedPage> page) throws BlockRejectedException {
+        private Asked await(Future<Asked> page) throws BlockRejectedException {
             try {
                 return page.get();
             } catch (InterruptedException e) {

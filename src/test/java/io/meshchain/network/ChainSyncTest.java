@@ -43,6 +43,8 @@ class ChainSyncTest {
     private final PeerClient client = mock(PeerClient.class);
     private final Peer peer = new Peer(URI.create("http://127.0.0.1:7002"), "n2");
     private final AtomicInteger singleBlockRequests = new AtomicInteger();
+    private final List<Integer> pageBytes = new ArrayList<>();
+    private final AtomicInteger refusedAsTooLarge = new AtomicInteger();
 
     private ChainService node(List<Block> chain) {
         return new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 1000), clock,
@@ -51,6 +53,15 @@ class ChainSyncTest {
 
     /** The peer serves {@code chain} (genesis first) as an honest node would. */
     private void peerServes(List<Block> chain) {
+        peerServes(chain, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The peer serves {@code chain} (genesis first); an answer of more than {@code largestAnswer} bytes
+     * is refused as the client refuses one over {@link PeerClient#MAX_PAGE_BYTES}. The bytes of each
+     * page of more than one block served are recorded in {@link #pageBytes}.
+     */
+    private void peerServes(List<Block> chain, int largestAnswer) {
         given(client.blocks(eq(peer), anyLong(), anyInt())).willAnswer(call -> {
             long from = call.getArgument(1);
             int limit = call.getArgument(2);
@@ -60,7 +71,15 @@ class ChainSyncTest {
             List<Block> page = from >= chain.size() ? List.of()
                     : chain.subList((int) from, (int) Math.min(chain.size(), from + limit));
             ChainPage answer = new ChainPage(chain.size() - 1L, BigInteger.TEN.pow(30), page);
-            return new PeerClient.FetchedPage(answer, JSON.writeValueAsBytes(answer).length);
+            int bytes = JSON.writeValueAsBytes(answer).length;
+            if (bytes > largestAnswer) {
+                refusedAsTooLarge.incrementAndGet();
+                throw new PeerException(PeerException.TOO_LARGE, "answered more than " + largestAnswer + " bytes");
+            }
+            if (limit > 1) {
+                pageBytes.add(bytes);
+            }
+            return new PeerClient.FetchedPage(answer, bytes);
         });
     }
 
@@ -85,16 +104,36 @@ class ChainSyncTest {
     }
 
     @Test
-    void aLongChainIsAdoptedAPageAtATime() {
+    void aLongChainIsAdoptedAPageAtATimeEachPageOfAboutTheByteBudget() {
         List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2 * ChainSync.PAGE_SIZE + 10));
+        int blockBytes = JSON.writeValueAsBytes(theirs.get(1)).length;
         peerServes(theirs);
         ChainService node = node(List.of());
 
         new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
 
         assertThat(node.tip().hash()).isEqualTo(theirs.get(theirs.size() - 1).hash());
-        assertThat(events).filteredOn(ChainAdvanced.class::isInstance).extracting(e -> ((ChainAdvanced) e).added().size())
-                .as("one adoption per page").containsExactly(ChainSync.PAGE_SIZE, ChainSync.PAGE_SIZE, 10);
+        List<Integer> adopted = events.stream().filter(ChainAdvanced.class::isInstance)
+                .map(e -> ((ChainAdvanced) e).added().size()).toList();
+        assertThat(adopted).as("one adoption per page").hasSizeGreaterThan(2)
+                .startsWith(ChainSync.FIRST_PAGE).allMatch(size -> size < ChainSync.PAGE_SIZE);
+        assertThat(adopted.stream().mapToInt(Integer::intValue).sum()).isEqualTo(theirs.size() - 1);
+        assertThat(pageBytes.subList(1, pageBytes.size())).as("pages after the first, sized from it")
+                .allMatch(bytes -> bytes <= ChainSync.PAGE_BYTES + blockBytes);
+    }
+
+    @Test
+    void aPageTooLargeForTheClientIsAskedForAgainWithFewerBlocks() {
+        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 300));
+        int largestAnswer = 20 * JSON.writeValueAsBytes(theirs.get(1)).length;
+        peerServes(theirs, largestAnswer);
+        ChainService node = node(List.of());
+
+        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().hash()).isEqualTo(theirs.get(theirs.size() - 1).hash());
+        assertThat(refusedAsTooLarge.get()).as("pages refused as too large").isPositive();
+        assertThat(meters.find("meshchain.blocks.rejected").counters()).as("nothing refused").isEmpty();
     }
 
     @Test
@@ -142,7 +181,7 @@ class ChainSyncTest {
 
     @Test
     void aBranchThatOutgrowsTheBudgetBeforeItIsBetterIsRefused() {
-        // The branch becomes better only with its second page.
+        // The branch becomes better only after a few pages.
         int length = ChainSync.PAGE_SIZE + 200;
         List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, length));
         List<Block> theirs = fork(ours, 50, length);
