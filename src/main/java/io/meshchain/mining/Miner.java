@@ -69,12 +69,42 @@ public class Miner implements SmartLifecycle {
 
     /** Mines one block if one is due. Returns the block appended, if any. */
     public Optional<Block> mineDueBlock() {
+        return attempt().block();
+    }
+
+    /**
+     * Mines blocks back to back while one is due: a pool holding many full blocks is mined at the
+     * speed of the proof search, not one block per {@code meshchain.mining.interval}. Work that went
+     * stale (a peer's block arrived first) is followed at once by a template on the new tip. Stops
+     * when no block is due, when the miner stops, or when its own block is refused. Returns how many
+     * blocks this node appended.
+     */
+    public int mineDueBlocks() {
+        int appended = 0;
+        while (true) {
+            Attempt attempt = attempt();
+            if (attempt.block().isPresent()) {
+                appended++;
+            } else if (!attempt.stale()) {
+                return appended;
+            }
+        }
+    }
+
+    /** What one look for a due block came to: the block appended, or whether its work went stale. */
+    private record Attempt(Optional<Block> block, boolean stale) {
+
+        static final Attempt NOTHING = new Attempt(Optional.empty(), false);
+        static final Attempt STALE = new Attempt(Optional.empty(), true);
+    }
+
+    private Attempt attempt() {
         if (!enabled || !running) {
-            return Optional.empty();
+            return Attempt.NOTHING;
         }
         Optional<MiningTemplate> due = chain.dueTemplate();
         if (due.isEmpty()) {
-            return Optional.empty();
+            return Attempt.NOTHING;
         }
         state = State.MINING;
         try {
@@ -84,25 +114,27 @@ public class Miner implements SmartLifecycle {
         }
     }
 
-    private Optional<Block> mine(MiningTemplate template) {
+    private Attempt mine(MiningTemplate template) {
         OptionalLong proof = search(template);
         if (proof.isEmpty()) {
-            log.debug("Dropped stale work on block {}", template.index());
-            return Optional.empty();
+            boolean stale = running && !Thread.currentThread().isInterrupted()
+                    && chain.version() != template.ledgerVersion();
+            log.debug("Dropped {} work on block {}", stale ? "stale" : "interrupted", template.index());
+            return stale ? Attempt.STALE : Attempt.NOTHING;
         }
         Block block = Block.seal(template.header(proof.getAsLong()), template.transactions());
         try {
             chain.appendMined(block);
         } catch (StaleWorkException e) {
             log.debug("Mined block {} went stale before it was appended: {}", block.index(), e.getMessage());
-            return Optional.empty();
+            return Attempt.STALE;
         } catch (BlockRejectedException e) {
             log.error("This node's own block was rejected, which is a bug: {}", e.getMessage());
-            return Optional.empty();
+            return Attempt.NOTHING;
         }
         blocksMined.increment();
         log.info("Mined block {} {} with {} transactions", block.index(), block.hash(), block.transactions().size());
-        return Optional.of(block);
+        return new Attempt(Optional.of(block), false);
     }
 
     private OptionalLong search(MiningTemplate template) {

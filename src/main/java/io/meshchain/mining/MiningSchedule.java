@@ -3,7 +3,10 @@ package io.meshchain.mining;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** Every {@code meshchain.mining.interval} (1 s by default), the miner looks for a due block. */
+/**
+ * Every {@code meshchain.mining.interval} (1 s by default), the miner looks for due blocks and mines
+ * them back to back until none is due.
+ */
 @Component
 class MiningSchedule {
 
@@ -15,6 +18,6 @@ class MiningSchedule {
 
     @Scheduled(fixedDelayString = "${meshchain.mining.interval}")
     void mine() {
-        miner.mineDueBlock();
+        miner.mineDueBlocks();
     }
 }

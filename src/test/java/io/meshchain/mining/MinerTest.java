@@ -72,12 +72,29 @@ class MinerTest {
 
     @ParameterizedTest(name = "{0} threads")
     @ValueSource(ints = {1, 2})
+    void minesFullBlocksBackToBackAndLeavesALoneTransactionToItsWait(int threads) {
+        miner = miner(threads);
+        List<Transaction> transactions = ChainFixture.txs(16);
+        transactions.forEach(tx -> chain.submit(tx, null));
+
+        assertThat(miner.mineDueBlocks()).isEqualTo(3);
+
+        assertThat(chain.tip().height()).isEqualTo(3);
+        assertThat(chain.pending(0, 100).transactions()).containsExactly(transactions.get(15));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(miner.mineDueBlocks()).as("the lone transaction, once it has waited").isEqualTo(1);
+        assertThat(chain.pendingCount()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2})
     void stoppedMinerMinesNothing(int threads) {
         miner = miner(threads);
         ChainFixture.txs(5).forEach(tx -> chain.submit(tx, null));
         miner.stop();
 
         assertThat(miner.mineDueBlock()).isEmpty();
+        assertThat(miner.mineDueBlocks()).isZero();
         assertThat(chain.tip().height()).isZero();
     }
 }
