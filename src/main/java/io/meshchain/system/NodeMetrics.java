@@ -11,14 +11,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * The ledger's metrics, as Prometheus sees them: {@code meshchain_chain_height},
- * {@code meshchain_total_work}, {@code meshchain_pending_transactions}, {@code meshchain_reorgs_total}
- * and {@code meshchain_transactions_accepted_total}. The miner, the sync and the peer directory
+ * {@code meshchain_total_work}, {@code meshchain_pending_transactions}, {@code meshchain_reorgs_total},
+ * {@code meshchain_blocks_orphaned_total} and {@code meshchain_transactions_accepted_total}. The miner, the sync and the peer directory
  * register their own (hashes, blocks mined, blocks rejected, peer reachability, heartbeat round trips).
  */
 @Component
 class NodeMetrics {
 
     private final Counter reorgs;
+    private final Counter orphaned;
     private final Counter accepted;
 
     NodeMetrics(ChainService chain, MeterRegistry meters) {
@@ -30,6 +31,9 @@ class NodeMetrics {
                 .description("Transactions in the pending pool").register(meters);
         reorgs = Counter.builder("meshchain.reorgs")
                 .description("Times this node replaced blocks of its chain with a better chain's").register(meters);
+        orphaned = Counter.builder("meshchain.blocks.orphaned")
+                .description("Blocks that left this node's chain in reorganisations: the losers of races for a height")
+                .register(meters);
         accepted = Counter.builder("meshchain.transactions.accepted")
                 .description("Transactions new to this node accepted into the pool").register(meters);
     }
@@ -38,6 +42,7 @@ class NodeMetrics {
     void chainAdvanced(ChainAdvanced event) {
         if (!event.removed().isEmpty()) {
             reorgs.increment();
+            orphaned.increment(event.removed().size());
         }
     }
 

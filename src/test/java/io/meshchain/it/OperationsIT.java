@@ -62,6 +62,7 @@ class OperationsIT {
         assertThat(response.body()).contains(
                 "meshchain_chain_height", "meshchain_total_work", "meshchain_pending_transactions",
                 "meshchain_blocks_mined_total", "meshchain_mining_hashes_total", "meshchain_reorgs_total",
+                "meshchain_blocks_orphaned_total",
                 "meshchain_transactions_accepted_total", "meshchain_peer_reachable{",
                 "meshchain_heartbeat_round_trip_seconds");
     }

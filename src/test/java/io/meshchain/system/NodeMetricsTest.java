@@ -1,0 +1,44 @@
+package io.meshchain.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshchain.ledger.Block;
+import io.meshchain.ledger.ChainAdvanced;
+import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.Genesis;
+import io.meshchain.ledger.InMemoryLedgerStore;
+import io.meshchain.ledger.LedgerParameters;
+import io.meshchain.ledger.MutableClock;
+import io.meshchain.ledger.rules.BlockRejectedException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The ledger's counters follow what the chain did: a reorganisation counts once, each block it abandoned as orphaned. */
+class NodeMetricsTest {
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<Object> events = new ArrayList<>();
+
+    @Test
+    void aReorganisationCountsOnceAndEveryBlockItAbandonsAsOrphaned() throws BlockRejectedException {
+        Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
+        List<Block> ours = ChainFixture.extend(genesis, 5);
+        ChainService chain = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 1000),
+                new MutableClock(ChainFixture.NOW + Duration.ofDays(1).toMillis()), events::add,
+                InMemoryLedgerStore.holding(ours, List.of()));
+        NodeMetrics metrics = new NodeMetrics(chain, meters);
+
+        List<Block> theirs = ChainFixture.extend(ours.get(2), 4); // forks above block 3, ends two blocks higher
+        assertThat(chain.adopt(theirs)).isEqualTo(ChainService.Adoption.ADOPTED);
+        events.stream().filter(ChainAdvanced.class::isInstance).map(ChainAdvanced.class::cast)
+                .forEach(metrics::chainAdvanced);
+
+        assertThat(meters.get("meshchain.reorgs").counter().count()).isEqualTo(1);
+        assertThat(meters.get("meshchain.blocks.orphaned").counter().count()).as("blocks 4 and 5 abandoned")
+                .isEqualTo(2);
+    }
+}
