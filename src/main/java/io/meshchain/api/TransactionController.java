@@ -1,5 +1,6 @@
 package io.meshchain.api;
 
+import io.meshchain.ledger.BatchSubmission;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.PendingPage;
 import io.meshchain.ledger.Submission;
@@ -13,6 +14,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -47,6 +50,7 @@ class TransactionController {
     static final int DEFAULT_PENDING_LIMIT = 100;
     /** Largest page of the pool; a larger limit is refused, so that no answer lists a whole pool. */
     static final int MAX_PENDING_LIMIT = 1000;
+
 
     private final ChainService chain;
     private final Clock clock;
@@ -91,6 +95,41 @@ class TransactionController {
             return ResponseEntity.ok(view);
         }
         return ResponseEntity.created(URI.create("/transactions/" + transaction.id())).body(view);
+    }
+
+    @Operation(summary = "Submit a batch of transactions, as peers relay them", description = """
+            A JSON array of 1 to 256 transactions as POST /transactions takes them, each with its timestamp.             Each is checked and deduplicated on its own; the new ones are made durable with one flush before             the answer, which says how many were accepted, how many were already known, and which were refused             and why (a broken rule, or pool-full). New transactions are relayed to every peer but the sender.""",
+            responses = {
+                @ApiResponse(responseCode = "200", description = "{\"accepted\", \"known\", \"refused\": [{\"index\", \"rule\", \"detail\"}]}"),
+                @ApiResponse(responseCode = "400", description = "Not an array of 1 to 256, or an item without sender, content or timestamp"),
+                @ApiResponse(responseCode = "413", description = "Body over 256 KiB"),
+                @ApiResponse(responseCode = "503", description = "The disk refuses writes; see Retry-After")})
+    @PostMapping("/batch")
+    BatchSubmission submitAll(@RequestBody List<TransactionRequest> requests,
+                              @Parameter(description = "Set by a relaying peer to its node id")
+                              @RequestHeader(name = RelayHeader.NAME, required = false) String relayedBy) {
+        if (requests.isEmpty() || requests.size() > ChainService.MAX_BATCH) {
+            throw new InvalidRequestException("transactions", "must be 1 to " + ChainService.MAX_BATCH + " in one batch");
+        }
+        List<Transaction> transactions = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            TransactionRequest request = requests.get(i);
+            String item = "[" + i + "]";
+            Map<String, String> missing = new LinkedHashMap<>();
+            if (request == null) {
+                missing.put(item, "must be a transaction");
+            } else {
+                request.missingFields().forEach((field, message) -> missing.put(item + "." + field, message));
+                if (request.timestamp() == null) {
+                    missing.put(item + ".timestamp", "is required in a batch");
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new InvalidRequestException(missing);
+            }
+            transactions.add(Transaction.of(request.sender(), request.content(), request.timestamp()));
+        }
+        return chain.submitAll(transactions, relayedBy);
     }
 
     /** A page of the pending pool, oldest first: no answer lists a pool of any size at once. */

@@ -9,6 +9,7 @@ import io.meshchain.pow.Difficulty;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -168,6 +169,73 @@ public class ChainService {
         }
         events.publishEvent(new TransactionAccepted(transaction, relayedBy));
         return new Submission(TransactionStatus.pending(transaction), true);
+    }
+
+    /** Rule named when a transaction of a batch finds the pool at capacity. */
+    public static final String POOL_FULL_RULE = "pool-full";
+    /**
+     * Most transactions offered in one batch: 256 of the largest a client may send fit well within
+     * the 256 KiB body limit of a request.
+     */
+    public static final int MAX_BATCH = 256;
+
+    /**
+     * Accepts a batch of transactions into the pending pool, as {@link #submit} accepts one, with one
+     * flush for the whole batch: what a peer relaying many transactions at once needs. Each is taken or
+     * refused on its own; none is an error for the others.
+     *
+     * @param relayedBy node id of the relaying peer, or null for a client's submission
+     * @throws StorageException when the batch cannot be made durable; none of it is acknowledged then
+     */
+    public BatchSubmission submitAll(List<Transaction> transactions, String relayedBy) {
+        if (transactions.size() > MAX_BATCH) {
+            throw new IllegalArgumentException(transactions.size() + " transactions in one batch; at most " + MAX_BATCH);
+        }
+        long now = clock.millis();
+        List<BatchSubmission.Refusal> refused = new ArrayList<>();
+        List<Transaction> valid = new ArrayList<>(transactions.size());
+        List<Integer> positions = new ArrayList<>(transactions.size());
+        for (int i = 0; i < transactions.size(); i++) {
+            List<RuleViolation> violations = TransactionRules.check(transactions.get(i), now);
+            if (violations.isEmpty()) {
+                valid.add(transactions.get(i));
+                positions.add(i);
+            } else {
+                RuleViolation first = violations.get(0);
+                refused.add(new BatchSubmission.Refusal(i, first.rule(), first.field() + " " + first.message()));
+            }
+        }
+        List<Transaction> accepted = new ArrayList<>(valid.size());
+        int known = 0;
+        LedgerStore.Durability durability = null;
+        lock.writeLock().lock();
+        try {
+            Set<String> inBatch = new HashSet<>();
+            for (int i = 0; i < valid.size(); i++) {
+                Transaction transaction = valid.get(i);
+                if (!inBatch.add(transaction.id()) || statusLocked(transaction.id()).isPresent()) {
+                    known++;
+                } else if (pool.size() >= parameters.poolCapacity()) {
+                    refused.add(new BatchSubmission.Refusal(positions.get(i), POOL_FULL_RULE,
+                            "the pending pool is at its capacity of " + parameters.poolCapacity()));
+                } else {
+                    PendingTransaction pending = new PendingTransaction(transaction, now);
+                    durability = store.appendPending(pending);
+                    pool.add(pending);
+                    accepted.add(transaction);
+                }
+            }
+            if (durability == null) {
+                durability = store.written();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        // One flush covers every record appended above: they are in one log, in order.
+        durability.await();
+        accepted.forEach(transaction -> events.publishEvent(new TransactionAccepted(transaction, relayedBy)));
+        refused.sort(Comparator.comparingInt(BatchSubmission.Refusal::index));
+        return new BatchSubmission(accepted.size(), known, refused);
     }
 
     public Optional<TransactionStatus> status(String transactionId) {

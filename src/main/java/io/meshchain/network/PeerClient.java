@@ -8,6 +8,7 @@ import java.io.IOException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
@@ -90,13 +91,26 @@ class PeerClient {
 
     /** {@code POST /transactions} with the relay header. */
     void relay(Peer peer, Transaction transaction, String selfNodeId) {
-        rest.post().uri(peer.url() + "/transactions")
+        post(peer, "/transactions", RelayedTransaction.of(transaction), selfNodeId, "a relayed transaction");
+    }
+
+    /**
+     * {@code POST /transactions/batch} with the relay header: many transactions in one call, made
+     * durable at the peer with one flush. What the peer refused in it is its own business.
+     */
+    void relayBatch(Peer peer, List<Transaction> transactions, String selfNodeId) {
+        post(peer, "/transactions/batch", transactions.stream().map(RelayedTransaction::of).toList(), selfNodeId,
+                "a batch of " + transactions.size() + " relayed transactions");
+    }
+
+    private void post(Peer peer, String path, Object body, String selfNodeId, String what) {
+        rest.post().uri(peer.url() + path)
                 .contentType(MediaType.APPLICATION_JSON)
                 .header(RelayHeader.NAME, selfNodeId)
-                .body(new RelayedTransaction(transaction.sender(), transaction.content(), transaction.timestamp()))
+                .body(body)
                 .exchange((request, response) -> {
                     if (!response.getStatusCode().is2xxSuccessful()) {
-                        throw new PeerException("refused a relayed transaction with HTTP " + response.getStatusCode().value());
+                        throw new PeerException("refused " + what + " with HTTP " + response.getStatusCode().value());
                     }
                     return null;
                 });
@@ -185,5 +199,9 @@ class PeerClient {
 
     /** The submission fields of a transaction; the receiver recomputes the id. */
     record RelayedTransaction(String sender, String content, long timestamp) {
+
+        static RelayedTransaction of(Transaction transaction) {
+            return new RelayedTransaction(transaction.sender(), transaction.content(), transaction.timestamp());
+        }
     }
 }

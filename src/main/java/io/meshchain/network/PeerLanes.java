@@ -11,26 +11,23 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
  * Threads for calls to peers, kept apart per peer, so a slow or dead peer backs up only its own
- * work. Each peer has a control lane (heartbeats and syncs, one at a time) and a relay lane
- * (transaction relays, bounded; when it is full, relays to that peer are dropped, since blocks carry
- * every transaction to it anyway).
+ * work. Each peer has a control lane (heartbeats and syncs, one at a time) and a relay lane (the
+ * sender of {@link TransactionRelay}'s outbox for that peer).
  */
 @Component
 class PeerLanes implements DisposableBean {
 
-    private static final Logger log = LoggerFactory.getLogger(PeerLanes.class);
-
-    /** Relays waiting for one peer before further relays to it are dropped. */
+    /** Transactions waiting to be relayed to one peer before further ones for it are dropped. */
     static final int RELAY_QUEUE = 10_000;
-    /** Threads relaying to one peer. */
-    static final int RELAY_THREADS = 2;
+    /** Threads relaying to one peer: one sender, each call carrying what waited meanwhile. */
+    static final int RELAY_THREADS = 1;
+    /** Relay senders waiting for one peer's lane: there is at most one. */
+    static final int RELAY_TASKS = 4;
     /** Control tasks waiting for one peer: heartbeats are coalesced, so few ever wait. */
     static final int CONTROL_QUEUE = 16;
     /** Seconds an idle lane keeps its threads. */
@@ -38,14 +35,14 @@ class PeerLanes implements DisposableBean {
 
     private final Map<URI, Lanes> lanes = new ConcurrentHashMap<>();
 
-    private record Lanes(ThreadPoolExecutor control, ThreadPoolExecutor relay, AtomicInteger dropped) {
+    private record Lanes(ThreadPoolExecutor control, ThreadPoolExecutor relay) {
     }
 
     private Lanes lanes(Peer peer) {
         return lanes.computeIfAbsent(peer.url(), url -> {
             String name = "peer-" + url.getHost() + ":" + url.getPort();
             return new Lanes(executor(name + "-control", 1, CONTROL_QUEUE),
-                    executor(name + "-relay", RELAY_THREADS, RELAY_QUEUE), new AtomicInteger());
+                    executor(name + "-relay", RELAY_THREADS, RELAY_TASKS));
         });
     }
 
@@ -72,16 +69,16 @@ class PeerLanes implements DisposableBean {
         }
     }
 
-    /** Relays to {@code peer} in the background, or drops the relay when that peer is backed up. */
-    void relay(Peer peer, Runnable task) {
-        Lanes peerLanes = lanes(peer);
+    /**
+     * Runs a relay sender for {@code peer} in the background; false when its relay lane refuses it
+     * (shut down, or full). {@link TransactionRelay} keeps at most one sender per peer.
+     */
+    boolean relay(Peer peer, Runnable task) {
         try {
-            peerLanes.relay().execute(task);
+            lanes(peer).relay().execute(task);
+            return true;
         } catch (RejectedExecutionException e) {
-            if (peerLanes.dropped().getAndIncrement() % RELAY_QUEUE == 0) {
-                log.warn("Relays to peer {} are backed up; dropping relays to it ({} so far)", peer,
-                        peerLanes.dropped().get());
-            }
+            return false;
         }
     }
 

@@ -89,6 +89,44 @@ class TransactionControllerTest {
         assertThat(events.stream(TransactionAccepted.class)).hasSize(1);
     }
 
+    private ResultActions submitBatch(String json) throws Exception {
+        return mvc.perform(post("/transactions/batch").contentType(MediaType.APPLICATION_JSON)
+                .header(RelayHeader.NAME, "n2").content(json));
+    }
+
+    private static String item(String sender, String content) {
+        return "{\"sender\":\"" + sender + "\",\"content\":\"" + content + "\",\"timestamp\":" + ChainFixture.NOW + "}";
+    }
+
+    @Test
+    void aBatchSaysWhatWasAcceptedKnownAndRefused() throws Exception {
+        submit(item("gzan3055", "first")).andExpect(status().isCreated());
+
+        submitBatch("[" + item("gzan3055", "first") + "," + item("gzan3055", "second") + "," + item("not a name", "x")
+                + "," + item("gzan3055", "third") + "]")
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.accepted").value(2))
+                .andExpect(jsonPath("$.known").value(1))
+                .andExpect(jsonPath("$.refused", hasSize(1)))
+                .andExpect(jsonPath("$.refused[0].index").value(2))
+                .andExpect(jsonPath("$.refused[0].rule").value("sender-format"));
+        assertThat(chain.pending(0, 1000).transactions()).extracting(tx -> tx.content())
+                .containsExactly("first", "second", "third");
+        assertThat(events.stream(TransactionAccepted.class)).extracting(TransactionAccepted::relayedBy)
+                .containsExactly(null, "n2", "n2");
+    }
+
+    @Test
+    void aBatchThatIsEmptyTooLargeOrLacksATimestampIsABadRequest() throws Exception {
+        submitBatch("[]").andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors[0].field").value("transactions"));
+        String tooMany = String.join(",", java.util.Collections.nCopies(ChainService.MAX_BATCH + 1, item("gzan3055", "x")));
+        submitBatch("[" + tooMany + "]").andExpect(status().isBadRequest());
+        submitBatch("[" + item("gzan3055", "x") + ",{\"sender\":\"gzan3055\",\"content\":\"y\"}]")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("[1].timestamp"));
+        assertThat(chain.pending(0, 1000).transactions()).as("nothing of a refused batch is taken").isEmpty();
+    }
+
     @Test
     void relayedTransactionNamesTheRelayingNode() throws Exception {
         mvc.perform(post("/transactions").contentType(MediaType.APPLICATION_JSON).header(RelayHeader.NAME, "n2")

@@ -70,7 +70,7 @@ class OperationsIT {
     @Test
     void openApiDescribesEveryEndpointAndSwaggerUiIsServed() {
         var paths = node.get("/v3/api-docs").json().get("paths");
-        for (String path : List.of("/transactions", "/transactions/{id}", "/chain", "/chain/blocks/{hash}", "/proof",
+        for (String path : List.of("/transactions", "/transactions/batch", "/transactions/{id}", "/chain", "/chain/blocks/{hash}", "/proof",
                 "/heartbeat")) {
             assertThat(paths.has(path)).as(path).isTrue();
             paths.get(path).properties().forEach(operation ->

@@ -4,6 +4,7 @@ import static io.meshchain.ledger.ChainFixture.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.meshchain.ledger.rules.BlockRejectedException;
 import java.time.Duration;
@@ -84,6 +85,42 @@ class ChainServiceTest {
         List<Transaction> accepted = submitAll(CAPACITY);
         assertThatThrownBy(() -> service.submit(ChainFixture.tx(), null)).isInstanceOf(PoolFullException.class);
         assertThat(service.submit(accepted.get(0), null).created()).isFalse();
+    }
+
+    @Test
+    void aBatchIsTakenTransactionByTransactionWithOneFlush() {
+        Transaction known = ChainFixture.tx();
+        service.submit(known, null);
+        events.clear();
+        int flushesBefore = store.flushesAwaited();
+        List<Transaction> fresh = ChainFixture.txs(3);
+        Transaction forged = new Transaction(ChainFixture.tx().id(), "alice", "forged", NOW);
+        List<Transaction> batch = List.of(fresh.get(0), known, forged, fresh.get(1), fresh.get(0), fresh.get(2));
+
+        BatchSubmission result = service.submitAll(batch, "n2");
+
+        assertThat(result.accepted()).isEqualTo(3);
+        assertThat(result.known()).as("one already pending, one twice in the batch").isEqualTo(2);
+        assertThat(result.refused()).containsExactly(
+                new BatchSubmission.Refusal(2, "id-matches-contents", result.refused().get(0).detail()));
+        assertThat(pending(service)).containsExactly(known, fresh.get(0), fresh.get(1), fresh.get(2));
+        assertThat(store.flushesAwaited() - flushesBefore).as("one flush for the batch").isEqualTo(1);
+        assertThat(events).containsExactly(new TransactionAccepted(fresh.get(0), "n2"),
+                new TransactionAccepted(fresh.get(1), "n2"), new TransactionAccepted(fresh.get(2), "n2"));
+    }
+
+    @Test
+    void aBatchThatFindsThePoolFullTakesWhatFitsAndRefusesTheRest() {
+        submitAll(CAPACITY - 2);
+        List<Transaction> batch = ChainFixture.txs(4);
+
+        BatchSubmission result = service.submitAll(batch, null);
+
+        assertThat(result.accepted()).isEqualTo(2);
+        assertThat(result.refused()).extracting(BatchSubmission.Refusal::index, BatchSubmission.Refusal::rule)
+                .containsExactly(tuple(2, ChainService.POOL_FULL_RULE),
+                        tuple(3, ChainService.POOL_FULL_RULE));
+        assertThat(pending(service)).hasSize(CAPACITY).contains(batch.get(0), batch.get(1));
     }
 
     @Test

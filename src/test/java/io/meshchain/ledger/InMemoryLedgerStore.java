@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A store for tests of the ledger alone: it keeps what it is told in memory, indexed as the file
@@ -29,6 +30,7 @@ public final class InMemoryLedgerStore implements LedgerStore {
     private volatile boolean failing;
     private int pendingRewrites;
     private int compactAbove = Integer.MAX_VALUE;
+    private final AtomicInteger flushesAwaited = new AtomicInteger();
 
     public InMemoryLedgerStore() {
         this(List.of(), List.of(), false);
@@ -190,12 +192,20 @@ public final class InMemoryLedgerStore implements LedgerStore {
     public synchronized Durability appendPending(PendingTransaction transaction) {
         check();
         pending.add(transaction);
-        return () -> { };
+        return flushesAwaited::incrementAndGet;
     }
 
     @Override
     public Durability written() {
-        return this::check;
+        return () -> {
+            check();
+            flushesAwaited.incrementAndGet();
+        };
+    }
+
+    /** How many times a caller waited for its writes to be durable: one flush each, on a disk. */
+    public int flushesAwaited() {
+        return flushesAwaited.get();
     }
 
     @Override

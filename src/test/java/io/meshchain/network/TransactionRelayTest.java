@@ -1,15 +1,19 @@
 package io.meshchain.network;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import io.meshchain.TestProperties;
 import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.MutableClock;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionAccepted;
@@ -21,10 +25,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.ArgumentCaptor;
 
 /** A new transaction goes to every peer once, except back to the peer that relayed it here. */
 class TransactionRelayTest {
@@ -66,5 +73,30 @@ class TransactionRelayTest {
         verify(client, timeout(2_000)).relay(eq(n3), eq(tx), eq("n1"));
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
                 .untilAsserted(() -> verify(client, never()).relay(eq(n2), any(), any()));
+    }
+
+    @Test
+    void transactionsThatArriveWhileACallIsUnderWayGoTogetherInOneBatch() throws InterruptedException {
+        CountDownLatch firstCallStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Transaction first = ChainFixture.tx();
+        willAnswer(call -> {
+            firstCallStarted.countDown();
+            release.await(5, TimeUnit.SECONDS);
+            return null;
+        }).given(client).relay(eq(n2), eq(first), eq("n1"));
+        List<Transaction> later = ChainFixture.txs(300);
+
+        relay.relay(new TransactionAccepted(first, "n3"));
+        assertThat(firstCallStarted.await(2, TimeUnit.SECONDS)).isTrue();
+        later.forEach(tx -> relay.relay(new TransactionAccepted(tx, "n3")));
+        release.countDown();
+
+        ArgumentCaptor<List<Transaction>> batches = ArgumentCaptor.captor();
+        verify(client, timeout(2_000).times(2)).relayBatch(eq(n2), batches.capture(), eq("n1"));
+        assertThat(batches.getAllValues()).as("at most %d per call", ChainService.MAX_BATCH)
+                .extracting(List::size).containsExactly(ChainService.MAX_BATCH, 300 - ChainService.MAX_BATCH);
+        assertThat(batches.getAllValues().stream().flatMap(List::stream).toList()).isEqualTo(later);
+        verify(client, times(1)).relay(eq(n2), any(), any());
     }
 }
