@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Benchmark (not a test) of a network's throughput (NetworkBenchmark): three nodes of the jar on
+# loopback, fully meshed, default settings with a 1-second heartbeat; transactions offered at RATE
+# per second for SECONDS, round robin over the nodes. Prints acknowledged, refused (503) and failed
+# submissions, the transactions confirmed on all three nodes and their rate, the latency from
+# submission until confirmed on every node (p50, p99, max), and the orphan rate. Node options
+# (such as --meshchain.block.max-transactions=1000) are passed to every node.
+#
+#   scripts/bench-network.sh RATE SECONDS [node options]     e.g. 200 60
+#
+# BENCH_JAR=other.jar measures another build (the previous commit's, say) the same way.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ $# -lt 2 ]]; then
+  echo "usage: scripts/bench-network.sh RATE SECONDS [node options]" >&2
+  exit 2
+fi
+./mvnw -B -q -Pbench verify -Dbench.skipJmh=true -Dbench.skipNodes=true -Dbench.skipNetwork=false \
+  "-Dbench.network.args=$*"
