@@ -45,6 +45,13 @@ public class ChainService {
     public static final int MAX_REORG_DEPTH = 10_000;
     /** Blocks at the tip checked again at every start, by every rule and against the index. */
     static final int TAIL_CHECK_BLOCKS = 12;
+    /** Rule named when a transaction of a batch finds the pool at capacity. */
+    public static final String POOL_FULL_RULE = "pool-full";
+    /**
+     * Most transactions offered in one batch: 256 of the largest a client may send fit well within
+     * the 256 KiB body limit of a request.
+     */
+    public static final int MAX_BATCH = 256;
 
     private final LedgerParameters parameters;
     private final Clock clock;
@@ -170,14 +177,6 @@ public class ChainService {
         events.publishEvent(new TransactionAccepted(transaction, relayedBy));
         return new Submission(TransactionStatus.pending(transaction), true);
     }
-
-    /** Rule named when a transaction of a batch finds the pool at capacity. */
-    public static final String POOL_FULL_RULE = "pool-full";
-    /**
-     * Most transactions offered in one batch: 256 of the largest a client may send fit well within
-     * the 256 KiB body limit of a request.
-     */
-    public static final int MAX_BATCH = 256;
 
     /**
      * Accepts a batch of transactions into the pending pool, as {@link #submit} accepts one, with one

@@ -22,8 +22,6 @@ import org.springframework.stereotype.Component;
 @Component
 class PeerLanes implements DisposableBean {
 
-    /** Transactions waiting to be relayed to one peer before further ones for it are dropped. */
-    static final int RELAY_QUEUE = 10_000;
     /** Threads relaying to one peer: one sender, each call carrying what waited meanwhile. */
     static final int RELAY_THREADS = 1;
     /** Relay senders waiting for one peer's lane: there is at most one. */

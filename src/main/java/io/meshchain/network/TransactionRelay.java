@@ -30,13 +30,16 @@ import org.springframework.stereotype.Component;
  * call is under way wait and go together in the next ({@code POST /transactions/batch}, up to
  * {@link ChainService#MAX_BATCH}), made durable at the peer with one flush. So relays cost one call
  * per transaction when transactions are few, and batch themselves when they come faster than one
- * call per peer can carry. An outbox holds at most {@link PeerLanes#RELAY_QUEUE} transactions; more
+ * call per peer can carry. An outbox holds at most {@link #OUTBOX_LIMIT} transactions; more
  * for a peer that is backed up are dropped.
  */
 @Component
 class TransactionRelay {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionRelay.class);
+
+    /** Transactions waiting to be relayed to one peer before further ones for it are dropped. */
+    static final int OUTBOX_LIMIT = 10_000;
 
     private final String selfNodeId;
     private final PeerDirectory directory;
@@ -71,9 +74,9 @@ class TransactionRelay {
 
     private void enqueue(Peer peer, Transaction transaction) {
         Outbox outbox = outboxes.computeIfAbsent(peer.url(), url -> new Outbox());
-        if (outbox.size.incrementAndGet() > PeerLanes.RELAY_QUEUE) {
+        if (outbox.size.incrementAndGet() > OUTBOX_LIMIT) {
             outbox.size.decrementAndGet();
-            if (outbox.dropped.getAndIncrement() % PeerLanes.RELAY_QUEUE == 0) {
+            if (outbox.dropped.getAndIncrement() % OUTBOX_LIMIT == 0) {
                 log.warn("Relays to peer {} are backed up; dropping relays to it ({} so far)", peer,
                         outbox.dropped.get());
             }
