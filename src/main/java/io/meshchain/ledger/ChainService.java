@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -160,9 +161,7 @@ public class ChainService {
                 if (pool.size() >= parameters.poolCapacity()) {
                     throw new PoolFullException(parameters.poolCapacity());
                 }
-                PendingTransaction pending = new PendingTransaction(transaction, now);
-                durability = store.appendPending(pending);
-                pool.add(pending);
+                durability = addLocked(transaction, now);
             }
         } finally {
             lock.writeLock().unlock();
@@ -209,18 +208,19 @@ public class ChainService {
         LedgerStore.Durability durability = null;
         lock.writeLock().lock();
         try {
+            // The chain's index is asked about the whole batch at once, as sync asks about a page.
+            Map<String, Long> confirmed = chain.transactionHeights(valid.stream().map(Transaction::id).toList());
             Set<String> inBatch = new HashSet<>();
             for (int i = 0; i < valid.size(); i++) {
                 Transaction transaction = valid.get(i);
-                if (!inBatch.add(transaction.id()) || statusLocked(transaction.id()).isPresent()) {
+                String id = transaction.id();
+                if (!inBatch.add(id) || pool.contains(id) || confirmed.containsKey(id)) {
                     known++;
                 } else if (pool.size() >= parameters.poolCapacity()) {
                     refused.add(new BatchSubmission.Refusal(positions.get(i), POOL_FULL_RULE,
                             "the pending pool is at its capacity of " + parameters.poolCapacity()));
                 } else {
-                    PendingTransaction pending = new PendingTransaction(transaction, now);
-                    durability = store.appendPending(pending);
-                    pool.add(pending);
+                    durability = addLocked(transaction, now);
                     accepted.add(transaction);
                 }
             }
@@ -235,6 +235,14 @@ public class ChainService {
         accepted.forEach(transaction -> events.publishEvent(new TransactionAccepted(transaction, relayedBy)));
         refused.sort(Comparator.comparingInt(BatchSubmission.Refusal::index));
         return new BatchSubmission(accepted.size(), known, refused);
+    }
+
+    /** Appends a new transaction to the pool's journal and to the pool; durable once the answer is awaited. */
+    private LedgerStore.Durability addLocked(Transaction transaction, long now) {
+        PendingTransaction pending = new PendingTransaction(transaction, now);
+        LedgerStore.Durability durability = store.appendPending(pending);
+        pool.add(pending);
+        return durability;
     }
 
     public Optional<TransactionStatus> status(String transactionId) {

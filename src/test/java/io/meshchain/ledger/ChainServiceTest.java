@@ -110,6 +110,21 @@ class ChainServiceTest {
     }
 
     @Test
+    void transactionsAlreadyInABlockAreKnownToABatch() throws BlockRejectedException {
+        List<Transaction> mined = submitAll(5);
+        mineDue();
+        Transaction fresh = ChainFixture.tx();
+        List<Transaction> batch = new ArrayList<>(mined);
+        batch.add(fresh);
+
+        BatchSubmission result = service.submitAll(batch, null);
+
+        assertThat(result.known()).isEqualTo(5);
+        assertThat(result.accepted()).isEqualTo(1);
+        assertThat(pending(service)).containsExactly(fresh);
+    }
+
+    @Test
     void aBatchThatFindsThePoolFullTakesWhatFitsAndRefusesTheRest() {
         submitAll(CAPACITY - 2);
         List<Transaction> batch = ChainFixture.txs(4);
