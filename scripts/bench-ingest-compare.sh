@@ -21,7 +21,8 @@ run() {
   local jar=$1 dir pid t0 t1 out rate requests
   dir=$(mktemp -d)
   java -jar "$jar" --server.port="$PORT" --meshchain.node-id=bench --meshchain.storage.path="$dir/data" \
-    --meshchain.storage.fsync="$FSYNC" --meshchain.pool.capacity=10000000 --logging.level.root=WARN \
+    --meshchain.storage.fsync="$FSYNC" --meshchain.pool.capacity=10000000 --meshchain.pool.sender-limit=10000000 \
+    --meshchain.pool.target-wait=0 --logging.level.root=WARN \
     > "$dir/node.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do

@@ -24,7 +24,8 @@ for fsync in true false; do
   dir=$(mktemp -d)
   java -jar "$JAR" --server.port="$PORT" --meshchain.node-id=bench \
     --meshchain.storage.path="$dir/data" --meshchain.storage.fsync="$fsync" \
-    --meshchain.pool.capacity=10000000 --logging.level.root=WARN > "$dir/node.log" 2>&1 &
+    --meshchain.pool.capacity=10000000 --meshchain.pool.sender-limit=10000000 \
+    --meshchain.pool.target-wait=0 --logging.level.root=WARN > "$dir/node.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
     curl -fs "http://127.0.0.1:$PORT/readyz" > /dev/null 2>&1 && break

@@ -6,6 +6,7 @@ import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
+import io.meshchain.ledger.StoredChainCheck;
 import java.time.Duration;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -13,13 +14,15 @@ import org.springframework.context.annotation.Import;
 
 /**
  * A real ledger for controller slice tests: fixture difficulty, five transactions per block, a small
- * pool (so "pool full" is reachable) and a clock the test moves.
+ * pool and a smaller limit per sender (so both are reachable), the default target wait, and a clock
+ * the test moves.
  */
 @TestConfiguration(proxyBeanMethods = false)
 @Import({ChainService.class, JsonConfigurationAccess.class})
 public class LedgerTestConfiguration {
 
     public static final int POOL_CAPACITY = 8;
+    public static final int SENDER_LIMIT = 6;
 
     @Bean
     MutableClock clock() {
@@ -33,6 +36,7 @@ public class LedgerTestConfiguration {
 
     @Bean
     LedgerParameters ledgerParameters() {
-        return new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), POOL_CAPACITY);
+        return new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), POOL_CAPACITY,
+                StoredChainCheck.TAIL, SENDER_LIMIT, Duration.ofSeconds(30));
     }
 }

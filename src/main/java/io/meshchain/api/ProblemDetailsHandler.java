@@ -1,7 +1,8 @@
 package io.meshchain.api;
 
 import io.meshchain.ledger.InvalidTransactionException;
-import io.meshchain.ledger.PoolFullException;
+import io.meshchain.ledger.Pushback;
+import io.meshchain.ledger.PushbackException;
 import io.meshchain.ledger.StaleWorkException;
 import io.meshchain.ledger.StorageException;
 import io.meshchain.ledger.rules.BlockRejectedException;
@@ -37,8 +38,6 @@ class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsHandler.class);
 
-    /** Seconds a client should wait before retrying when the pool is full: about one block. */
-    static final String POOL_FULL_RETRY_AFTER_SECONDS = "5";
     /** Seconds a client should wait when the node's disk refuses writes. */
     static final String STORAGE_RETRY_AFTER_SECONDS = "30";
 
@@ -57,11 +56,23 @@ class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
         return ProblemDetails.invalid("Invalid request", e.errors());
     }
 
+    /**
+     * A sender over its limit is told so with 429: others may still submit. A full pool or a network
+     * that is behind is 503 for everyone. Either way Retry-After says when to try again.
+     */
     @ExceptionHandler
-    ResponseEntity<ProblemDetail> poolFull(PoolFullException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header(HttpHeaders.RETRY_AFTER, POOL_FULL_RETRY_AFTER_SECONDS)
-                .body(ProblemDetails.of(HttpStatus.SERVICE_UNAVAILABLE, "pool-full", "Pending pool full", e.getMessage()));
+    ResponseEntity<ProblemDetail> pushback(PushbackException e) {
+        Pushback pushback = e.pushback();
+        boolean sender = Pushback.SENDER_LIMIT.equals(pushback.rule());
+        HttpStatus status = sender ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
+        String title = switch (pushback.rule()) {
+            case Pushback.POOL_FULL -> "Pending pool full";
+            case Pushback.BACKLOG -> "Network behind";
+            default -> "Too many pending for this sender";
+        };
+        return ResponseEntity.status(status)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(pushback.retryAfterSeconds()))
+                .body(ProblemDetails.of(status, pushback.rule(), title, pushback.detail()));
     }
 
     @ExceptionHandler

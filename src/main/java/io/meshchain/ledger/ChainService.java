@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -46,8 +47,6 @@ public class ChainService {
     public static final int MAX_REORG_DEPTH = 10_000;
     /** Blocks at the tip checked again at every start, by every rule and against the index. */
     static final int TAIL_CHECK_BLOCKS = 12;
-    /** Rule named when a transaction of a batch finds the pool at capacity. */
-    public static final String POOL_FULL_RULE = "pool-full";
     /**
      * Most transactions offered in one batch: 256 of the largest a client may send fit well within
      * the 256 KiB body limit of a request.
@@ -61,6 +60,7 @@ public class ChainService {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Chain chain;
     private final PendingPool pool = new PendingPool();
+    private final Admission admission;
     private final Block genesis;
     private volatile long version;
 
@@ -79,6 +79,7 @@ public class ChainService {
         this.events = events;
         this.store = store;
         this.genesis = Genesis.block(parameters.difficulty());
+        this.admission = new Admission(parameters.targetWait());
         StoredLedger stored = store.open(genesis);
         this.chain = new Chain(store, stored.tip());
         check(stored);
@@ -140,7 +141,8 @@ public class ChainService {
      *
      * @param relayedBy node id of the relaying peer, or null for a client's submission
      * @throws InvalidTransactionException when it breaks a transaction rule
-     * @throws PoolFullException           when the pool is at capacity
+     * @throws PushbackException           when the pool does not take it now: it is at capacity, the
+     *                                     network is behind, or the sender has too many pending
      * @throws StorageException            when it cannot be made durable; it is not acknowledged then
      */
     public Submission submit(Transaction transaction, String relayedBy) {
@@ -150,7 +152,8 @@ public class ChainService {
             throw new InvalidTransactionException(violations);
         }
         Submission known = null;
-        LedgerStore.Durability durability;
+        Pushback pushback = null;
+        LedgerStore.Durability durability = null;
         lock.writeLock().lock();
         try {
             Optional<TransactionStatus> status = statusLocked(transaction.id());
@@ -158,13 +161,17 @@ public class ChainService {
                 known = new Submission(status.get(), false);
                 durability = store.written();
             } else {
-                if (pool.size() >= parameters.poolCapacity()) {
-                    throw new PoolFullException(parameters.poolCapacity());
+                pushback = pushbackLocked(transaction, now);
+                if (pushback == null) {
+                    durability = addLocked(transaction, now);
                 }
-                durability = addLocked(transaction, now);
             }
         } finally {
             lock.writeLock().unlock();
+        }
+        if (pushback != null) {
+            events.publishEvent(new TransactionsRefused(pushback.rule(), 1));
+            throw new PushbackException(pushback);
         }
         // Outside the lock, so that many submissions share one flush (group commit). If the flush
         // fails, the transaction stays pending here but is not acknowledged; a retry is answered
@@ -204,6 +211,7 @@ public class ChainService {
             }
         }
         List<Transaction> accepted = new ArrayList<>(valid.size());
+        Map<String, Integer> pushedBack = new TreeMap<>();
         int known = 0;
         LedgerStore.Durability durability = null;
         lock.writeLock().lock();
@@ -214,11 +222,12 @@ public class ChainService {
             for (int i = 0; i < valid.size(); i++) {
                 Transaction transaction = valid.get(i);
                 String id = transaction.id();
+                Pushback pushback;
                 if (!inBatch.add(id) || pool.contains(id) || confirmed.containsKey(id)) {
                     known++;
-                } else if (pool.size() >= parameters.poolCapacity()) {
-                    refused.add(new BatchSubmission.Refusal(positions.get(i), POOL_FULL_RULE,
-                            "the pending pool is at its capacity of " + parameters.poolCapacity()));
+                } else if ((pushback = pushbackLocked(transaction, now)) != null) {
+                    refused.add(new BatchSubmission.Refusal(positions.get(i), pushback.rule(), pushback.detail()));
+                    pushedBack.merge(pushback.rule(), 1, Integer::sum);
                 } else {
                     durability = addLocked(transaction, now);
                     accepted.add(transaction);
@@ -233,8 +242,44 @@ public class ChainService {
         // One flush covers every record appended above: they are in one log, in order.
         durability.await();
         accepted.forEach(transaction -> events.publishEvent(new TransactionAccepted(transaction, relayedBy)));
+        pushedBack.forEach((rule, count) -> events.publishEvent(new TransactionsRefused(rule, count)));
         refused.sort(Comparator.comparingInt(BatchSubmission.Refusal::index));
         return new BatchSubmission(accepted.size(), known, refused);
+    }
+
+    /**
+     * Why the pool does not take this new transaction now, or null when it does: the pool is at
+     * capacity, the network is behind ({@link Admission}), or the sender has its limit pending. Every
+     * new transaction is judged alike, whether a client or a peer brings it: the relay header is only
+     * a claim.
+     */
+    private Pushback pushbackLocked(Transaction transaction, long now) {
+        if (pool.size() >= parameters.poolCapacity()) {
+            return Pushback.poolFull(parameters.poolCapacity());
+        }
+        OptionalLong backlog = admission.refusal(now, pool.size(), overdueLocked(now));
+        if (backlog.isPresent()) {
+            return Pushback.backlog(backlog.getAsLong());
+        }
+        if (pool.countFrom(transaction.sender()) >= parameters.senderLimit()) {
+            return Pushback.senderLimit(transaction.sender(), parameters.senderLimit(),
+                    admission.secondsToConfirm(now, pool.size()));
+        }
+        return null;
+    }
+
+    /**
+     * How long the pool has held a due block that is not yet mined: the pool is full since its oldest
+     * transaction arrived, or that one has waited {@link LedgerParameters#maxWait()}. Zero or less when
+     * no block is due.
+     */
+    private long overdueLocked(long now) {
+        OptionalLong since = pool.oldestWaitingSince();
+        if (since.isEmpty()) {
+            return 0;
+        }
+        long due = since.getAsLong() + (pool.size() >= parameters.maxTransactions() ? 0 : parameters.maxWait().toMillis());
+        return now - due;
     }
 
     /** Appends a new transaction to the pool's journal and to the pool; durable once the answer is awaited. */
@@ -265,6 +310,11 @@ public class ChainService {
 
     public int pendingCount() {
         return read(pool::size);
+    }
+
+    /** Transactions per second this node's chain confirmed over the last ten seconds; empty when none. */
+    public OptionalLong confirmationRate() {
+        return admission.ratePerSecond(clock.millis());
     }
 
     // ---- chain reads --------------------------------------------------------------------------
@@ -308,15 +358,8 @@ public class ChainService {
      * transaction has waited {@link LedgerParameters#maxWait()}. Empty otherwise: no empty blocks.
      */
     public Optional<MiningTemplate> dueTemplate() {
-        return read(() -> {
-            OptionalLong since = pool.oldestWaitingSince();
-            if (since.isEmpty()) {
-                return Optional.empty();
-            }
-            boolean full = pool.size() >= parameters.maxTransactions();
-            boolean waitedLongEnough = clock.millis() - since.getAsLong() >= parameters.maxWait().toMillis();
-            return full || waitedLongEnough ? Optional.of(templateLocked()) : Optional.empty();
-        });
+        return read(() -> !pool.isEmpty() && overdueLocked(clock.millis()) >= 0 ? Optional.of(templateLocked())
+                : Optional.empty());
     }
 
     /** Runs {@code reader} under the shared lock: it sees the ledger between two changes, never during one. */
@@ -385,6 +428,7 @@ public class ChainService {
             BlockValidator.validate(block, context(tip, confirmed::contains));
             chain.replaceFrom(List.of(block), List.of());
             pool.removeAll(block.transactions());
+            admission.confirmed(clock.millis(), block.transactions().size());
             version++;
             newTip = chain.tipSummary();
             compactIfWorthwhile();
@@ -479,9 +523,11 @@ public class ChainService {
     private ChainAdvanced replaceAbove(long ancestorHeight, List<Block> suffix, Set<String> inSuffix) {
         List<String> removed = new ArrayList<>();
         List<PendingTransaction> orphaned = new ArrayList<>();
+        int confirmedBefore = 0;
         for (long from = ancestorHeight + 1; from <= chain.height(); from += ChainVerifier.PAGE_BLOCKS) {
             for (Block block : chain.range(from, ChainVerifier.PAGE_BLOCKS)) {
                 removed.add(block.hash());
+                confirmedBefore += block.transactions().size();
                 for (Transaction transaction : block.transactions()) {
                     if (!inSuffix.contains(transaction.id())) {
                         orphaned.add(new PendingTransaction(transaction, block.timestamp()));
@@ -494,9 +540,13 @@ public class ChainService {
                     + "the pool", removed.size(), ancestorHeight, suffix.size(), orphaned.size());
         }
         chain.replaceFrom(suffix, orphaned);
+        int confirmedAfter = 0;
         for (Block block : suffix) {
             pool.removeAll(block.transactions());
+            confirmedAfter += block.transactions().size();
         }
+        // What the chain gained: a race lost to a peer's block with the same transactions confirms nothing more.
+        admission.confirmed(clock.millis(), confirmedAfter - confirmedBefore);
         pool.returnToFront(orphaned);
         version++;
         compactIfWorthwhile();

@@ -11,16 +11,26 @@ import java.util.Objects;
  * @param maxWait         how long the oldest pending transaction may wait before a block is due
  * @param poolCapacity    most pending transactions this node holds before it refuses more
  * @param startupCheck    how much of the stored chain is checked at start
+ * @param senderLimit     most pending transactions from one sender
+ * @param targetWait      how long an acknowledged transaction should wait to be confirmed: new ones are
+ *                        refused while the backlog would take longer ({@link Admission}); zero for no limit
  */
 public record LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity,
-                               StoredChainCheck startupCheck) {
+                               StoredChainCheck startupCheck, int senderLimit, Duration targetWait) {
 
     public LedgerParameters {
         Objects.requireNonNull(maxWait, "maxWait");
         Objects.requireNonNull(startupCheck, "startupCheck");
+        Objects.requireNonNull(targetWait, "targetWait");
     }
 
-    /** Parameters that check only the tail of the stored chain at start. */
+    /** Parameters with a start-up check of the given depth, and a pool limited by its capacity alone. */
+    public LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity,
+                            StoredChainCheck startupCheck) {
+        this(difficulty, maxTransactions, maxWait, poolCapacity, startupCheck, poolCapacity, Duration.ZERO);
+    }
+
+    /** Parameters that check only the tail of the stored chain at start, with a pool limited by its capacity alone. */
     public LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity) {
         this(difficulty, maxTransactions, maxWait, poolCapacity, StoredChainCheck.TAIL);
     }

@@ -2,6 +2,7 @@ package io.meshchain.ledger;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,14 @@ import java.util.OptionalLong;
 final class PendingPool {
 
     private LinkedHashMap<String, PendingTransaction> entries = new LinkedHashMap<>();
+    private final Map<String, Integer> bySender = new HashMap<>();
 
     int size() {
         return entries.size();
+    }
+
+    boolean isEmpty() {
+        return entries.isEmpty();
     }
 
     boolean contains(String id) {
@@ -29,13 +35,22 @@ final class PendingPool {
         return entry == null ? Optional.empty() : Optional.of(entry.transaction());
     }
 
+    /** Transactions pending from {@code sender}. */
+    int countFrom(String sender) {
+        return bySender.getOrDefault(sender, 0);
+    }
+
     void add(PendingTransaction pending) {
-        entries.putIfAbsent(pending.transaction().id(), pending);
+        if (entries.putIfAbsent(pending.transaction().id(), pending) == null) {
+            bySender.merge(pending.transaction().sender(), 1, Integer::sum);
+        }
     }
 
     void removeAll(Collection<Transaction> transactions) {
         for (Transaction transaction : transactions) {
-            entries.remove(transaction.id());
+            if (entries.remove(transaction.id()) != null) {
+                bySender.computeIfPresent(transaction.sender(), (sender, count) -> count == 1 ? null : count - 1);
+            }
         }
     }
 
@@ -49,7 +64,10 @@ final class PendingPool {
         }
         LinkedHashMap<String, PendingTransaction> reordered = new LinkedHashMap<>();
         for (PendingTransaction entry : returned) {
-            reordered.putIfAbsent(entry.transaction().id(), entry);
+            if (reordered.putIfAbsent(entry.transaction().id(), entry) == null
+                    && !entries.containsKey(entry.transaction().id())) {
+                bySender.merge(entry.transaction().sender(), 1, Integer::sum);
+            }
         }
         for (Map.Entry<String, PendingTransaction> entry : entries.entrySet()) {
             reordered.putIfAbsent(entry.getKey(), entry.getValue());

@@ -92,8 +92,15 @@ public record MeshchainProperties(
                         @NotNull @DurationMin(millis = 0) Duration maxWait) {
     }
 
-    /** @param capacity most pending transactions; beyond it submissions get 503 until blocks are mined */
-    public record Pool(@Min(1) @Max(10_000_000) int capacity) {
+    /**
+     * @param capacity    most pending transactions; beyond it submissions get 503 until blocks are mined
+     * @param senderLimit most pending transactions from one sender; beyond it that sender gets 429
+     * @param targetWait  how long an acknowledged transaction should wait to be confirmed: while the
+     *                    network confirms too slowly for what is pending, new ones get 503; 0 turns this off
+     */
+    public record Pool(@Min(1) @Max(10_000_000) int capacity,
+                       @Min(1) @Max(10_000_000) int senderLimit,
+                       @NotNull @DurationMin(millis = 0) Duration targetWait) {
     }
 
     /**

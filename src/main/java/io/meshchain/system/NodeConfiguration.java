@@ -17,6 +17,7 @@ class NodeConfiguration {
     @Bean
     LedgerParameters ledgerParameters(MeshchainProperties properties) {
         return new LedgerParameters(properties.mining().difficulty(), properties.block().maxTransactions(),
-                properties.block().maxWait(), properties.pool().capacity(), properties.storage().verify());
+                properties.block().maxWait(), properties.pool().capacity(), properties.storage().verify(),
+                properties.pool().senderLimit(), properties.pool().targetWait());
     }
 }

@@ -2,17 +2,23 @@ package io.meshchain.system;
 
 import io.meshchain.ledger.ChainAdvanced;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.Pushback;
 import io.meshchain.ledger.TransactionAccepted;
+import io.meshchain.ledger.TransactionsRefused;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
  * The ledger's metrics, as Prometheus sees them: {@code meshchain_chain_height},
  * {@code meshchain_total_work}, {@code meshchain_pending_transactions}, {@code meshchain_reorgs_total},
- * {@code meshchain_blocks_orphaned_total} and {@code meshchain_transactions_accepted_total}. The miner, the sync and the peer directory
+ * {@code meshchain_blocks_orphaned_total}, {@code meshchain_transactions_accepted_total},
+ * {@code meshchain_transactions_refused_total{rule}} and {@code meshchain_confirmation_rate}. The miner, the sync and the peer directory
  * register their own (hashes, blocks mined, blocks rejected, peer reachability, heartbeat round trips).
  */
 @Component
@@ -21,6 +27,7 @@ class NodeMetrics {
     private final Counter reorgs;
     private final Counter orphaned;
     private final Counter accepted;
+    private final Map<String, Counter> refused = new HashMap<>();
 
     NodeMetrics(ChainService chain, MeterRegistry meters) {
         Gauge.builder("meshchain.chain.height", chain, c -> c.tip().height())
@@ -36,6 +43,20 @@ class NodeMetrics {
                 .register(meters);
         accepted = Counter.builder("meshchain.transactions.accepted")
                 .description("Transactions new to this node accepted into the pool").register(meters);
+        for (String rule : List.of(Pushback.POOL_FULL, Pushback.BACKLOG, Pushback.SENDER_LIMIT)) {
+            refused.put(rule, Counter.builder("meshchain.transactions.refused").tag("rule", rule)
+                    .description("New transactions the pool pushed back on: pool-full and backlog (503), "
+                            + "sender-limit (429)")
+                    .register(meters));
+        }
+        Gauge.builder("meshchain.confirmation.rate", chain, c -> c.confirmationRate().orElse(0))
+                .description("Transactions per second this node's chain confirmed over the last 10 s: what admission "
+                        + "control projects the backlog with").register(meters);
+    }
+
+    @EventListener
+    void transactionsRefused(TransactionsRefused event) {
+        refused.get(event.rule()).increment(event.count());
     }
 
     @EventListener

@@ -220,12 +220,43 @@ class TransactionControllerTest {
     @Test
     void fullPoolAnswersServiceUnavailableWithRetryAfter() throws Exception {
         for (int i = 0; i < LedgerTestConfiguration.POOL_CAPACITY; i++) {
-            submit("{\"sender\":\"gzan3055\",\"content\":\"tx " + i + "\"}").andExpect(status().isCreated());
+            submit("{\"sender\":\"s" + i + "\",\"content\":\"tx " + i + "\"}").andExpect(status().isCreated());
         }
         submit("{\"sender\":\"gzan3055\",\"content\":\"one too many\"}")
                 .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "5"))
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.type").value("urn:meshchain:problem:pool-full"));
+    }
+
+    @Test
+    void aSenderOverItsLimitIsTooManyRequestsWhileOthersAreStillTaken() throws Exception {
+        for (int i = 0; i < LedgerTestConfiguration.SENDER_LIMIT; i++) {
+            submit("{\"sender\":\"flood\",\"content\":\"tx " + i + "\"}").andExpect(status().isCreated());
+        }
+        submit("{\"sender\":\"flood\",\"content\":\"one too many\"}")
+                .andExpect(status().isTooManyRequests())
                 .andExpect(header().exists("Retry-After"))
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.type").value("urn:meshchain:problem:sender-limit"))
+                .andExpect(jsonPath("$.detail").value(startsWith("sender flood has 6 transactions pending")));
+        submit("{\"sender\":\"quiet\",\"content\":\"still welcome\"}").andExpect(status().isCreated());
+        assertThat(chain.pendingCount()).isEqualTo(LedgerTestConfiguration.SENDER_LIMIT + 1);
+    }
+
+    @Test
+    void aBatchNamesTheSenderLimitForWhatItRefuses() throws Exception {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i <= LedgerTestConfiguration.SENDER_LIMIT; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"sender\":\"flood\",\"content\":\"tx ").append(i)
+                    .append("\",\"timestamp\":").append(ChainFixture.NOW).append('}');
+        }
+        mvc.perform(post("/transactions/batch").contentType(MediaType.APPLICATION_JSON).content(batch.append(']').toString()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.accepted").value(LedgerTestConfiguration.SENDER_LIMIT))
+                .andExpect(jsonPath("$.refused", hasSize(1)))
+                .andExpect(jsonPath("$.refused[0].index").value(LedgerTestConfiguration.SENDER_LIMIT))
+                .andExpect(jsonPath("$.refused[0].rule").value("sender-limit"));
     }
 
     @Test

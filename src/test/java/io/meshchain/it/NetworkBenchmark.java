@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  * awaited from a node at a time (a submission due while all are taken waits, and its latency
  * counts from when it was due); each node's chain is
  * followed every 100 ms to see when each transaction is in a block there. Prints what was
- * acknowledged, refused ({@code 503}) and failed, how many acknowledged transactions are in a block
+ * acknowledged, refused ({@code 503}: the node pushed back; {@code 429}: a sender over its limit) and failed, how many acknowledged transactions are in a block
  * on all three nodes and at what rate, the latency from submission until then on every node (p50,
  * p99, max), and the orphan rate (blocks abandoned in reorganisations against blocks mined). Run by
  * {@code scripts/bench-network.sh RATE SECONDS [node options]}.
@@ -121,6 +121,7 @@ public final class NetworkBenchmark {
     private static void run(List<NodeProcess> nodes, int rate, int seconds) throws Exception {
         Map<String, Offered> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger refused = new AtomicInteger();
+        AtomicInteger refusedSender = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
         Semaphore[] inFlight = new Semaphore[NODES];
@@ -164,6 +165,8 @@ public final class NetworkBenchmark {
                     acknowledged.put(id, new Offered(submitted));
                 } else if (error == null && response.statusCode() == 503) {
                     refused.incrementAndGet();
+                } else if (error == null && response.statusCode() == 429) {
+                    refusedSender.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
                     String cause = error != null ? rootCause(error).getClass().getSimpleName() : "HTTP " + response.statusCode();
@@ -180,7 +183,7 @@ public final class NetworkBenchmark {
         }
         followers.forEach(Thread::interrupt);
         int foundLate = lookUpUnconfirmed(nodes, acknowledged);
-        report(nodes, total, offeredFor, acknowledged, refused.get(), failed.get(), start);
+        report(nodes, total, offeredFor, acknowledged, refused.get(), refusedSender.get(), failed.get(), start);
         if (!failures.isEmpty()) {
             System.out.println("failed submissions by cause: " + failures);
         }
@@ -256,7 +259,7 @@ public final class NetworkBenchmark {
     }
 
     private static void report(List<NodeProcess> nodes, long offered, long offeredForNanos, Map<String, Offered> acknowledged,
-            int refused, int failed, long start) {
+            int refused, int refusedSender, int failed, long start) {
         List<Long> latencies = new ArrayList<>();
         long lastConfirmed = start;
         int confirmed = 0;
@@ -279,8 +282,8 @@ public final class NetworkBenchmark {
             orphaned += node.counter("meshchain.blocks.orphaned", null);
         }
         System.out.printf("offered %d in %.1f s (late when the nodes answered slower than the rate): acknowledged %d,"
-                + " refused (503) %d, failed %d%n",
-                offered, offeredForNanos / 1e9, acknowledged.size(), refused, failed);
+                + " refused (503) %d, refused (429) %d, failed %d%n",
+                offered, offeredForNanos / 1e9, acknowledged.size(), refused, refusedSender, failed);
         System.out.printf("confirmed on all %d nodes: %d of %d acknowledged (%.1f tx/s over %.1f s, first submission"
                 + " to last confirmation seen)%n", NODES, confirmed, acknowledged.size(), latencies.size() / window, window);
         if (!latencies.isEmpty()) {

@@ -83,8 +83,48 @@ class ChainServiceTest {
     @Test
     void fullPoolRefusesNewTransactionsButNotKnownOnes() {
         List<Transaction> accepted = submitAll(CAPACITY);
-        assertThatThrownBy(() -> service.submit(ChainFixture.tx(), null)).isInstanceOf(PoolFullException.class);
+        assertThatThrownBy(() -> service.submit(ChainFixture.tx(), null)).isInstanceOf(PushbackException.class);
         assertThat(service.submit(accepted.get(0), null).created()).isFalse();
+    }
+
+    @Test
+    void aSenderWithItsLimitPendingIsPushedBackUntilSomeAreConfirmed() throws BlockRejectedException {
+        ChainService limited = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, CAPACITY,
+                StoredChainCheck.TAIL, 5, Duration.ZERO), clock, events::add, new InMemoryLedgerStore());
+        List<Transaction> first = ChainFixture.txs(5);
+        first.forEach(tx -> limited.submit(tx, "n2"));
+
+        PushbackException e = catchThrowableOfType(PushbackException.class,
+                () -> limited.submit(ChainFixture.tx(), "n2"));
+        assertThat(e.pushback().rule()).as("a relayed transaction is judged alike").isEqualTo(Pushback.SENDER_LIMIT);
+        assertThat(events).contains(new TransactionsRefused(Pushback.SENDER_LIMIT, 1));
+        assertThat(limited.submit(Transaction.of("other", "welcome", NOW), null).created()).isTrue();
+
+        MiningTemplate template = limited.dueTemplate().orElseThrow();
+        limited.appendMined(ChainFixture.mine(template.index(), template.previousHash(), template.transactions(),
+                template.timestamp(), template.difficulty()));
+        assertThat(limited.submit(ChainFixture.tx(), null).created()).as("room once its block is mined").isTrue();
+    }
+
+    @Test
+    void aBacklogTheNetworkCannotConfirmWithinTheTargetWaitIsPushedBack() throws BlockRejectedException {
+        ChainService admitting = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, 1_000,
+                StoredChainCheck.TAIL, 1_000, Duration.ofSeconds(10)), clock, events::add, new InMemoryLedgerStore());
+        ChainFixture.txs(5).forEach(tx -> admitting.submit(tx, null));
+        MiningTemplate template = admitting.dueTemplate().orElseThrow();
+        admitting.appendMined(ChainFixture.mine(template.index(), template.previousHash(), template.transactions(),
+                template.timestamp(), template.difficulty()));
+        ChainFixture.txs(60).forEach(tx -> admitting.submit(tx, null)); // in time, since nothing is late yet
+
+        clock.advance(Duration.ofSeconds(3)); // five confirmed in three seconds; 60 pending would take 36 s
+        PushbackException e = catchThrowableOfType(PushbackException.class, () -> admitting.submit(ChainFixture.tx(), null));
+        assertThat(e.pushback().rule()).isEqualTo(Pushback.BACKLOG);
+        assertThat(e.pushback().retryAfterSeconds()).isEqualTo(10);
+        BatchSubmission batch = admitting.submitAll(ChainFixture.txs(2), "n2");
+        assertThat(batch.refused()).extracting(BatchSubmission.Refusal::rule)
+                .containsExactly(Pushback.BACKLOG, Pushback.BACKLOG);
+        assertThat(admitting.pendingCount()).isEqualTo(60);
+        assertThat(admitting.confirmationRate()).hasValue(2);
     }
 
     @Test
@@ -133,8 +173,8 @@ class ChainServiceTest {
 
         assertThat(result.accepted()).isEqualTo(2);
         assertThat(result.refused()).extracting(BatchSubmission.Refusal::index, BatchSubmission.Refusal::rule)
-                .containsExactly(tuple(2, ChainService.POOL_FULL_RULE),
-                        tuple(3, ChainService.POOL_FULL_RULE));
+                .containsExactly(tuple(2, Pushback.POOL_FULL),
+                        tuple(3, Pushback.POOL_FULL));
         assertThat(pending(service)).hasSize(CAPACITY).contains(batch.get(0), batch.get(1));
     }
 

@@ -10,6 +10,8 @@ import io.meshchain.ledger.Genesis;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
+import io.meshchain.ledger.Pushback;
+import io.meshchain.ledger.TransactionsRefused;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -40,5 +42,19 @@ class NodeMetricsTest {
         assertThat(meters.get("meshchain.reorgs").counter().count()).isEqualTo(1);
         assertThat(meters.get("meshchain.blocks.orphaned").counter().count()).as("blocks 4 and 5 abandoned")
                 .isEqualTo(2);
+    }
+
+    @Test
+    void pushbacksAreCountedByRuleAndEveryRuleIsThereFromTheStart() {
+        ChainService chain = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 1000),
+                new MutableClock(ChainFixture.NOW), events::add, new InMemoryLedgerStore());
+        NodeMetrics metrics = new NodeMetrics(chain, meters);
+
+        metrics.transactionsRefused(new TransactionsRefused(Pushback.BACKLOG, 3));
+
+        assertThat(meters.get("meshchain.transactions.refused").tag("rule", "backlog").counter().count()).isEqualTo(3);
+        assertThat(meters.get("meshchain.transactions.refused").tag("rule", "sender-limit").counter().count()).isZero();
+        assertThat(meters.get("meshchain.transactions.refused").tag("rule", "pool-full").counter().count()).isZero();
+        assertThat(meters.get("meshchain.confirmation.rate").gauge().value()).as("nothing confirmed yet").isZero();
     }
 }
