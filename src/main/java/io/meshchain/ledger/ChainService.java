@@ -52,6 +52,12 @@ public class ChainService {
      * the 256 KiB body limit of a request.
      */
     public static final int MAX_BATCH = 256;
+    /**
+     * How old a transaction's timestamp must be before this node's miner takes it: relays reach every
+     * peer well within it, so nodes racing for a height hold the same transactions and build the same
+     * block ({@link #dueTemplate()}).
+     */
+    public static final long SETTLE_MILLIS = 200;
 
     private final LedgerParameters parameters;
     private final Clock clock;
@@ -348,18 +354,30 @@ public class ChainService {
 
     // ---- mining -------------------------------------------------------------------------------
 
-    /** The template for the next block, with whatever is pending (possibly nothing). */
+    /**
+     * The template for the next block, with whatever is pending (possibly nothing), in canonical order:
+     * what an external miner works on.
+     */
     public MiningTemplate template() {
-        return read(this::templateLocked);
+        return read(() -> templateLocked(pool.first(parameters.maxTransactions(), Long.MAX_VALUE)));
     }
 
     /**
-     * The template for the next block when one is due: the pool holds a full block, or its oldest
-     * transaction has waited {@link LedgerParameters#maxWait()}. Empty otherwise: no empty blocks.
+     * The template for the next block when one is due: the pool holds a full block of transactions
+     * that have settled ({@link #SETTLE_MILLIS}), or its oldest transaction has waited
+     * {@link LedgerParameters#maxWait()} (then whatever has settled). Empty otherwise: no empty blocks.
      */
     public Optional<MiningTemplate> dueTemplate() {
-        return read(() -> !pool.isEmpty() && overdueLocked(clock.millis()) >= 0 ? Optional.of(templateLocked())
-                : Optional.empty());
+        return read(() -> {
+            long now = clock.millis();
+            List<Transaction> settled = pool.first(parameters.maxTransactions(), now - SETTLE_MILLIS);
+            if (settled.isEmpty()) {
+                return Optional.empty();
+            }
+            boolean full = settled.size() == parameters.maxTransactions();
+            boolean waitedLongEnough = now - pool.oldestWaitingSince().orElse(now) >= parameters.maxWait().toMillis();
+            return full || waitedLongEnough ? Optional.of(templateLocked(settled)) : Optional.empty();
+        });
     }
 
     /** Runs {@code reader} under the shared lock: it sees the ledger between two changes, never during one. */
@@ -372,11 +390,19 @@ public class ChainService {
         }
     }
 
-    private MiningTemplate templateLocked() {
+    /**
+     * A template that every node holding the same transactions makes alike: they come in canonical order,
+     * and the block is stamped with the newest one's timestamp (never before the tip's), not with this
+     * node's clock. With the proof searched from 0, nodes racing for a height then seal the same block,
+     * and the race costs nothing. Without transactions (an external miner's template of an empty pool),
+     * it is stamped now.
+     */
+    private MiningTemplate templateLocked(List<Transaction> transactions) {
         StoredBlock tip = chain.tip();
-        long timestamp = Math.max(clock.millis(), tip.timestamp());
-        return new MiningTemplate(tip.height() + 1, tip.hash(), tip.proof(), parameters.difficulty(), timestamp,
-                pool.oldest(parameters.maxTransactions()), version);
+        long stamp = transactions.isEmpty() ? clock.millis()
+                : transactions.stream().mapToLong(Transaction::timestamp).max().getAsLong();
+        return new MiningTemplate(tip.height() + 1, tip.hash(), tip.proof(), parameters.difficulty(),
+                Math.max(stamp, tip.timestamp()), transactions, version);
     }
 
     /**

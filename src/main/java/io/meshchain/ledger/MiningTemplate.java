@@ -11,8 +11,8 @@ import java.util.List;
  * @param previousHash  hash of the current tip
  * @param lastProof     proof of the current tip (the seed's {@code gp} answer)
  * @param difficulty    leading zero bits the block's hash needs
- * @param timestamp     timestamp to put in the block: now, but never before the tip's
- * @param transactions  the transactions to include, oldest first
+ * @param timestamp     timestamp to put in the block: the newest transaction's, but never before the tip's
+ * @param transactions  the transactions to include, in canonical order (timestamp, then id)
  * @param ledgerVersion the ledger's version when the template was taken; see {@link ChainService#version()}
  */
 public record MiningTemplate(long index, String previousHash, long lastProof, int difficulty, long timestamp,

@@ -2,21 +2,31 @@ package io.meshchain.ledger;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeSet;
 
 /**
- * Transactions accepted but not yet in the chain, oldest first. Not thread-safe: {@link ChainService}
- * owns it and guards it with its lock.
+ * Transactions accepted but not yet in the chain, in two orders: as they arrived here (the order the
+ * pool is listed and journalled in, and what {@code max-wait} is counted from), and the network's
+ * canonical order, by timestamp and then id, in which blocks take them: every node holding the same
+ * transactions builds the same block. Not thread-safe: {@link ChainService} owns it and guards it
+ * with its lock.
  */
 final class PendingPool {
 
     private LinkedHashMap<String, PendingTransaction> entries = new LinkedHashMap<>();
     private final Map<String, Integer> bySender = new HashMap<>();
+    private final TreeSet<Transaction> canonical = new TreeSet<>(CANONICAL_ORDER);
+
+    /** The order blocks take transactions in: by timestamp, then by id. */
+    static final Comparator<Transaction> CANONICAL_ORDER =
+            Comparator.comparingLong(Transaction::timestamp).thenComparing(Transaction::id);
 
     int size() {
         return entries.size();
@@ -42,14 +52,16 @@ final class PendingPool {
 
     void add(PendingTransaction pending) {
         if (entries.putIfAbsent(pending.transaction().id(), pending) == null) {
-            bySender.merge(pending.transaction().sender(), 1, Integer::sum);
+            added(pending.transaction());
         }
     }
 
     void removeAll(Collection<Transaction> transactions) {
         for (Transaction transaction : transactions) {
-            if (entries.remove(transaction.id()) != null) {
+            PendingTransaction removed = entries.remove(transaction.id());
+            if (removed != null) {
                 bySender.computeIfPresent(transaction.sender(), (sender, count) -> count == 1 ? null : count - 1);
+                canonical.remove(removed.transaction());
             }
         }
     }
@@ -66,7 +78,7 @@ final class PendingPool {
         for (PendingTransaction entry : returned) {
             if (reordered.putIfAbsent(entry.transaction().id(), entry) == null
                     && !entries.containsKey(entry.transaction().id())) {
-                bySender.merge(entry.transaction().sender(), 1, Integer::sum);
+                added(entry.transaction());
             }
         }
         for (Map.Entry<String, PendingTransaction> entry : entries.entrySet()) {
@@ -75,14 +87,19 @@ final class PendingPool {
         entries = reordered;
     }
 
-    /** Up to {@code count} transactions, oldest first. */
-    List<Transaction> oldest(int count) {
+    private void added(Transaction transaction) {
+        bySender.merge(transaction.sender(), 1, Integer::sum);
+        canonical.add(transaction);
+    }
+
+    /** Up to {@code count} transactions stamped at or before {@code latest}, in canonical order. */
+    List<Transaction> first(int count, long latest) {
         List<Transaction> result = new ArrayList<>(Math.min(count, entries.size()));
-        for (PendingTransaction entry : entries.values()) {
-            if (result.size() == count) {
+        for (Transaction transaction : canonical) {
+            if (result.size() == count || transaction.timestamp() > latest) {
                 break;
             }
-            result.add(entry.transaction());
+            result.add(transaction);
         }
         return result;
     }

@@ -19,16 +19,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 
 /**
- * The node's miner. When a block is due it takes a template from the ledger, searches a proof on
- * {@code meshchain.mining.threads} threads (thread i tries i, i + n, i + 2n, ...), and appends the
- * block through {@link ChainService}. Work on a template whose tip or transactions have moved is
+ * The node's miner. When a block is due it takes a template from the ledger, searches the lowest
+ * proof on {@code meshchain.mining.threads} threads (thread i tries i, i + n, i + 2n, ...), and
+ * appends the block through {@link ChainService}. Work on a template whose tip or transactions have moved is
  * dropped as soon as the next staleness check notices.
  */
 @Service
@@ -141,26 +141,29 @@ public class Miner implements SmartLifecycle {
         if (searchers == null) {
             return new ProofSearch(template.header(0)).search(0, 1, () -> isStale(template), hashes::increment);
         }
-        AtomicBoolean found = new AtomicBoolean();
+        // Each thread tries its own residue class in increasing order and gives up once past the lowest
+        // proof found so far, so the block is the one a single thread would seal: nodes mining the same
+        // template seal the same block whatever their thread counts.
+        AtomicLong lowest = new AtomicLong(Long.MAX_VALUE);
         List<Callable<OptionalLong>> tasks = new ArrayList<>(threads);
         for (int i = 0; i < threads; i++) {
             long start = i;
             tasks.add(() -> {
                 OptionalLong proof = new ProofSearch(template.header(0))
-                        .search(start, threads, () -> found.get() || isStale(template), hashes::increment);
-                if (proof.isPresent()) {
-                    found.set(true);
-                }
+                        .search(start, threads, lowest::get, () -> isStale(template), hashes::increment);
+                proof.ifPresent(found -> lowest.accumulateAndGet(found, Math::min));
                 return proof;
             });
         }
         try {
+            OptionalLong best = OptionalLong.empty();
             for (var future : searchers.invokeAll(tasks)) {
                 OptionalLong proof = future.get();
-                if (proof.isPresent()) {
-                    return proof;
+                if (proof.isPresent() && (best.isEmpty() || proof.getAsLong() < best.getAsLong())) {
+                    best = proof;
                 }
             }
+            return best;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | CancellationException e) {

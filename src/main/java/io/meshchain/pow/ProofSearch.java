@@ -2,6 +2,7 @@ package io.meshchain.pow;
 
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Searches proofs for one header, with the fastest {@link AttemptHasher} the runtime allows. The
@@ -38,6 +39,17 @@ public final class ProofSearch {
      * @return the proof, or empty when the search was abandoned
      */
     public OptionalLong search(long start, long step, BooleanSupplier stale, AttemptCounter attempts) {
+        return search(start, step, () -> Long.MAX_VALUE, stale, attempts);
+    }
+
+    /**
+     * As {@link #search(long, long, BooleanSupplier, AttemptCounter)}, but also gives up (empty) once
+     * past {@code ceiling} (also checked every {@link #STALENESS_CHECK_INTERVAL} attempts): threads
+     * searching interleaved proofs stop once another found a lower one, so that together they find
+     * the lowest proof, whatever their number.
+     */
+    public OptionalLong search(long start, long step, LongSupplier ceiling, BooleanSupplier stale,
+                               AttemptCounter attempts) {
         long proof = start;
         int sinceCheck = 0;
         while (true) {
@@ -49,7 +61,7 @@ public final class ProofSearch {
             if (sinceCheck == STALENESS_CHECK_INTERVAL) {
                 attempts.add(sinceCheck);
                 sinceCheck = 0;
-                if (stale.getAsBoolean()) {
+                if (proof > ceiling.getAsLong() || stale.getAsBoolean()) {
                     return OptionalLong.empty();
                 }
             }

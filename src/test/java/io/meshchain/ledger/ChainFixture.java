@@ -4,6 +4,7 @@ import io.meshchain.pow.BlockHeader;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hashes;
 import io.meshchain.pow.ProofSearch;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,9 +25,13 @@ public final class ChainFixture {
     private ChainFixture() {
     }
 
-    /** A valid transaction with unique content. */
+    /**
+     * A valid transaction with unique content, stamped a millisecond after the one before (a day
+     * before {@link #NOW}): transactions made one after another are in the pool's canonical order.
+     */
     public static Transaction tx() {
-        return Transaction.of("gzan3055", "payment " + counter.incrementAndGet(), NOW - 60_000);
+        int n = counter.incrementAndGet();
+        return Transaction.of("gzan3055", "payment " + n, NOW - Duration.ofDays(1).toMillis() + n);
     }
 
     public static List<Transaction> txs(int count) {

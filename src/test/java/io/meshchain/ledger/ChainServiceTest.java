@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,43 @@ class ChainServiceTest {
         assertThat(service.template().transactions()).isEqualTo(transactions.subList(0, 5));
     }
 
+    /**
+     * Two nodes that received the same transactions in different orders (a relay and a client's
+     * submission cross) make the same template, stamped with the newest transaction's timestamp
+     * rather than their clocks: with the proof searched from 0 they seal the same block.
+     */
+    @Test
+    void nodesHoldingTheSameTransactionsInAnyOrderBuildTheSameBlock() throws BlockRejectedException {
+        List<Transaction> transactions = ChainFixture.txs(7);
+        ChainService other = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, CAPACITY),
+                new MutableClock(NOW + 1_234), event -> { }, new InMemoryLedgerStore());
+        transactions.forEach(tx -> service.submit(tx, null));
+        List<Transaction> reversed = new ArrayList<>(transactions);
+        Collections.reverse(reversed);
+        reversed.forEach(tx -> other.submit(tx, "n2"));
+
+        MiningTemplate ours = service.dueTemplate().orElseThrow();
+        MiningTemplate theirs = other.dueTemplate().orElseThrow();
+
+        assertThat(theirs.transactions()).isEqualTo(ours.transactions()).isEqualTo(transactions.subList(0, 5));
+        assertThat(theirs.timestamp()).isEqualTo(ours.timestamp()).isEqualTo(transactions.get(4).timestamp());
+        Block block = mineDue();
+        assertThat(ChainFixture.mine(theirs.index(), theirs.previousHash(), theirs.transactions(), theirs.timestamp(),
+                theirs.difficulty()).hash()).isEqualTo(block.hash());
+    }
+
+    @Test
+    void theMinerTakesATransactionOnceItHasSettledSoThatPeersHaveItToo() {
+        ChainFixture.txs(4).forEach(tx -> service.submit(tx, null));
+        Transaction fresh = Transaction.of("gzan3055", "just now", NOW);
+        service.submit(fresh, null);
+
+        assertThat(service.dueTemplate()).as("four settled, one just stamped: not yet a full block").isEmpty();
+        clock.advance(Duration.ofMillis(ChainService.SETTLE_MILLIS));
+        assertThat(service.dueTemplate()).hasValueSatisfying(t -> assertThat(t.transactions()).hasSize(5).last()
+                .isEqualTo(fresh));
+    }
+
     @Test
     void minedBlockConfirmsItsTransactions() throws Exception {
         List<Transaction> transactions = submitAll(5);
@@ -232,6 +270,7 @@ class ChainServiceTest {
         assertThat(store.blockRecords()).as("the chain's record is only appended to").containsExactly(List.of(block));
         assertThat(store.pending()).extracting(PendingTransaction::transaction)
                 .containsExactlyElementsOf(transactions.subList(5, 7));
+        assertThat(block.transactions()).isEqualTo(transactions.subList(0, 5));
     }
 
     @Test

@@ -97,4 +97,27 @@ class MinerTest {
         assertThat(miner.mineDueBlocks()).isZero();
         assertThat(chain.tip().height()).isZero();
     }
+
+    /**
+     * Nodes racing for a height with the same transactions must seal the same block, or the race
+     * costs a block: the lowest proof is found whatever the number of threads splitting the search.
+     */
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {2, 3, 4})
+    void sealsTheBlockOneThreadWouldWhateverItsThreads(int threads) {
+        List<Transaction> transactions = ChainFixture.txs(5);
+        ChainService other = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 100),
+                clock, event -> { }, new InMemoryLedgerStore());
+        transactions.forEach(tx -> chain.submit(tx, null));
+        transactions.forEach(tx -> other.submit(tx, null));
+        Miner single = new Miner(other, TestProperties.of("n2", List.of(), null, 1), new SimpleMeterRegistry());
+        single.start();
+        miner = miner(threads);
+
+        Block alone = single.mineDueBlock().orElseThrow();
+        Block split = miner.mineDueBlock().orElseThrow();
+        single.stop();
+
+        assertThat(split.hash()).isEqualTo(alone.hash());
+    }
 }

@@ -61,7 +61,7 @@ class ProofControllerTest {
                 .andExpect(jsonPath("$.previousHash").value(chain.genesis().hash()))
                 .andExpect(jsonPath("$.lastProof").value(0))
                 .andExpect(jsonPath("$.difficulty").value(ChainFixture.DIFFICULTY))
-                .andExpect(jsonPath("$.timestamp").value(ChainFixture.NOW))
+                .andExpect(jsonPath("$.timestamp").value(pending.get(1).timestamp())) // the newest transaction's
                 .andExpect(jsonPath("$.transactions", hasSize(2)))
                 .andExpect(jsonPath("$.transactions[0].id").value(pending.get(0).id()));
     }
