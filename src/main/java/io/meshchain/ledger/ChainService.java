@@ -380,6 +380,25 @@ public class ChainService {
         });
     }
 
+    /**
+     * How long until a block is due if no transaction arrives meanwhile: when the transactions of a
+     * full block have settled, or when the oldest has waited {@code max-wait} (and one has settled).
+     * Zero when one is due now; empty when nothing is pending.
+     */
+    public OptionalLong nextDueIn() {
+        return read(() -> {
+            if (pool.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            List<Transaction> first = pool.first(parameters.maxTransactions(), Long.MAX_VALUE);
+            long full = first.size() == parameters.maxTransactions()
+                    ? first.get(first.size() - 1).timestamp() + SETTLE_MILLIS : Long.MAX_VALUE;
+            long waited = Math.max(pool.oldestWaitingSince().getAsLong() + parameters.maxWait().toMillis(),
+                    first.get(0).timestamp() + SETTLE_MILLIS);
+            return OptionalLong.of(Math.max(0, Math.min(full, waited) - clock.millis()));
+        });
+    }
+
     /** Runs {@code reader} under the shared lock: it sees the ledger between two changes, never during one. */
     private <T> T read(Supplier<T> reader) {
         lock.readLock().lock();

@@ -20,13 +20,13 @@ import java.util.TreeSet;
  */
 final class PendingPool {
 
-    private LinkedHashMap<String, PendingTransaction> entries = new LinkedHashMap<>();
-    private final Map<String, Integer> bySender = new HashMap<>();
-    private final TreeSet<Transaction> canonical = new TreeSet<>(CANONICAL_ORDER);
-
     /** The order blocks take transactions in: by timestamp, then by id. */
     static final Comparator<Transaction> CANONICAL_ORDER =
             Comparator.comparingLong(Transaction::timestamp).thenComparing(Transaction::id);
+
+    private LinkedHashMap<String, PendingTransaction> entries = new LinkedHashMap<>();
+    private final Map<String, Integer> bySender = new HashMap<>();
+    private final TreeSet<Transaction> canonical = new TreeSet<>(CANONICAL_ORDER);
 
     int size() {
         return entries.size();

@@ -9,6 +9,7 @@ import io.meshchain.pow.ProofSearch;
 import io.meshchain.system.MeshchainProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -42,16 +45,20 @@ public class Miner implements SmartLifecycle {
     private final ChainService chain;
     private final boolean enabled;
     private final int threads;
+    private final Duration interval;
     private final ExecutorService searchers;
     private final Counter hashes;
     private final Counter blocksMined;
     private volatile State state;
     private volatile boolean running;
+    /** The thread waiting for the next block to be due, woken when the miner stops. */
+    private volatile Thread waiting;
 
     Miner(ChainService chain, MeshchainProperties properties, MeterRegistry meters) {
         this.chain = chain;
         this.enabled = properties.mining().enabled();
         this.threads = properties.mining().threads();
+        this.interval = properties.mining().interval();
         this.searchers = threads > 1 ? Executors.newFixedThreadPool(threads, daemonThreads()) : null;
         this.hashes = Counter.builder("meshchain.mining.hashes")
                 .description("Proof-of-work attempts: every header hash the miner computed").register(meters);
@@ -75,20 +82,42 @@ public class Miner implements SmartLifecycle {
     /**
      * Mines blocks back to back while one is due: a pool holding many full blocks is mined at the
      * speed of the proof search, not one block per {@code meshchain.mining.interval}. Work that went
-     * stale (a peer's block arrived first) is followed at once by a template on the new tip. Stops
-     * when no block is due, when the miner stops, or when its own block is refused. Returns how many
-     * blocks this node appended.
+     * stale (a peer's block arrived first) is followed at once by a template on the new tip. When no
+     * block is due but one will be within the interval (its transactions are still settling), it
+     * waits for that moment rather than for the next look. Stops when no block is due, when the miner
+     * stops, or when its own block is refused. Returns how many blocks this node appended.
      */
     public int mineDueBlocks() {
         int appended = 0;
+        boolean waited = false;
         while (true) {
             Attempt attempt = attempt();
-            if (attempt.block().isPresent()) {
-                appended++;
-            } else if (!attempt.stale()) {
+            if (attempt.block().isPresent() || attempt.stale()) {
+                appended += attempt.block().isPresent() ? 1 : 0;
+                waited = false;
+            } else if (waited || !awaitNextDue()) {
                 return appended;
+            } else {
+                waited = true;
             }
         }
+    }
+
+    /** Waits until the next block is due when that is within the interval; false when it is not. */
+    private boolean awaitNextDue() {
+        OptionalLong dueIn = running ? chain.nextDueIn() : OptionalLong.empty();
+        if (dueIn.isEmpty() || dueIn.getAsLong() > interval.toMillis()) {
+            return false;
+        }
+        waiting = Thread.currentThread();
+        try {
+            if (running) { // stop() after the assignment above unparks this thread; before it, this sees it
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(dueIn.getAsLong()));
+            }
+        } finally {
+            waiting = null;
+        }
+        return running && !Thread.currentThread().isInterrupted();
     }
 
     /** What one look for a due block came to: the block appended, or whether its work went stale. */
@@ -193,6 +222,10 @@ public class Miner implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        Thread sleeper = waiting;
+        if (sleeper != null) {
+            LockSupport.unpark(sleeper);
+        }
         state = enabled ? State.IDLE : State.DISABLED;
         if (searchers != null) {
             searchers.shutdownNow();

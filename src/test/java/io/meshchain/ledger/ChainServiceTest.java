@@ -233,6 +233,20 @@ class ChainServiceTest {
     }
 
     @Test
+    void nextDueSaysWhenTheMinerShouldLookAgain() {
+        assertThat(service.nextDueIn()).as("nothing pending").isEmpty();
+        Transaction lone = ChainFixture.tx();
+        service.submit(lone, null);
+        assertThat(service.nextDueIn()).as("a lone transaction waits max-wait").hasValue(MAX_WAIT.toMillis());
+        ChainFixture.txs(3).forEach(tx -> service.submit(tx, null));
+        service.submit(Transaction.of("gzan3055", "just now", NOW), null);
+        assertThat(service.nextDueIn()).as("a full block once the newest has settled").hasValue(ChainService.SETTLE_MILLIS);
+        clock.advance(Duration.ofMillis(ChainService.SETTLE_MILLIS));
+        assertThat(service.nextDueIn()).hasValue(0);
+        assertThat(service.dueTemplate()).isPresent();
+    }
+
+    @Test
     void theMinerTakesATransactionOnceItHasSettledSoThatPeersHaveItToo() {
         ChainFixture.txs(4).forEach(tx -> service.submit(tx, null));
         Transaction fresh = Transaction.of("gzan3055", "just now", NOW);
