@@ -17,6 +17,12 @@ public record Pushback(String rule, String detail, long retryAfterSeconds) {
     /** The sender has {@code meshchain.pool.sender-limit} transactions pending already. */
     public static final String SENDER_LIMIT = "sender-limit";
 
+    /**
+     * The node works on {@code meshchain.pool.max-in-flight} client submissions already: refused before
+     * the pool is asked, by the API's load shedding.
+     */
+    public static final String BUSY = "busy";
+
     /** Retry-After for a full pool: about the time a few blocks take to make room. */
     static final long POOL_FULL_RETRY_AFTER_SECONDS = 5;
 

@@ -97,10 +97,12 @@ public record MeshchainProperties(
      * @param senderLimit most pending transactions from one sender; beyond it that sender gets 429
      * @param targetWait  how long an acknowledged transaction should wait to be confirmed: while the
      *                    network confirms too slowly for what is pending, new ones get 503; 0 turns this off
+     * @param maxInFlight client submissions the node works on at once; beyond them it answers 503 at once
      */
     public record Pool(@Min(1) @Max(10_000_000) int capacity,
                        @Min(1) @Max(10_000_000) int senderLimit,
-                       @NotNull @DurationMin(millis = 0) Duration targetWait) {
+                       @NotNull @DurationMin(millis = 0) Duration targetWait,
+                       @Min(1) @Max(100_000) int maxInFlight) {
     }
 
     /**

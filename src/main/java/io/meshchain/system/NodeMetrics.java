@@ -43,10 +43,9 @@ class NodeMetrics {
                 .register(meters);
         accepted = Counter.builder("meshchain.transactions.accepted")
                 .description("Transactions new to this node accepted into the pool").register(meters);
-        for (String rule : List.of(Pushback.POOL_FULL, Pushback.BACKLOG, Pushback.SENDER_LIMIT)) {
+        for (String rule : List.of(Pushback.POOL_FULL, Pushback.BACKLOG, Pushback.SENDER_LIMIT, Pushback.BUSY)) {
             refused.put(rule, Counter.builder("meshchain.transactions.refused").tag("rule", rule)
-                    .description("New transactions the pool pushed back on: pool-full and backlog (503), "
-                            + "sender-limit (429)")
+                    .description("New transactions pushed back: pool-full, backlog and busy (503), sender-limit (429)")
                     .register(meters));
         }
         Gauge.builder("meshchain.confirmation.rate", chain, c -> c.confirmationRate().orElse(0))

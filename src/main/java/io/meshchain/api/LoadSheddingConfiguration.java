@@ -1,0 +1,21 @@
+package io.meshchain.api;
+
+import io.meshchain.system.MeshchainProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The node's load shedding, declared here rather than as a component: it needs the node's settings,
+ * which controller slice tests do not bind.
+ */
+@Configuration(proxyBeanMethods = false)
+class LoadSheddingConfiguration {
+
+    @Bean
+    SubmissionLimitFilter submissionLimitFilter(MeshchainProperties properties, JsonMapper json,
+                                                ApplicationEventPublisher events) {
+        return new SubmissionLimitFilter(properties, json, events);
+    }
+}

@@ -1,0 +1,81 @@
+package io.meshchain.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshchain.TestProperties;
+import io.meshchain.ledger.Pushback;
+import io.meshchain.ledger.TransactionsRefused;
+import io.meshchain.network.RelayHeader;
+import io.meshchain.system.MeshchainProperties;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A node busy with its limit of client submissions answers the next one 503 at once, and no other request. */
+class SubmissionLimitFilterTest {
+
+    private final List<Object> events = new ArrayList<>();
+    private final SubmissionLimitFilter filter = new SubmissionLimitFilter(withMaxInFlight(1),
+            JsonMapper.builder().build(), events::add);
+
+    private static MeshchainProperties withMaxInFlight(int limit) {
+        MeshchainProperties p = TestProperties.of("n1", List.of(), null, 1);
+        return new MeshchainProperties(p.nodeId(), p.peers(), p.peersFile(), p.discovery(), p.heartbeat(), p.network(),
+                p.mining(), p.block(), new MeshchainProperties.Pool(100, 100, Duration.ofSeconds(30), limit), p.storage());
+    }
+
+    private static MockHttpServletRequest request(String method, String path) {
+        MockHttpServletRequest request = new MockHttpServletRequest(method, path);
+        request.setRequestURI(path);
+        return request;
+    }
+
+    private MockHttpServletResponse pass(MockHttpServletRequest request) throws Exception {
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter.doFilter(request, response, (req, res) -> ((MockHttpServletResponse) res).setStatus(201));
+        return response;
+    }
+
+    @Test
+    void aSubmissionBeyondTheLimitIsRefusedAtOnceWhileOthersPass() throws Exception {
+        CountDownLatch working = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> {
+            try {
+                filter.doFilter(request("POST", "/transactions"), new MockHttpServletResponse(), (req, res) -> {
+                    working.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(working.await(10, TimeUnit.SECONDS)).isTrue();
+
+        MockHttpServletResponse refused = pass(request("POST", "/transactions/batch"));
+        assertThat(refused.getStatus()).isEqualTo(503);
+        assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+        assertThat(refused.getContentAsString()).contains("urn:meshchain:problem:busy");
+        assertThat(events).containsExactly(new TransactionsRefused(Pushback.BUSY, 1));
+
+        MockHttpServletRequest relay = request("POST", "/transactions/batch");
+        relay.addHeader(RelayHeader.NAME, "n2");
+        assertThat(pass(relay).getStatus()).as("a peer's relay").isEqualTo(201);
+        assertThat(pass(request("GET", "/transactions")).getStatus()).as("a read").isEqualTo(201);
+
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        assertThat(pass(request("POST", "/transactions")).getStatus()).as("room again").isEqualTo(201);
+    }
+}
