@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -93,12 +94,15 @@ public final class NetworkBenchmark {
     /** A transaction offered: when, and when each node first had it in a block (0 until then). */
     private static final class Offered {
         final long submittedNanos;
+        /** When the node answered 201: from then on the node owes the confirmation. */
+        final long acknowledgedNanos;
         final long[] confirmedNanos = new long[NODES];
         /** Confirmed everywhere only by the lookup at the end: no latency is known for it. */
         volatile boolean foundLate;
 
-        Offered(long submittedNanos) {
+        Offered(long submittedNanos, long acknowledgedNanos) {
             this.submittedNanos = submittedNanos;
+            this.acknowledgedNanos = acknowledgedNanos;
         }
 
         synchronized void confirmedOn(int node, long nanos) {
@@ -163,7 +167,7 @@ public final class NetworkBenchmark {
             submissions.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
                 inFlight[target].release();
                 if (error == null && response.statusCode() == 201) {
-                    acknowledged.put(id, new Offered(submitted));
+                    acknowledged.put(id, new Offered(submitted, System.nanoTime()));
                 } else if (error == null && response.statusCode() == 503) {
                     refused.incrementAndGet();
                 } else if (error == null && response.statusCode() == 429) {
@@ -285,6 +289,7 @@ public final class NetworkBenchmark {
     private static void report(List<NodeProcess> nodes, long offered, long offeredForNanos, Map<String, Offered> acknowledged,
             int refused, int refusedSender, int failed, long start) {
         List<Long> latencies = new ArrayList<>();
+        List<Long> sinceAcknowledged = new ArrayList<>();
         long lastConfirmed = start;
         int confirmed = 0;
         for (Offered o : acknowledged.values()) {
@@ -294,10 +299,12 @@ public final class NetworkBenchmark {
             }
             if (everywhere != 0 && !o.foundLate) {
                 latencies.add(everywhere - o.submittedNanos);
+                sinceAcknowledged.add(everywhere - o.acknowledgedNanos);
                 lastConfirmed = Math.max(lastConfirmed, everywhere);
             }
         }
         latencies.sort(null);
+        sinceAcknowledged.sort(null);
         double window = Math.max(offeredForNanos, lastConfirmed - start) / 1e9;
         double mined = 0;
         double orphaned = 0;
@@ -308,11 +315,27 @@ public final class NetworkBenchmark {
         System.out.printf("offered %d in %.1f s (late when the nodes answered slower than the rate): acknowledged %d,"
                 + " refused (503) %d, refused (429) %d, failed %d%n",
                 offered, offeredForNanos / 1e9, acknowledged.size(), refused, refusedSender, failed);
+        Map<String, Long> byRule = new TreeMap<>();
+        for (String rule : List.of("backlog", "busy", "pool-full", "sender-limit")) {
+            long count = 0;
+            for (NodeProcess node : nodes) {
+                count += (long) node.counter("meshchain.transactions.refused", "rule:" + rule);
+            }
+            if (count > 0) {
+                byRule.put(rule, count);
+            }
+        }
+        if (!byRule.isEmpty()) {
+            System.out.println("refused by rule, on the nodes together (relays included): " + byRule);
+        }
         System.out.printf("confirmed on all %d nodes: %d of %d acknowledged (%.1f tx/s over %.1f s, first submission"
                 + " to last confirmation seen)%n", NODES, confirmed, acknowledged.size(), latencies.size() / window, window);
         if (!latencies.isEmpty()) {
             System.out.printf("latency from submission to confirmed everywhere: p50 %.2f s, p99 %.2f s, max %.2f s%n",
                     percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.get(latencies.size() - 1) / 1e9);
+            System.out.printf("latency from acknowledgement to confirmed everywhere: p50 %.2f s, p99 %.2f s, max %.2f s%n",
+                    percentile(sinceAcknowledged, 0.50), percentile(sinceAcknowledged, 0.99),
+                    sinceAcknowledged.get(sinceAcknowledged.size() - 1) / 1e9);
         }
         List<Long> heights = nodes.stream().map(NodeClient::height).toList();
         long kept = heights.stream().mapToLong(Long::longValue).max().orElse(0); // the nodes start empty
