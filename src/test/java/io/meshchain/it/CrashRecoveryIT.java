@@ -86,7 +86,9 @@ class CrashRecoveryIT {
     @Test
     void everyAcknowledgedTransactionSurvivesSigkillDuringCompaction() throws Exception {
         int port = TestNode.freePort();
-        String[] settings = {"--meshchain.mining.enabled=false", "--meshchain.block.max-transactions=1000"};
+        // One sender fills a pool that nothing mines: neither the sender limit nor admission control may stop it.
+        String[] settings = {"--meshchain.mining.enabled=false", "--meshchain.block.max-transactions=1000",
+                "--meshchain.pool.sender-limit=1000000", "--meshchain.pool.target-wait=0"};
         Process node = start(port, settings);
         try (Clients clients = new Clients(base(port), "compaction")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> clients.acked() >= 12_000);
