@@ -78,7 +78,10 @@ class TransactionController {
                                 examples = @ExampleObject(value = PROBLEM_EXAMPLE))),
                 @ApiResponse(responseCode = "413", description = "Body over 256 KiB"),
                 @ApiResponse(responseCode = "415", description = "Body that is not JSON"),
-                @ApiResponse(responseCode = "503", description = "Pool full, or the disk refuses writes; see Retry-After")})
+                @ApiResponse(responseCode = "429", description = "The sender has its limit of transactions pending; see Retry-After"),
+                @ApiResponse(responseCode = "503", description = "Pool full, the network confirming more slowly than "
+                        + "clients submit, the node busy with its limit of submissions, or the disk refusing writes; "
+                        + "see Retry-After")})
     @PostMapping
     ResponseEntity<TransactionView> submit(@RequestBody TransactionRequest request,
                                            @Parameter(description = "Set by a relaying peer to its node id")
@@ -98,12 +101,17 @@ class TransactionController {
     }
 
     @Operation(summary = "Submit a batch of transactions, as peers relay them", description = """
-            A JSON array of 1 to 256 transactions as POST /transactions takes them, each with its timestamp.             Each is checked and deduplicated on its own; the new ones are made durable with one flush before             the answer, which says how many were accepted, how many were already known, and which were refused             and why (a broken rule, or pool-full). New transactions are relayed to every peer but the sender.""",
+            A JSON array of 1 to 256 transactions as POST /transactions takes them, each with its timestamp. \
+            Each is checked and deduplicated on its own; the new ones are made durable with one flush before \
+            the answer, which says how many were accepted, how many were already known, and which were refused \
+            and why (a broken rule, or the pool's pushback: pool-full, backlog, sender-limit). New transactions \
+            are relayed to every peer but the sender.""",
             responses = {
                 @ApiResponse(responseCode = "200", description = "{\"accepted\", \"known\", \"refused\": [{\"index\", \"rule\", \"detail\"}]}"),
                 @ApiResponse(responseCode = "400", description = "Not an array of 1 to 256, or an item without sender, content or timestamp"),
                 @ApiResponse(responseCode = "413", description = "Body over 256 KiB"),
-                @ApiResponse(responseCode = "503", description = "The disk refuses writes; see Retry-After")})
+                @ApiResponse(responseCode = "503", description = "The node busy with its limit of submissions, or the "
+                        + "disk refusing writes; see Retry-After")})
     @PostMapping("/batch")
     BatchSubmission submitAll(@RequestBody List<TransactionRequest> requests,
                               @Parameter(description = "Set by a relaying peer to its node id")

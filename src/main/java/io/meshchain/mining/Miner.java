@@ -31,8 +31,8 @@ import org.springframework.stereotype.Service;
 /**
  * The node's miner. When a block is due it takes a template from the ledger, searches the lowest
  * proof on {@code meshchain.mining.threads} threads (thread i tries i, i + n, i + 2n, ...), and
- * appends the block through {@link ChainService}. Work on a template whose tip or transactions have moved is
- * dropped as soon as the next staleness check notices.
+ * appends the block through {@link ChainService}. Work on a template whose tip or transactions have
+ * moved is dropped as soon as the next staleness check notices.
  */
 @Service
 public class Miner implements SmartLifecycle {
