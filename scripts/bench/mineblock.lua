@@ -1,16 +1,6 @@
 -- wrk script: naivechain's POST /mineBlock with new data on every request, as submit.lua does for
--- meshchain's POST /transactions.
-local threads = 0
-
-function setup(thread)
-  thread:set("tid", threads)
-  threads = threads + 1
-end
-
-function init(args)
-  counter = 0
-  run = tostring(os.time())
-end
+-- meshchain's POST /transactions (whose thread numbering and counters it shares).
+dofile("scripts/bench/submit.lua")
 
 request = function()
   counter = counter + 1
