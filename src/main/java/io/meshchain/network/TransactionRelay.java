@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -65,11 +67,29 @@ class TransactionRelay {
     @EventListener
     void relay(TransactionAccepted accepted) {
         Optional<Peer> source = accepted.relayedBy() == null ? Optional.empty() : directory.byNodeId(accepted.relayedBy());
-        for (Peer peer : directory.peers()) {
+        List<Peer> peers = directory.peers();
+        for (Peer peer : peers) {
             if (source.filter(peer::equals).isEmpty()) {
                 enqueue(peer, accepted.transaction());
             }
         }
+        if (outboxes.size() > peers.size()) {
+            forgetDeparted(peers);
+        }
+    }
+
+    /**
+     * Drops the outboxes of peers that left the directory (DNS discovery no longer finds them), with
+     * whatever still waits in them, unless a call is sending: it ends by itself.
+     */
+    private void forgetDeparted(List<Peer> peers) {
+        Set<URI> present = peers.stream().map(Peer::url).collect(Collectors.toSet());
+        outboxes.entrySet().removeIf(entry -> !present.contains(entry.getKey()) && !entry.getValue().sending.get());
+    }
+
+    /** Peers with an outbox: at most the peers in the directory, and those whose last call is under way. */
+    int outboxCount() {
+        return outboxes.size();
     }
 
     private void enqueue(Peer peer, Transaction transaction) {

@@ -99,4 +99,26 @@ class TransactionRelayTest {
         assertThat(batches.getAllValues().stream().flatMap(List::stream).toList()).isEqualTo(later);
         verify(client, times(1)).relay(eq(n2), any(), any());
     }
+
+    @Test
+    void anOutboxIsForgottenOnceItsPeerHasLeft() {
+        MeshchainProperties properties = TestProperties.of("n1", List.of(), null, 1);
+        PeerDirectory directory = new PeerDirectory(properties, new MutableClock(ChainFixture.NOW), new SimpleMeterRegistry());
+        TransactionRelay discovered = new TransactionRelay(properties, directory, client, lanes);
+        directory.replaceDiscovered(List.of(n2, n3));
+        discovered.relay(new TransactionAccepted(ChainFixture.tx(), null));
+        verify(client, timeout(2_000)).relay(eq(n2), any(), eq("n1"));
+        assertThat(discovered.outboxCount()).isEqualTo(2);
+
+        directory.replaceDiscovered(List.of(n3));
+        Transaction later = ChainFixture.tx();
+        discovered.relay(new TransactionAccepted(later, null));
+
+        verify(client, timeout(2_000)).relay(eq(n3), eq(later), eq("n1"));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            discovered.relay(new TransactionAccepted(ChainFixture.tx(), null));
+            assertThat(discovered.outboxCount()).as("n2's outbox, once its last call ended").isEqualTo(1);
+        });
+        verify(client, never()).relay(eq(n2), eq(later), any());
+    }
 }
