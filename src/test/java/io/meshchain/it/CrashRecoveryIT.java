@@ -129,7 +129,9 @@ class CrashRecoveryIT {
             try (Clients clients = new Clients(base(port), "reorg")) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> clients.acked() >= 200 && highestSeen.get() > 1_500);
                 List<Block> branch = new ArrayList<>(shared);
-                branch.addAll(ChainFixture.extend(shared.get(10), (int) highestSeen.get() + 100));
+                // Far enough ahead that the node, mining the clients' transactions back to back while it
+                // fetches the branch, cannot pass it meanwhile, even on a slow machine.
+                branch.addAll(ChainFixture.extend(shared.get(10), (int) highestSeen.get() + 1_000));
                 AtomicLong switchSeen = new AtomicLong();
                 Thread killer = started(() -> killWhen(node, () -> {
                     if (switchSeen.get() == 0 && logged(log, SWITCHING)) {
