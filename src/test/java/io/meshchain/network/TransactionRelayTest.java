@@ -114,7 +114,6 @@ class TransactionRelayTest {
         Transaction later = ChainFixture.tx();
         discovered.relay(new TransactionAccepted(later, null));
 
-        verify(client, timeout(2_000)).relay(eq(n3), eq(later), eq("n1"));
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
             discovered.relay(new TransactionAccepted(ChainFixture.tx(), null));
             assertThat(discovered.outboxCount()).as("n2's outbox, once its last call ended").isEqualTo(1);
