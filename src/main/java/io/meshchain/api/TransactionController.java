@@ -2,9 +2,11 @@ package io.meshchain.api;
 
 import io.meshchain.ledger.BatchSubmission;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.InvalidTransactionException;
 import io.meshchain.ledger.PendingPage;
 import io.meshchain.ledger.Submission;
 import io.meshchain.ledger.Transaction;
+import io.meshchain.ledger.rules.TransactionRules;
 import io.meshchain.network.RelayHeader;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -91,7 +94,9 @@ class TransactionController {
             throw new InvalidRequestException(missing);
         }
         long timestamp = request.timestamp() != null ? request.timestamp() : clock.millis();
-        Transaction transaction = Transaction.of(request.sender(), request.content(), timestamp);
+        Transaction transaction = hashable(request.sender(), request.content(), timestamp)
+                .orElseThrow(() -> new InvalidTransactionException(
+                        TransactionRules.check(request.sender(), request.content(), timestamp, clock.millis())));
         Submission submission = chain.submit(transaction, relayedBy);
         TransactionView view = TransactionView.of(submission.status());
         if (!submission.created()) {
@@ -135,9 +140,27 @@ class TransactionController {
             if (!missing.isEmpty()) {
                 throw new InvalidRequestException(missing);
             }
-            transactions.add(Transaction.of(request.sender(), request.content(), request.timestamp()));
+            Optional<Transaction> transaction = hashable(request.sender(), request.content(), request.timestamp());
+            if (transaction.isEmpty()) {
+                TransactionRules.check(request.sender(), request.content(), request.timestamp(), clock.millis())
+                        .forEach(violation -> missing.put(item + "." + violation.field(), violation.message()));
+                throw new InvalidRequestException(missing);
+            }
+            transactions.add(transaction.get());
         }
         return chain.submitAll(transactions, relayedBy);
+    }
+
+    /**
+     * The transaction of those fields, or empty when they have no id: a string holding an unpaired
+     * surrogate has no UTF-8 encoding to hash. The content rule names what is wrong with them.
+     */
+    private static Optional<Transaction> hashable(String sender, String content, long timestamp) {
+        try {
+            return Optional.of(Transaction.of(sender, content, timestamp));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** A page of the pending pool, oldest first: no answer lists a pool of any size at once. */

@@ -1,6 +1,10 @@
 package io.meshchain.pow;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,19 +46,58 @@ public final class Hashes {
      * A transaction's id: the hex SHA-256 of its canonical encoding
      * {@code version | len(sender) | sender | len(content) | content | timestamp}, with UTF-8 strings
      * and big-endian lengths, so that no two different transactions share an encoding.
+     *
+     * @throws IllegalArgumentException when a string holds an unpaired surrogate ({@link #utf8})
      */
     public static String transactionId(String sender, String content, long timestamp) {
         return Hex.encode(transactionDigest(sender, content, timestamp));
     }
 
-    /** True when {@code id} is the id of those fields: what {@link #transactionId} gives, without writing it out. */
+    /**
+     * True when {@code id} is the id of those fields: what {@link #transactionId} gives, without writing
+     * it out. False for fields that have no id (a string that is not valid UTF-16).
+     */
     public static boolean isTransactionId(String id, String sender, String content, long timestamp) {
-        return Hex.matches(id, transactionDigest(sender, content, timestamp));
+        try {
+            return Hex.matches(id, transactionDigest(sender, content, timestamp));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The UTF-8 bytes of {@code value}, encoded strictly: a string with an unpaired surrogate has no
+     * UTF-8 encoding, and {@link String#getBytes} would write {@code ?} in its place, giving two
+     * different strings the same bytes. Strings without surrogates, nearly all of them, take the fast way.
+     *
+     * @throws IllegalArgumentException when {@code value} holds an unpaired surrogate
+     */
+    static byte[] utf8(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isSurrogate(value.charAt(i))) {
+                return strictUtf8(value);
+            }
+        }
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] strictUtf8(String value) {
+        CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            ByteBuffer encoded = encoder.encode(CharBuffer.wrap(value));
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            return bytes;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("an unpaired surrogate has no UTF-8 encoding", e);
+        }
     }
 
     private static byte[] transactionDigest(String sender, String content, long timestamp) {
-        byte[] senderBytes = sender.getBytes(StandardCharsets.UTF_8);
-        byte[] contentBytes = content.getBytes(StandardCharsets.UTF_8);
+        byte[] senderBytes = utf8(sender);
+        byte[] contentBytes = utf8(content);
         ByteBuffer buffer = ByteBuffer.allocate(1 + 4 + senderBytes.length + 4 + contentBytes.length + 8);
         buffer.put(TRANSACTION_ENCODING_VERSION)
                 .putInt(senderBytes.length).put(senderBytes)

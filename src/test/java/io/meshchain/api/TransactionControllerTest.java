@@ -81,6 +81,22 @@ class TransactionControllerTest {
     }
 
     @Test
+    void contentWithAnUnpairedSurrogateIsABadRequestAndTakesNoOtherTransactionsId() throws Exception {
+        String question = "{\"sender\":\"alice\",\"content\":\"pay ? to bob\",\"timestamp\":" + ChainFixture.NOW + "}";
+        submit(question).andExpect(status().isCreated());
+
+        for (String lone : new String[] {"\\ud800", "\\udfff"}) {
+            expectFieldError("{\"sender\":\"alice\",\"content\":\"pay " + lone + " to bob\",\"timestamp\":"
+                    + ChainFixture.NOW + "}", "content")
+                    .andExpect(jsonPath("$.errors[0].rule").value("content-characters"));
+        }
+        submitBatch("[" + item("alice", "fine") + "," + item("alice", "pay \\udfff to bob") + "]")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("[1].content"));
+        assertThat(chain.pending(0, 1000).transactions()).extracting(tx -> tx.content()).containsExactly("pay ? to bob");
+    }
+
+    @Test
     void sameTransactionAgainIsOkNotCreated() throws Exception {
         String json = "{\"sender\":\"gzan3055\",\"content\":\"hello\",\"timestamp\":" + ChainFixture.NOW + "}";
         submit(json).andExpect(status().isCreated());

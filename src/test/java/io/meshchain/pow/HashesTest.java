@@ -37,6 +37,19 @@ class HashesTest {
     }
 
     @Test
+    void anUnpairedSurrogateIsNeverHashedAsSomethingElse() {
+        long timestamp = 1_764_000_000_000L;
+        String question = Hashes.transactionId("alice", "pay ? to bob", timestamp);
+
+        assertThatThrownBy(() -> Hashes.transactionId("alice", "pay \ud800 to bob", timestamp))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Hashes.isTransactionId(question, "alice", "pay \ud800 to bob", timestamp)).isFalse();
+        assertThat(Hashes.isTransactionId(question, "alice", "pay \udfff to bob", timestamp)).isFalse();
+        assertThat(Hashes.transactionId("alice", "pay \ud83d\ude00 to bob", timestamp))
+                .isEqualTo(Hashes.transactionId("alice", "pay 😀 to bob", timestamp));
+    }
+
+    @Test
     void changingATransactionChangesTheBlockHash() {
         Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
         List<Transaction> transactions = ChainFixture.txs(3);

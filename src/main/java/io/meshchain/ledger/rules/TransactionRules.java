@@ -65,19 +65,26 @@ public final class TransactionRules {
     }
 
     /**
-     * No backslash, no {@code |} (the seed's wire separator {@code tx|sender|content}) and no control
-     * characters, so content can be printed and framed safely by every client.
+     * No backslash, no {@code |} (the seed's wire separator {@code tx|sender|content}), no control
+     * characters, so content can be printed and framed safely by every client; and no unpaired
+     * surrogate, which has no UTF-8 encoding: a lenient encoder writes each as {@code ?}, so
+     * "pay \\ud800 to bob" would have had the id of "pay ? to bob".
      */
     static void contentCharacters(String content, List<RuleViolation> violations) {
         boolean bad = false;
-        // By char, not code point: none of these is a surrogate, and no stream is made per transaction.
+        // By char, not code point, so that no stream is made per transaction.
         for (int i = 0; i < content.length() && !bad; i++) {
             char c = content.charAt(i);
-            bad = c == '\\' || c == '|' || Character.isISOControl(c);
+            if (Character.isHighSurrogate(c) && i + 1 < content.length()
+                    && Character.isLowSurrogate(content.charAt(i + 1))) {
+                i++;
+            } else {
+                bad = c == '\\' || c == '|' || Character.isISOControl(c) || Character.isSurrogate(c);
+            }
         }
         if (bad) {
             violations.add(new RuleViolation("content-characters", "content",
-                    "must not contain a backslash, '|' or control characters"));
+                    "must not contain a backslash, '|', control characters or unpaired surrogates"));
         }
     }
 

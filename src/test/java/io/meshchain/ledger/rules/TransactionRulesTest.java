@@ -55,6 +55,19 @@ class TransactionRulesTest {
         assertThat(rulesBroken("alice", content, NOW)).containsExactly("content-characters");
     }
 
+    /** Each of these encoded to "?" by a lenient UTF-8 encoder, so they would share an id with "pay ? to bob". */
+    @ParameterizedTest
+    @ValueSource(strings = {"pay \ud800 to bob", "pay \udfff to bob", "pay \udc00\ud800 to bob", "ends high \ud83d",
+            "\ude00 starts low"})
+    void contentMustNotHoldUnpairedSurrogates(String content) {
+        assertThat(rulesBroken("alice", content, NOW)).containsExactly("content-characters");
+    }
+
+    @Test
+    void aSurrogatePairIsOneCharacter() {
+        assertThat(rulesBroken("alice", "pay \ud83d\ude00 to bob", NOW)).isEmpty();
+    }
+
     @Test
     void timestampMayBeUpToTwoMinutesAhead() {
         long limit = NOW + TransactionRules.MAX_CLOCK_DRIFT.toMillis();
