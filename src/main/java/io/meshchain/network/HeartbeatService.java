@@ -89,9 +89,19 @@ class HeartbeatService {
     }
 
     private void exchangeWhileRequested(Peer peer, Exchanges state) {
-        do {
-            exchange(peer);
-        } while (state.continueAfterExchange());
+        boolean finished = false;
+        try {
+            do {
+                exchange(peer);
+            } while (state.continueAfterExchange());
+            finished = true;
+        } finally {
+            if (!finished) {
+                // Whatever was thrown, an Error included, must not leave the peer marked as being
+                // exchanged with: no exchange with it would ever start again.
+                state.abandon();
+            }
+        }
     }
 
     private void exchange(Peer peer) {

@@ -100,6 +100,24 @@ class HeartbeatServiceTest {
     }
 
     @Test
+    void anErrorDuringAnExchangeDoesNotSilenceThePeer() {
+        AtomicInteger calls = new AtomicInteger();
+        given(client.heartbeat(eq(n2), any())).willAnswer(invocation -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new StackOverflowError("thrown by the first exchange");
+            }
+            return new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of());
+        });
+
+        heartbeats.beat();
+        await().atMost(Duration.ofSeconds(2)).until(() -> calls.get() == 1);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            heartbeats.beat();
+            assertThat(calls.get()).as("the peer is called again after the Error").isGreaterThan(1);
+        });
+    }
+
+    @Test
     void exchangesRequestedWhileOneRunsAreCoalescedNotLost() throws Exception {
         CountDownLatch firstCallEntered = new CountDownLatch(1);
         CountDownLatch releaseFirstCall = new CountDownLatch(1);
