@@ -1,5 +1,6 @@
 package io.meshchain.ledger;
 
+import io.meshchain.ledger.rules.MedianTimePast;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,6 +59,20 @@ final class Chain {
             throw new StorageException("the store has no entry for block " + height + " below the tip " + height(), null);
         }
         return stored.get(0);
+    }
+
+    /**
+     * The median-time-past after the block at {@code height}: of its timestamp and those of the
+     * blocks below it, {@value MedianTimePast#SPAN} in all (fewer near genesis). Near the tip they
+     * are in memory; a deeper fork's are read from the store.
+     */
+    MedianTimePast medianTimePast(long height) {
+        long from = Math.max(0, height - MedianTimePast.SPAN + 1);
+        long[] timestamps = new long[Math.toIntExact(height - from + 1)];
+        for (int i = 0; i < timestamps.length; i++) {
+            timestamps[i] = entry(from + i).timestamp();
+        }
+        return MedianTimePast.after(timestamps);
     }
 
     /** Cumulative work of the chain up to and including {@code height}. */

@@ -3,6 +3,7 @@ package io.meshchain.ledger;
 import io.meshchain.ledger.rules.BlockContext;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
+import io.meshchain.ledger.rules.MedianTimePast;
 import io.meshchain.ledger.rules.RuleViolation;
 import io.meshchain.ledger.rules.TransactionRules;
 import io.meshchain.pow.Difficulty;
@@ -413,17 +414,19 @@ public class ChainService {
 
     /**
      * A template that every node holding the same transactions makes alike: they come in canonical order,
-     * and the block is stamped with the newest one's timestamp (never before the tip's), not with this
-     * node's clock. With the proof searched from 0, nodes racing for a height then seal the same block,
-     * and the race costs nothing. Without transactions (an external miner's template of an empty pool),
-     * it is stamped now.
+     * and the block is stamped with the newest one's timestamp, not with this node's clock, but never
+     * before the tip's and always after the chain's median-time-past (a millisecond after it when
+     * the last blocks share a timestamp). With the proof searched from 0, nodes racing for a height then
+     * seal the same block, and the race costs nothing. Without transactions (an external miner's
+     * template of an empty pool), it is stamped now.
      */
     private MiningTemplate templateLocked(List<Transaction> transactions) {
         StoredBlock tip = chain.tip();
         long stamp = transactions.isEmpty() ? clock.millis()
                 : transactions.stream().mapToLong(Transaction::timestamp).max().getAsLong();
+        long earliest = Math.max(tip.timestamp(), chain.medianTimePast(tip.height()).median() + 1);
         return new MiningTemplate(tip.height() + 1, tip.hash(), tip.proof(), parameters.difficulty(),
-                Math.max(stamp, tip.timestamp()), transactions, version);
+                Math.max(stamp, earliest), transactions, version);
     }
 
     /**
@@ -472,7 +475,7 @@ public class ChainService {
                 }
             }
             Set<String> confirmed = chain.transactionHeights(block.transactionIds()).keySet();
-            BlockValidator.validate(block, context(tip, confirmed::contains));
+            BlockValidator.validate(block, context(tip, chain.medianTimePast(tip.height()).median(), confirmed::contains));
             chain.replaceFrom(List.of(block), List.of());
             pool.removeAll(block.transactions());
             admission.confirmed(clock.millis(), block.transactions().size());
@@ -559,8 +562,10 @@ public class ChainService {
         Set<String> inSuffix = new HashSet<>();
         Predicate<String> alreadyInChain = id -> inSuffix.contains(id) || belowFork.contains(id);
         StoredBlock parent = ancestor;
+        MedianTimePast medianTimePast = chain.medianTimePast(ancestor.height());
         for (Block block : suffix) {
-            BlockValidator.validate(block, context(parent, alreadyInChain));
+            BlockValidator.validate(block, context(parent, medianTimePast.median(), alreadyInChain));
+            medianTimePast.add(block.timestamp());
             inSuffix.addAll(block.transactionIds());
             parent = StoredBlock.of(block, parent.totalWork().add(blockWork));
         }
@@ -612,8 +617,8 @@ public class ChainService {
         }
     }
 
-    private BlockContext context(StoredBlock parent, Predicate<String> alreadyInChain) {
-        return new BlockContext(parent, parameters.difficulty(), parameters.maxTransactions(), clock.millis(),
-                alreadyInChain);
+    private BlockContext context(StoredBlock parent, long medianTimePast, Predicate<String> alreadyInChain) {
+        return new BlockContext(parent, medianTimePast, parameters.difficulty(), parameters.maxTransactions(),
+                clock.millis(), alreadyInChain);
     }
 }

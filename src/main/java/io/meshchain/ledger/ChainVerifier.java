@@ -3,6 +3,7 @@ package io.meshchain.ledger;
 import io.meshchain.ledger.rules.BlockContext;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
+import io.meshchain.ledger.rules.MedianTimePast;
 import io.meshchain.pow.Difficulty;
 import java.math.BigInteger;
 import java.util.List;
@@ -42,6 +43,9 @@ final class ChainVerifier {
      */
     void verify(long from, long to) {
         StoredBlock parent = store.entries(from - 1, 1).get(0);
+        long windowFrom = Math.max(0, from - MedianTimePast.SPAN);
+        MedianTimePast medianTimePast = MedianTimePast.after(store.entries(windowFrom, (int) (from - windowFrom))
+                .stream().mapToLong(StoredBlock::timestamp).toArray());
         long nextProgress = from + PROGRESS_BLOCKS;
         for (long start = from; start <= to; start += PAGE_BLOCKS) {
             int count = (int) Math.min(PAGE_BLOCKS, to - start + 1);
@@ -53,7 +57,8 @@ final class ChainVerifier {
             }
             for (int i = 0; i < count; i++) {
                 Block block = blocks.get(i);
-                check(block, entries.get(i), parent);
+                check(block, entries.get(i), parent, medianTimePast.median());
+                medianTimePast.add(block.timestamp());
                 parent = entries.get(i);
             }
             if (start + count >= nextProgress) {
@@ -63,9 +68,9 @@ final class ChainVerifier {
         }
     }
 
-    private void check(Block block, StoredBlock entry, StoredBlock parent) {
+    private void check(Block block, StoredBlock entry, StoredBlock parent, long medianTimePast) {
         try {
-            BlockValidator.validate(block, new BlockContext(parent, parameters.difficulty(),
+            BlockValidator.validate(block, new BlockContext(parent, medianTimePast, parameters.difficulty(),
                     parameters.maxTransactions(), now, id -> false));
         } catch (BlockRejectedException e) {
             throw new StoredChainInvalidException(e);

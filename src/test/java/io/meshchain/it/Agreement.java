@@ -9,6 +9,7 @@ import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.rules.BlockContext;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
+import io.meshchain.ledger.rules.MedianTimePast;
 import java.time.Duration;
 import java.math.BigInteger;
 import java.util.Collection;
@@ -79,11 +80,13 @@ final class Agreement {
     private static void checkEveryRule(List<Block> blocks) {
         Set<String> below = new HashSet<>();
         long now = System.currentTimeMillis();
+        MedianTimePast medianTimePast = MedianTimePast.after(blocks.get(0).timestamp());
         for (int i = 1; i < blocks.size(); i++) {
             Block block = blocks.get(i);
             try {
-                BlockValidator.validate(block, new BlockContext(StoredBlock.of(blocks.get(i - 1), BigInteger.ONE), DIFFICULTY, MAX_TRANSACTIONS, now,
-                        below::contains));
+                BlockValidator.validate(block, new BlockContext(StoredBlock.of(blocks.get(i - 1), BigInteger.ONE),
+                        medianTimePast.median(), DIFFICULTY, MAX_TRANSACTIONS, now, below::contains));
+                medianTimePast.add(block.timestamp());
             } catch (BlockRejectedException e) {
                 throw new AssertionError("the agreed chain has a block that breaks a rule: " + e.getMessage(), e);
             }

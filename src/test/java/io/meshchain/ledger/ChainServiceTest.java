@@ -355,6 +355,56 @@ class ChainServiceTest {
     }
 
     @Test
+    void aChainBackDatedToTheEpochIsRefusedByTheMedianTimePast() {
+        Block genesis = service.genesis();
+        Block atEpoch = ChainFixture.mine(genesis, List.of(ChainFixture.tx()), genesis.timestamp());
+        Block next = ChainFixture.mine(atEpoch, List.of(ChainFixture.tx()), genesis.timestamp() + 1);
+
+        assertThatThrownBy(() -> service.adopt(List.of(atEpoch, next)))
+                .isInstanceOf(BlockRejectedException.class)
+                .hasFieldOrPropertyWithValue("rule", "timestamp-after-median-time-past");
+        assertThat(service.tip().height()).isZero();
+    }
+
+    @Test
+    void aPeersChainIsCheckedAgainstTheMedianOfItsOwnLastBlocks() throws Exception {
+        // The last six of eleven blocks share a timestamp: the median of the last eleven is then that
+        // timestamp, and a seventh stamped alike is refused although it is not before its parent.
+        List<Block> chain = new ArrayList<>();
+        Block tip = service.genesis();
+        for (int i = 0; i < 11; i++) {
+            tip = ChainFixture.mine(tip, List.of(ChainFixture.tx()), NOW - 100 + Math.min(i, 5));
+            chain.add(tip);
+        }
+        assertThat(service.adopt(chain)).isEqualTo(ChainService.Adoption.ADOPTED);
+        Block sameAgain = ChainFixture.mine(tip, List.of(ChainFixture.tx()), tip.timestamp());
+
+        assertThatThrownBy(() -> service.adopt(List.of(sameAgain)))
+                .isInstanceOf(BlockRejectedException.class)
+                .hasFieldOrPropertyWithValue("rule", "timestamp-after-median-time-past");
+    }
+
+    @Test
+    void theTemplateIsStampedAfterTheMedianTimePastSoTheMinersBlockIsValid() throws Exception {
+        List<Block> chain = new ArrayList<>();
+        Block tip = service.genesis();
+        for (int i = 0; i < 11; i++) {
+            tip = ChainFixture.mine(tip, List.of(ChainFixture.tx()), NOW - 100 + Math.min(i, 5));
+            chain.add(tip);
+        }
+        service.adopt(chain);
+        Transaction older = Transaction.of("gzan3055", "stamped before the tip", NOW - 1_000);
+        service.submit(older, null);
+
+        MiningTemplate template = service.template();
+
+        assertThat(template.timestamp()).as("a millisecond after the median, which is the tip's timestamp")
+                .isEqualTo(tip.timestamp() + 1);
+        Block mined = ChainFixture.mine(tip, template.transactions(), template.timestamp());
+        assertThat(service.appendMined(mined).hash()).isEqualTo(service.tip().hash());
+    }
+
+    @Test
     void chainWithLessWorkIsNotAdopted() throws Exception {
         submitAll(10);
         mineDue();
@@ -484,7 +534,7 @@ class ChainServiceTest {
     void storedChainThatBreaksARuleStopsTheNodeInsteadOfBeingDiscarded() {
         Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
         Block good = ChainFixture.mine(genesis, List.of(ChainFixture.tx()), NOW);
-        Block bad = ChainFixture.withoutWork(good, List.of(ChainFixture.tx()), NOW);
+        Block bad = ChainFixture.withoutWork(good, List.of(ChainFixture.tx()), NOW + 1);
         InMemoryLedgerStore stored = InMemoryLedgerStore.holding(List.of(good, bad), List.of());
 
         assertThatThrownBy(() -> new ChainService(service.parameters(), clock, events::add, stored))

@@ -1,5 +1,6 @@
 package io.meshchain.mining;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasSize;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -97,6 +98,18 @@ class ProofControllerTest {
     void proofForATransactionThatIsNotPendingIsAConflict() throws Exception {
         postProof(1, chain.genesis().hash(), ChainFixture.NOW, List.of(ChainFixture.tx()), 0)
                 .andExpect(status().isConflict());
+    }
+
+    @Test
+    void aBlockStampedAtTheEpochIsUnprocessable() throws Exception {
+        MiningTemplate template = chain.template();
+        long epoch = chain.genesis().timestamp();
+        Block backDated = ChainFixture.mine(1, template.previousHash(), pending, epoch, template.difficulty());
+
+        postProof(1, template.previousHash(), epoch, pending, backDated.proof())
+                .andExpect(status().isUnprocessableContent())
+                .andExpect(jsonPath("$.rule").value("timestamp-after-median-time-past"));
+        assertThat(chain.tip().height()).isZero();
     }
 
     @Test

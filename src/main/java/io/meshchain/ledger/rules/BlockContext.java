@@ -9,12 +9,14 @@ import java.util.function.Predicate;
  * transactions already in the chain below it.
  *
  * @param parent            the block this one must follow (its entry: hash, height, timestamp)
+ * @param medianTimePast    the median of the timestamps of the last {@value MedianTimePast#SPAN} blocks
+ *                          up to the parent, which this block's must exceed
  * @param networkDifficulty difficulty every block of this network must carry
  * @param maxTransactions   most transactions a block may hold
  * @param now               the node's clock, epoch milliseconds
  * @param alreadyInChain    true for a transaction id already confirmed below this block
  */
-public record BlockContext(StoredBlock parent, int networkDifficulty, int maxTransactions, long now,
+public record BlockContext(StoredBlock parent, long medianTimePast, int networkDifficulty, int maxTransactions, long now,
                            Predicate<String> alreadyInChain) {
 
     public BlockContext {

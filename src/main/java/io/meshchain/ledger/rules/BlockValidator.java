@@ -17,6 +17,7 @@ public final class BlockValidator {
             new NetworkDifficulty(),
             new TransactionCount(),
             new TimestampNotBeforeParent(),
+            new TimestampAfterMedianTimePast(),
             new TimestampNotInFuture(),
             new HashMatchesHeader(),
             new MeetsDifficulty(),

@@ -23,8 +23,12 @@ class BlockValidatorTest {
     private final Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
     private final Block parent = ChainFixture.mine(genesis, ChainFixture.txs(1), NOW - 10_000);
 
+    /** The median-time-past of the chain up to the parent: a little before it, as on a chain of steady blocks. */
+    private final long medianTimePast = parent.timestamp() - 5_000;
+
     private BlockContext context(Set<String> inChain) {
-        return new BlockContext(StoredBlock.of(parent, BigInteger.ONE), ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, inChain::contains);
+        return new BlockContext(StoredBlock.of(parent, BigInteger.ONE), medianTimePast, ChainFixture.DIFFICULTY,
+                MAX_TRANSACTIONS, NOW, inChain::contains);
     }
 
     private String ruleBroken(Block block) {
@@ -89,6 +93,21 @@ class BlockValidatorTest {
     void timestampBeforeTheParentsIsRejected() {
         Block block = ChainFixture.mine(parent, ChainFixture.txs(1), parent.timestamp() - 1);
         assertThat(ruleBroken(block)).isEqualTo("timestamp-not-before-parent");
+    }
+
+    @Test
+    void timestampNotAfterTheMedianTimePastIsRejected() {
+        StoredBlock sameTimeAsMedian = new StoredBlock(parent.index(), parent.hash(), parent.timestamp(), parent.proof(),
+                BigInteger.ONE);
+        BlockContext lastBlocksShareATimestamp = new BlockContext(sameTimeAsMedian, parent.timestamp(),
+                ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, id -> false);
+        Block atTheMedian = ChainFixture.mine(parent, ChainFixture.txs(1), parent.timestamp());
+        Block justAfter = ChainFixture.mine(parent, ChainFixture.txs(1), parent.timestamp() + 1);
+
+        assertThat(catchThrowableOfType(BlockRejectedException.class,
+                () -> BlockValidator.validate(atTheMedian, lastBlocksShareATimestamp)).rule())
+                .isEqualTo("timestamp-after-median-time-past");
+        assertThatCode(() -> BlockValidator.validate(justAfter, lastBlocksShareATimestamp)).doesNotThrowAnyException();
     }
 
     @Test
