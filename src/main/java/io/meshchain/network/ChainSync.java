@@ -5,6 +5,7 @@ import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.ForkChoice;
 import io.meshchain.ledger.rules.BlockRejectedException;
+import io.meshchain.ledger.rules.BlockValidator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -67,10 +69,11 @@ class ChainSync implements DisposableBean {
     /** Refused tips remembered, so a peer that keeps advertising a bad chain is not downloaded again. */
     static final int REMEMBERED_REFUSALS = 1024;
     /**
-     * Refusals not remembered: a block too far in the future may become valid later, and a slow
-     * answer may have been the network's fault.
+     * Refusals of a peer's answers that are not remembered: a slow answer may have been the network's
+     * fault, and a page too large is asked for again in fewer blocks. (A block's refusal is not
+     * remembered when time can undo it: {@link BlockRejectedException#undoneByTime()}.)
      */
-    private static final Set<String> RETRYABLE_RULES = Set.of("timestamp-not-in-future", PeerException.TOO_SLOW);
+    private static final Set<String> RETRYABLE_ANSWERS = Set.of(PeerException.TOO_SLOW, PeerException.TOO_LARGE);
 
     private final ChainService chain;
     private final PeerClient client;
@@ -102,6 +105,10 @@ class ChainSync implements DisposableBean {
         this.client = client;
         this.meters = meters;
         this.branchBudgetBytes = branchBudgetBytes;
+        // Every rule's count is there from the start, at 0, so that a dashboard or an alert sees it before a first refusal.
+        Stream.concat(BlockValidator.ruleNames().stream(), Stream.of(INDEX_RULE, SAME_GENESIS_RULE, REORG_DEPTH_RULE,
+                BRANCH_BUDGET_RULE, PeerException.MALFORMED, PeerException.TOO_LARGE, PeerException.TOO_SLOW))
+                .forEach(this::rejected);
     }
 
     /** Syncs from {@code peer} unless another sync is under way (the next heartbeat tries again). */
@@ -115,12 +122,12 @@ class ChainSync implements DisposableBean {
                 log.info("Adopted the chain of peer {}: height {}, tip {}", peer, chain.tip().height(), chain.tip().hash());
             }
         } catch (BlockRejectedException e) {
-            refuse(peer, remote, e.rule(), e.getMessage());
+            refuse(peer, remote, e.rule(), e.getMessage(), !e.undoneByTime());
         } catch (PeerException e) {
             if (e.rule() == null) {
                 log.warn("Could not sync from peer {}: {}", peer, e.getMessage());
             } else {
-                refuse(peer, remote, e.rule(), e.getMessage());
+                refuse(peer, remote, e.rule(), e.getMessage(), !RETRYABLE_ANSWERS.contains(e.rule()));
             }
         } catch (RuntimeException e) {
             log.warn("Could not sync from peer {}: {}", peer, describe(e));
@@ -129,16 +136,21 @@ class ChainSync implements DisposableBean {
         }
     }
 
-    private void refuse(Peer peer, NodeSummary remote, String rule, String why) {
-        Counter.builder("meshchain.blocks.rejected")
+    private void refuse(Peer peer, NodeSummary remote, String rule, String why, boolean remember) {
+        rejected(rule).increment();
+        if (remember) {
+            refusedTips.add(remote.tipHash());
+            log.warn("Refused the chain of peer {}: {}", peer, why);
+        } else {
+            log.warn("Refused the chain of peer {} for now, to be tried again: {}", peer, why);
+        }
+    }
+
+    private Counter rejected(String rule) {
+        return Counter.builder("meshchain.blocks.rejected")
                 .description("Chains from peers refused, by the rule they broke")
                 .tag("rule", rule)
-                .register(meters)
-                .increment();
-        if (!RETRYABLE_RULES.contains(rule)) {
-            refusedTips.add(remote.tipHash());
-        }
-        log.warn("Refused the chain of peer {}: {}", peer, why);
+                .register(meters);
     }
 
     private ChainService.Adoption sync(Peer peer, NodeSummary remote) throws BlockRejectedException {

@@ -16,6 +16,7 @@ import io.meshchain.ledger.Genesis;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
+import io.meshchain.ledger.Transaction;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
 import java.net.URI;
@@ -133,7 +134,51 @@ class ChainSyncTest {
 
         assertThat(node.tip().hash()).isEqualTo(theirs.get(theirs.size() - 1).hash());
         assertThat(refusedAsTooLarge.get()).as("pages refused as too large").isPositive();
-        assertThat(meters.find("meshchain.blocks.rejected").counters()).as("nothing refused").isEmpty();
+        assertThat(meters.find("meshchain.blocks.rejected").counters()).as("nothing refused")
+                .allMatch(counter -> counter.count() == 0);
+    }
+
+    @Test
+    void aChainRefusedOnlyForATransactionAheadOfTheClockIsAdoptedOnceTheClockCatchesUp() {
+        Transaction ahead = Transaction.of("gzan3055", "stamped ahead", clock.millis() + Duration.ofMinutes(3).toMillis());
+        Block block = ChainFixture.mine(GENESIS, List.of(ahead), clock.millis());
+        List<Block> theirs = withGenesis(List.of(block));
+        peerServes(theirs);
+        ChainService node = node(List.of());
+        ChainSync sync = new ChainSync(node, client, meters);
+
+        sync.syncFrom(peer, summaryOf(theirs));
+        assertThat(node.tip().height()).isZero();
+        assertThat(rejected("transactions-not-in-future")).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(2));
+        sync.syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().hash()).as("refused for now, not for good").isEqualTo(block.hash());
+    }
+
+    @Test
+    void aChainThatBreaksARuleTimeCannotUndoIsNotFetchedAgain() {
+        Block tampered = ChainFixture.mine(GENESIS, List.of(new Transaction(ChainFixture.tx().id(), "gzan3055", "forged",
+                clock.millis())), clock.millis());
+        List<Block> theirs = withGenesis(List.of(tampered));
+        peerServes(theirs);
+        ChainService node = node(List.of());
+        ChainSync sync = new ChainSync(node, client, meters);
+
+        sync.syncFrom(peer, summaryOf(theirs));
+        sync.syncFrom(peer, summaryOf(theirs));
+
+        assertThat(rejected("valid-transactions")).as("refused once, then remembered").isEqualTo(1);
+    }
+
+    @Test
+    void everyRulesCountIsThereBeforeAnyRefusal() {
+        new ChainSync(node(List.of()), client, meters);
+
+        assertThat(meters.find("meshchain.blocks.rejected").counters()).extracting(counter -> counter.getId().getTag("rule"))
+                .contains("timestamp-after-median-time-past", "transactions-not-in-future", "valid-transactions",
+                        "proof-of-work", "reorg-depth", "response-too-large");
     }
 
     @Test

@@ -11,4 +11,9 @@ interface BlockRule {
 
     /** Empty when {@code block} keeps the rule; otherwise why it does not. */
     Optional<String> check(Block block, BlockContext context);
+
+    /** True for a rule a block may break now and keep later, as the node's clock moves on. */
+    default boolean undoneByTime() {
+        return false;
+    }
 }

@@ -22,9 +22,15 @@ public final class BlockValidator {
             new HashMatchesHeader(),
             new MeetsDifficulty(),
             new UniqueTransactions(),
-            new ValidTransactions());
+            new ValidTransactions(),
+            new TransactionsNotInFuture());
 
     private BlockValidator() {
+    }
+
+    /** The names of every rule, in the order they are checked. */
+    public static List<String> ruleNames() {
+        return RULES.stream().map(BlockRule::name).toList();
     }
 
     /** Throws for the first rule {@code block} breaks. */
@@ -32,7 +38,7 @@ public final class BlockValidator {
         for (BlockRule rule : RULES) {
             Optional<String> failure = rule.check(block, context);
             if (failure.isPresent()) {
-                throw new BlockRejectedException(rule.name(), block.index(), failure.get());
+                throw new BlockRejectedException(rule.name(), block.index(), failure.get(), rule.undoneByTime());
             }
         }
     }

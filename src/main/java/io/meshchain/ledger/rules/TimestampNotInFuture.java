@@ -19,6 +19,11 @@ final class TimestampNotInFuture implements BlockRule {
     }
 
     @Override
+    public boolean undoneByTime() {
+        return true;
+    }
+
+    @Override
     public Optional<String> check(Block block, BlockContext context) {
         return block.timestamp() <= context.now() + MAX_CLOCK_DRIFT.toMillis()
                 ? Optional.empty()

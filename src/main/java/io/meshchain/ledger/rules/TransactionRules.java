@@ -24,11 +24,7 @@ public final class TransactionRules {
 
     /** Checks the fields of a submission; an empty list means it may be accepted. */
     public static List<RuleViolation> check(String sender, String content, long timestamp, long now) {
-        List<RuleViolation> violations = new ArrayList<>(2);
-        senderFormat(sender, violations);
-        contentLength(content, violations);
-        contentNotBlank(content, violations);
-        contentCharacters(content, violations);
+        List<RuleViolation> violations = checkFormats(sender, content);
         timestampNotInFuture(timestamp, now, violations);
         return violations;
     }
@@ -38,6 +34,30 @@ public final class TransactionRules {
         List<RuleViolation> violations = check(transaction.sender(), transaction.content(), transaction.timestamp(), now);
         idMatchesContents(transaction, violations);
         return violations;
+    }
+
+    /**
+     * Checks what time cannot change: the fields' formats and the id. A block's transactions are
+     * checked against the clock apart ({@link TransactionsNotInFuture}).
+     */
+    static List<RuleViolation> checkContents(Transaction transaction) {
+        List<RuleViolation> violations = checkFormats(transaction.sender(), transaction.content());
+        idMatchesContents(transaction, violations);
+        return violations;
+    }
+
+    private static List<RuleViolation> checkFormats(String sender, String content) {
+        List<RuleViolation> violations = new ArrayList<>(2);
+        senderFormat(sender, violations);
+        contentLength(content, violations);
+        contentNotBlank(content, violations);
+        contentCharacters(content, violations);
+        return violations;
+    }
+
+    /** True when {@code timestamp} is more than {@link #MAX_CLOCK_DRIFT} ahead of {@code now}. */
+    static boolean isAheadOfClock(long timestamp, long now) {
+        return timestamp > now + MAX_CLOCK_DRIFT.toMillis();
     }
 
     /** The sender is an account name: {@code [A-Za-z0-9]{1,32}}. Keeps separators and markup out of ids. */
@@ -90,7 +110,7 @@ public final class TransactionRules {
 
     /** A transaction stamped far in the future could be used to jump the queue forever. */
     static void timestampNotInFuture(long timestamp, long now, List<RuleViolation> violations) {
-        if (timestamp > now + MAX_CLOCK_DRIFT.toMillis()) {
+        if (isAheadOfClock(timestamp, now)) {
             violations.add(new RuleViolation("timestamp-not-in-future", "timestamp",
                     "must not be more than " + MAX_CLOCK_DRIFT.toMinutes() + " minutes ahead of the node's clock"));
         }
