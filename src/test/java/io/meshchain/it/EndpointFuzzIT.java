@@ -13,23 +13,47 @@ import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Whatever a client throws at any endpoint of a running node (arbitrary JSON, random bytes, huge
  * bodies, odd encodings, strange paths and parameters), the answer is 2xx or 4xx, never 5xx, and
  * the node is healthy afterwards.
+ *
+ * <p>Each property is a test factory: its cases are dynamic tests, drawn by {@link Fuzz} from the
+ * run's seed, or every combination where there are few. A failing case prints the seed and its
+ * number; {@code -Dfuzz.seed=<n>} replays the run with the same inputs. {@code @AfterEach} runs once a
+ * factory's cases are all done, so the node's health is checked after each property.
  */
 class EndpointFuzzIT {
+
+    private static final int JSON_TRIES = 300;
+    private static final int RANDOM_BYTES_TRIES = 200;
+    private static final int STRANGE_PATH_TRIES = 200;
+    /** Over a mebibyte: four times the node's limit on a request body (RequestSizeLimitFilter). */
+    private static final int HUGE_BODY_BYTES = 1024 * 1024 + 17;
+    /** How deep JSON values nest: objects and arrays within objects and arrays, three levels down. */
+    private static final int JSON_DEPTH = 3;
+    /** One JSON scalar in this many is null. */
+    private static final int JSON_NULL_ODDS = 10;
+    private static final int MAX_ARRAY_ELEMENTS = 5;
+    private static final int MAX_OBJECT_MEMBERS = 7;
+    private static final int MAX_KEY_LENGTH = 12;
+    private static final int MAX_JSON_STRING_LENGTH = 80;
+    private static final int MAX_WORD_LENGTH = 40;
+    private static final int MAX_RANDOM_BODY_BYTES = 255;
+    private static final int MAX_TEXT_LENGTH = 100;
+    private static final int MAX_ANY_CHARS_LENGTH = 20;
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -38,20 +62,37 @@ class EndpointFuzzIT {
     private static final List<String> BODY_PATHS = List.of("/transactions", "/proof", "/heartbeat", "/chain",
             "/chain/blocks/x", "/transactions/x", "/", "/actuator/health");
     private static final List<String> METHODS = List.of("POST", "PUT", "PATCH", "DELETE", "GET");
+    private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json;charset=UTF-8",
+            "application/json;charset=nonsense", "text/plain", "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x", "application/octet-stream", "application/*", "*/*", "garbage/", ";;;");
+    private static final List<String> CHARSETS = List.of("UTF-8", "UTF-16", "UTF-16LE", "UTF-32", "ISO-8859-1",
+            "US-ASCII");
+    /** What the Content-Type claims; empty for no charset parameter. */
+    private static final List<String> DECLARED_CHARSETS = List.of("", "UTF-8", "UTF-16", "UTF-32", "ISO-8859-1",
+            "EBCDIC", "x-unknown");
+    private static final List<String> PATH_TEMPLATES = List.of("/transactions/{}", "/chain/blocks/{}",
+            "/chain?from={}", "/chain?limit={}", "/chain?from=1&limit={}", "/chain?from={}&limit={}", "/proof?{}",
+            "/heartbeat?x={}", "/{}", "/actuator/metrics/{}");
+    private static final List<String> AWKWARD_VALUES = List.of("-1", "0", "9223372036854775807",
+            "9223372036854775808", "1e9", "NaN", "../..", "%00");
+    private static final String HEX = "0123456789abcdef";
+    /** A SHA-256 hash in hex, as block and transaction ids are. */
+    private static final int HASH_HEX_LENGTH = 64;
+    private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     private static TestNode node;
 
-    @BeforeContainer
+    @BeforeAll
     static void startNode() {
         node = TestNode.reserve("fuzz").start(List.of(), "--meshchain.mining.enabled=false");
     }
 
-    @AfterContainer
+    @AfterAll
     static void stopNode() {
         node.close();
     }
 
-    @AfterProperty
+    @AfterEach
     void nodeIsStillHealthy() {
         NodeClient.Response health = node.get("/actuator/health");
         assertThat(health.status()).isEqualTo(200);
@@ -83,120 +124,141 @@ class EndpointFuzzIT {
         assertThat(status).as(what).isBetween(200, 499);
     }
 
-    @Property(tries = 300)
-    void arbitraryJsonIsNeverA5xx(@ForAll("methods") String method, @ForAll("bodyPaths") String path,
-                                  @ForAll("json") String json) {
-        int status = send(method, path, "application/json", HttpRequest.BodyPublishers.ofString(json));
-        assertNot5xx(status, method + " " + path + " " + json);
+    @TestFactory
+    Stream<DynamicTest> arbitraryJsonIsNeverA5xx() {
+        return Fuzz.cases("arbitraryJsonIsNeverA5xx", JSON_TRIES, fuzz -> {
+            String method = fuzz.oneOf(METHODS);
+            String path = fuzz.oneOf(BODY_PATHS);
+            String json = NodeClient.JSON.writeValueAsString(jsonValue(fuzz, JSON_DEPTH));
+            int status = send(method, path, "application/json", HttpRequest.BodyPublishers.ofString(json));
+            assertNot5xx(status, method + " " + path + " " + json);
+        });
     }
 
-    @Property(tries = 200)
-    void randomBytesAreNeverA5xx(@ForAll("bodyPaths") String path, @ForAll("contentTypes") String contentType,
-                                 @ForAll byte[] body) {
-        int status = send("POST", path, contentType, HttpRequest.BodyPublishers.ofByteArray(body));
-        assertNot5xx(status, "POST " + path + " " + contentType + " " + body.length + " bytes");
+    @TestFactory
+    Stream<DynamicTest> randomBytesAreNeverA5xx() {
+        return Fuzz.cases("randomBytesAreNeverA5xx", RANDOM_BYTES_TRIES, fuzz -> {
+            String path = fuzz.oneOf(BODY_PATHS);
+            String contentType = fuzz.oneOf(CONTENT_TYPES);
+            byte[] body = fuzz.bytes(MAX_RANDOM_BODY_BYTES);
+            int status = send("POST", path, contentType, HttpRequest.BodyPublishers.ofByteArray(body));
+            assertNot5xx(status, "POST " + path + " " + contentType + " " + Arrays.toString(body));
+        });
     }
 
-    @Property(tries = 12)
-    void hugeBodiesAreRefusedNotCrashedOn(@ForAll("bodyPaths") String path, @ForAll boolean declaredLength) {
-        byte[] huge = new byte[1024 * 1024 + 17];
+    /** Every body path, with the length declared and streamed without one: sixteen cases, no need to sample. */
+    @TestFactory
+    Stream<DynamicTest> hugeBodiesAreRefusedNotCrashedOn() {
+        byte[] huge = new byte[HUGE_BODY_BYTES];
         Arrays.fill(huge, (byte) 'a');
         huge[0] = '"';
-        HttpRequest.BodyPublisher body = declaredLength
-                ? HttpRequest.BodyPublishers.ofByteArray(huge)
-                : HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge));
-        assertNot5xx(send("POST", path, "application/json", body), "huge body to " + path);
+        Stream<HugeBody> cases = BODY_PATHS.stream()
+                .flatMap(path -> Stream.of(new HugeBody(path, true), new HugeBody(path, false)));
+        return DynamicTest.stream(cases, HugeBody::toString, hugeBody -> {
+            HttpRequest.BodyPublisher body = hugeBody.declaredLength()
+                    ? HttpRequest.BodyPublishers.ofByteArray(huge)
+                    : HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge));
+            assertNot5xx(send("POST", hugeBody.path(), "application/json", body), hugeBody.toString());
+        });
     }
 
-    @Property(tries = 100)
-    void oddEncodingsAreNeverA5xx(@ForAll("charsets") String charset, @ForAll("declaredCharsets") String declared,
-                                  @ForAll boolean byteOrderMark) {
-        String json = "{\"sender\":\"alice\",\"content\":\"héllo wörld ✓ " + charset + "\"}";
-        byte[] encoded = json.getBytes(Charset.forName(charset));
-        if (byteOrderMark) {
-            byte[] withMark = new byte[encoded.length + 3];
-            withMark[0] = (byte) 0xEF;
-            withMark[1] = (byte) 0xBB;
-            withMark[2] = (byte) 0xBF;
-            System.arraycopy(encoded, 0, withMark, 3, encoded.length);
-            encoded = withMark;
+    private record HugeBody(String path, boolean declaredLength) {
+
+        @Override
+        public String toString() {
+            return "huge body to " + path + (declaredLength ? " with its length" : " streamed");
         }
-        String contentType = declared.isEmpty() ? "application/json" : "application/json;charset=" + declared;
-        assertNot5xx(send("POST", "/transactions", contentType, HttpRequest.BodyPublishers.ofByteArray(encoded)),
-                charset + " declared as " + declared);
     }
 
-    @Property(tries = 200)
-    void strangePathsAndParametersAreNeverA5xx(@ForAll("pathTemplates") String template, @ForAll("anyText") String value) {
-        String path = template.replace("{}", URLEncoder.encode(value, StandardCharsets.UTF_8));
-        assertNot5xx(send("GET", path, null, HttpRequest.BodyPublishers.noBody()), "GET " + path);
+    /** Every charset, declared every way, with and without a byte order mark: 84 cases, no need to sample. */
+    @TestFactory
+    Stream<DynamicTest> oddEncodingsAreNeverA5xx() {
+        Stream<OddEncoding> cases = CHARSETS.stream().flatMap(charset -> DECLARED_CHARSETS.stream()
+                .flatMap(declared -> Stream.of(new OddEncoding(charset, declared, false),
+                        new OddEncoding(charset, declared, true))));
+        return DynamicTest.stream(cases, OddEncoding::toString, oddEncoding -> {
+            String json = "{\"sender\":\"alice\",\"content\":\"héllo wörld ✓ " + oddEncoding.charset() + "\"}";
+            byte[] encoded = json.getBytes(Charset.forName(oddEncoding.charset()));
+            if (oddEncoding.byteOrderMark()) {
+                byte[] withMark = new byte[encoded.length + 3];
+                withMark[0] = (byte) 0xEF;
+                withMark[1] = (byte) 0xBB;
+                withMark[2] = (byte) 0xBF;
+                System.arraycopy(encoded, 0, withMark, 3, encoded.length);
+                encoded = withMark;
+            }
+            String contentType = oddEncoding.declared().isEmpty()
+                    ? "application/json" : "application/json;charset=" + oddEncoding.declared();
+            assertNot5xx(send("POST", "/transactions", contentType, HttpRequest.BodyPublishers.ofByteArray(encoded)),
+                    oddEncoding.toString());
+        });
     }
 
-    @Provide
-    Arbitrary<String> methods() {
-        return Arbitraries.of(METHODS);
-    }
+    private record OddEncoding(String charset, String declared, boolean byteOrderMark) {
 
-    @Provide
-    Arbitrary<String> bodyPaths() {
-        return Arbitraries.of(BODY_PATHS);
-    }
-
-    @Provide
-    Arbitrary<String> contentTypes() {
-        return Arbitraries.of("application/json", "application/json;charset=UTF-8", "application/json;charset=nonsense",
-                "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                "application/octet-stream", "application/*", "*/*", "garbage/", ";;;");
-    }
-
-    @Provide
-    Arbitrary<String> charsets() {
-        return Arbitraries.of("UTF-8", "UTF-16", "UTF-16LE", "UTF-32", "ISO-8859-1", "US-ASCII");
-    }
-
-    @Provide
-    Arbitrary<String> declaredCharsets() {
-        return Arbitraries.of("", "UTF-8", "UTF-16", "UTF-32", "ISO-8859-1", "EBCDIC", "x-unknown");
-    }
-
-    @Provide
-    Arbitrary<String> pathTemplates() {
-        return Arbitraries.of("/transactions/{}", "/chain/blocks/{}", "/chain?from={}", "/chain?limit={}",
-                "/chain?from=1&limit={}", "/chain?from={}&limit={}", "/proof?{}", "/heartbeat?x={}", "/{}",
-                "/actuator/metrics/{}");
-    }
-
-    @Provide
-    Arbitrary<String> anyText() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().ofMaxLength(100),
-                Arbitraries.strings().all().ofMaxLength(20),
-                Arbitraries.longs().map(String::valueOf),
-                Arbitraries.of("-1", "0", "9223372036854775807", "9223372036854775808", "1e9", "NaN", "../..", "%00"));
-    }
-
-    @Provide
-    Arbitrary<String> json() {
-        return jsonValue(3).map(value -> NodeClient.JSON.writeValueAsString(value));
-    }
-
-    private Arbitrary<Object> jsonValue(int depth) {
-        Arbitrary<Object> scalars = Arbitraries.oneOf(
-                Arbitraries.strings().all().ofMaxLength(80).map(Object.class::cast),
-                Arbitraries.strings().alpha().numeric().ofMaxLength(40).map(Object.class::cast),
-                Arbitraries.longs().map(Object.class::cast),
-                Arbitraries.integers().between(-5, 5).map(Object.class::cast),
-                Arbitraries.doubles().map(Object.class::cast),
-                Arbitraries.of(true, false).map(Object.class::cast),
-                Arbitraries.strings().withChars("0123456789abcdef").ofLength(64).map(Object.class::cast))
-                .injectNull(0.1);
-        if (depth == 0) {
-            return scalars;
+        @Override
+        public String toString() {
+            return charset + " declared as " + (declared.isEmpty() ? "nothing" : declared)
+                    + (byteOrderMark ? " after a UTF-8 byte order mark" : "");
         }
-        Arbitrary<String> keys = Arbitraries.oneOf(Arbitraries.of(FIELDS), Arbitraries.strings().ofMaxLength(12));
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, scalars),
-                net.jqwik.api.Tuple.of(1, jsonValue(depth - 1).list().ofMaxSize(5).map(Object.class::cast)),
-                net.jqwik.api.Tuple.of(4, Arbitraries.maps(keys, jsonValue(depth - 1)).ofMaxSize(7).map(Object.class::cast)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> strangePathsAndParametersAreNeverA5xx() {
+        return Fuzz.cases("strangePathsAndParametersAreNeverA5xx", STRANGE_PATH_TRIES, fuzz -> {
+            String value = URLEncoder.encode(anyText(fuzz), StandardCharsets.UTF_8);
+            String path = fuzz.oneOf(PATH_TEMPLATES).replace("{}", value);
+            assertNot5xx(send("GET", path, null, HttpRequest.BodyPublishers.noBody()), "GET " + path);
+        });
+    }
+
+    /** Text, any UTF-16 at all, a number, or one of the values that trip parsers up, equally often. */
+    private static String anyText(Fuzz fuzz) {
+        return switch (fuzz.between(0, 3)) {
+            case 0 -> fuzz.text(MAX_TEXT_LENGTH);
+            case 1 -> fuzz.anyChars(MAX_ANY_CHARS_LENGTH);
+            case 2 -> String.valueOf(fuzz.anyLong());
+            default -> fuzz.oneOf(AWKWARD_VALUES);
+        };
+    }
+
+    /**
+     * A JSON value: at the bottom a scalar; above it a scalar, an array or an object (3 : 1 : 4), whose
+     * keys are the API's field names or any text, so that some bodies come close to valid ones.
+     */
+    private static Object jsonValue(Fuzz fuzz, int depth) {
+        int kind = depth == 0 ? 0 : fuzz.between(0, 7);
+        if (kind < 3) {
+            return jsonScalar(fuzz);
+        }
+        if (kind == 3) {
+            List<Object> array = new ArrayList<>();
+            for (int i = fuzz.length(MAX_ARRAY_ELEMENTS); i > 0; i--) {
+                array.add(jsonValue(fuzz, depth - 1));
+            }
+            return array;
+        }
+        Map<String, Object> object = new LinkedHashMap<>();
+        for (int i = fuzz.length(MAX_OBJECT_MEMBERS); i > 0; i--) {
+            String key = fuzz.nextBoolean() ? fuzz.oneOf(FIELDS) : fuzz.text(MAX_KEY_LENGTH);
+            object.put(key, jsonValue(fuzz, depth - 1));
+        }
+        return object;
+    }
+
+    /** Null one time in ten; else any text, a word, a long, a small int, a double, a boolean, or a hash. */
+    private static Object jsonScalar(Fuzz fuzz) {
+        if (fuzz.oneIn(JSON_NULL_ODDS)) {
+            return null;
+        }
+        return switch (fuzz.between(0, 6)) {
+            case 0 -> fuzz.anyChars(MAX_JSON_STRING_LENGTH);
+            case 1 -> fuzz.of(ALPHANUMERIC, 0, MAX_WORD_LENGTH);
+            case 2 -> fuzz.anyLong();
+            case 3 -> fuzz.between(-5, 5);
+            case 4 -> fuzz.anyDouble();
+            case 5 -> fuzz.nextBoolean();
+            default -> fuzz.of(HEX, HASH_HEX_LENGTH, HASH_HEX_LENGTH);
+        };
     }
 }
