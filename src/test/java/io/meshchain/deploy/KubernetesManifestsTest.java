@@ -3,8 +3,11 @@ package io.meshchain.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kubernetes.client.custom.Quantity;
 import io.meshchain.system.MeshchainProperties;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.RocksDB;
+import org.rocksdb.util.Environment;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MutablePropertySources;
@@ -107,6 +112,33 @@ class KubernetesManifestsTest {
         assertThat(at(container, "resources", "limits", "memory")).isNotNull();
         assertThat(at(container, "resources", "requests", "cpu")).isNotNull();
         assertThat(at(set, "spec", "template", "metadata", "annotations", "prometheus.io/path")).isEqualTo("/actuator/prometheus");
+    }
+
+    @Test
+    void nodePodsGetNoServiceAccountToken() throws IOException {
+        assertThat(at(only("StatefulSet", "meshchain"), "spec", "template", "spec", "automountServiceAccountToken"))
+                .isEqualTo(false);
+    }
+
+    @Test
+    void tmpIsAnEmptyDirLimitedInSizeThatHoldsTheRocksDbLibraryTwice() throws IOException {
+        Map<String, Object> pod = (Map<String, Object>) at(only("StatefulSet", "meshchain"), "spec", "template", "spec");
+        String volume = ((List<Map<String, Object>>) at(pod, "containers", "0", "volumeMounts")).stream()
+                .filter(mount -> "/tmp".equals(mount.get("mountPath"))).map(mount -> (String) mount.get("name"))
+                .findFirst().orElseThrow(() -> new AssertionError("nothing is mounted at /tmp"));
+        Map<String, Object> tmp = ((List<Map<String, Object>>) pod.get("volumes")).stream()
+                .filter(v -> volume.equals(v.get("name"))).findFirst().orElseThrow();
+        Map<String, Object> emptyDir = (Map<String, Object>) tmp.get("emptyDir");
+        assertThat(emptyDir).as("the emptyDir mounted at /tmp").isNotNull().containsKey("sizeLimit");
+
+        // The node extracts RocksDB's native library into /tmp at every start (BlockIndex); a start
+        // killed before deleting it leaves a copy behind, so the limit holds at least two.
+        URL library = RocksDB.class.getClassLoader().getResource(Environment.getJniLibraryFileName("rocksdb"));
+        assertThat(library).isNotNull();
+        long librarySize = library.openConnection().getContentLengthLong();
+        assertThat(librarySize).isPositive();
+        assertThat(new Quantity(String.valueOf(emptyDir.get("sizeLimit"))).getNumber())
+                .isGreaterThanOrEqualTo(BigDecimal.valueOf(2 * librarySize));
     }
 
     @Test
