@@ -32,6 +32,11 @@ class KubernetesManifestsTest {
 
     private static final Path K8S = Path.of("k8s");
 
+    /** The labels of a node's pod that whatever picks out the nodes selects: not the app's name alone. */
+    private static final Map<String, Object> NODE = Map.of(
+            "app.kubernetes.io/name", "meshchain",
+            "app.kubernetes.io/component", "node");
+
     @SuppressWarnings("unchecked")
     private static List<Path> resources() throws IOException {
         Map<String, Object> kustomization = new Yaml().load(Files.readString(K8S.resolve("kustomization.yaml")));
@@ -139,6 +144,20 @@ class KubernetesManifestsTest {
         assertThat(librarySize).isPositive();
         assertThat(new Quantity(String.valueOf(emptyDir.get("sizeLimit"))).getNumber())
                 .isGreaterThanOrEqualTo(BigDecimal.valueOf(2 * librarySize));
+    }
+
+    @Test
+    void whatPicksOutTheNodesSelectsTheirComponentNotJustTheAppsName() throws IOException {
+        Map<String, Object> set = only("StatefulSet", "meshchain");
+        Map<String, Object> podLabels = (Map<String, Object>) at(set, "spec", "template", "metadata", "labels");
+        assertThat(podLabels).containsAllEntriesOf(NODE);
+        // Its own selector cannot change in place; it only has to match the pods it makes.
+        assertThat(podLabels).containsAllEntriesOf((Map<String, Object>) at(set, "spec", "selector", "matchLabels"));
+
+        assertThat(at(only("Service", "meshchain-peers"), "spec", "selector")).as("discovery").isEqualTo(NODE);
+        assertThat(at(only("Service", "meshchain"), "spec", "selector")).as("the client Service").isEqualTo(NODE);
+        assertThat(at(only("PodDisruptionBudget", "meshchain"), "spec", "selector", "matchLabels"))
+                .as("the PodDisruptionBudget").isEqualTo(NODE);
     }
 
     @Test
