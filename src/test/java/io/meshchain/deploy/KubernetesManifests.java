@@ -3,6 +3,7 @@ package io.meshchain.deploy;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
@@ -28,7 +29,8 @@ final class KubernetesManifests {
             "apps/v1 StatefulSet", V1StatefulSet.class,
             "v1 Service", V1Service.class,
             "v1 ConfigMap", V1ConfigMap.class,
-            "policy/v1 PodDisruptionBudget", V1PodDisruptionBudget.class);
+            "policy/v1 PodDisruptionBudget", V1PodDisruptionBudget.class,
+            "networking.k8s.io/v1 NetworkPolicy", V1NetworkPolicy.class);
 
     private static final Gson GSON = new Gson();
 

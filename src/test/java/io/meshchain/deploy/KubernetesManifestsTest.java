@@ -37,6 +37,12 @@ class KubernetesManifestsTest {
             "app.kubernetes.io/name", "meshchain",
             "app.kubernetes.io/component", "node");
 
+    /** What a client's pod carries to be let in (docs/operations.md). */
+    private static final Map<String, Object> CLIENT = Map.of("meshchain.io/client", "true");
+
+    /** The namespace Prometheus scrapes from, by the label the control plane gives every namespace. */
+    private static final Map<String, Object> MONITORING = Map.of("kubernetes.io/metadata.name", "monitoring");
+
     @SuppressWarnings("unchecked")
     private static List<Path> resources() throws IOException {
         Map<String, Object> kustomization = new Yaml().load(Files.readString(K8S.resolve("kustomization.yaml")));
@@ -69,7 +75,8 @@ class KubernetesManifestsTest {
     @Test
     void everyManifestIsAValidKubernetesObject() throws IOException {
         assertThat(all()).extracting(KubernetesManifests.Manifest::kind)
-                .containsExactlyInAnyOrder("ConfigMap", "Service", "Service", "StatefulSet", "PodDisruptionBudget");
+                .containsExactlyInAnyOrder("ConfigMap", "Service", "Service", "StatefulSet", "PodDisruptionBudget",
+                        "NetworkPolicy");
     }
 
     @Test
@@ -158,6 +165,42 @@ class KubernetesManifestsTest {
         assertThat(at(only("Service", "meshchain"), "spec", "selector")).as("the client Service").isEqualTo(NODE);
         assertThat(at(only("PodDisruptionBudget", "meshchain"), "spec", "selector", "matchLabels"))
                 .as("the PodDisruptionBudget").isEqualTo(NODE);
+    }
+
+    /** The name of the node container's port that the node listens on (SERVER_PORT). */
+    private static String nodePortName() throws IOException {
+        Object serverPort = at(only("ConfigMap", "meshchain"), "data", "SERVER_PORT");
+        List<Map<String, Object>> ports = (List<Map<String, Object>>) at(only("StatefulSet", "meshchain"),
+                "spec", "template", "spec", "containers", "0", "ports");
+        return ports.stream().filter(port -> String.valueOf(port.get("containerPort")).equals(serverPort))
+                .map(port -> (String) port.get("name")).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port is SERVER_PORT " + serverPort));
+    }
+
+    @Test
+    void networkPolicyLetsInOnlyTheNodesClientsAndMonitoringOnTheNodesPort() throws IOException {
+        Map<String, Object> policy = only("NetworkPolicy", "meshchain");
+        assertThat(at(policy, "spec", "podSelector", "matchLabels")).isEqualTo(NODE);
+        assertThat((List<Object>) at(policy, "spec", "policyTypes")).contains("Ingress");
+
+        List<Map<String, Object>> ingress = (List<Map<String, Object>>) at(policy, "spec", "ingress");
+        assertThat(ingress).hasSize(1);
+        assertThat((List<Object>) ingress.get(0).get("from")).containsExactlyInAnyOrder(
+                Map.of("podSelector", Map.of("matchLabels", NODE)),
+                Map.of("podSelector", Map.of("matchLabels", CLIENT)),
+                Map.of("namespaceSelector", Map.of("matchLabels", MONITORING)));
+        assertThat((List<Object>) ingress.get(0).get("ports"))
+                .containsExactly(Map.of("protocol", "TCP", "port", nodePortName()));
+    }
+
+    @Test
+    void networkPolicyLetsTheNodesReachOnlyDnsAndEachOther() throws IOException {
+        Map<String, Object> policy = only("NetworkPolicy", "meshchain");
+        assertThat((List<Object>) at(policy, "spec", "policyTypes")).contains("Egress");
+        assertThat((List<Object>) at(policy, "spec", "egress")).containsExactlyInAnyOrder(
+                Map.of("ports", List.of(Map.of("protocol", "UDP", "port", 53), Map.of("protocol", "TCP", "port", 53))),
+                Map.of("to", List.of(Map.of("podSelector", Map.of("matchLabels", NODE))),
+                        "ports", List.of(Map.of("protocol", "TCP", "port", nodePortName()))));
     }
 
     @Test
