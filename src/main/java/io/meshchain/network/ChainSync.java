@@ -8,8 +8,12 @@ import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +36,12 @@ import org.springframework.stereotype.Component;
  * peer's blocks above it a page at a time and offers them to {@link ChainService#adopt}, which
  * validates every one before switching. A page that makes the chain better is adopted at once, so a
  * node catching up a long chain holds one page at a time; a fork's branch is held only until it
- * becomes better than this node's chain, and at most {@link #BRANCH_BUDGET_BYTES} of it. A peer that
+ * becomes better than this node's chain, and at most {@link Limits#branchBytes} of it. A peer that
  * serves anything wrong is logged and skipped; this node's chain stays as it was.
+ * <p>
+ * Each sync has a deadline and a byte budget ({@link Limits}), and syncs from {@link #MAX_SYNCS}
+ * peers run at once, so a peer that serves slowly neither holds this node for long nor keeps it
+ * from syncing from another.
  */
 @Component
 class ChainSync implements DisposableBean {
@@ -54,10 +61,27 @@ class ChainSync implements DisposableBean {
     /** Blocks asked for by the first request of a sync, before the size of the peer's blocks is known. */
     static final int FIRST_PAGE = 100;
     /**
-     * Most bytes of a fork's branch held while it is not yet better than this node's chain: enough
-     * for a fork thousands of blocks deep, bounded whatever the blocks hold.
+     * What one sync may take: its time, the bytes it fetches, and the bytes of a fork's branch it
+     * holds while the branch is not yet better than this node's chain.
+     *
+     * @param deadline     how long one sync runs before it stops after the page under way. Pages
+     *                     adopted stay adopted, so a long catch-up goes on in the next sync, at once;
+     *                     a peer that serves slowly holds a sync slot no longer than this
+     * @param budgetBytes  most bytes one sync fetches, in the same way
+     * @param branchBytes  most bytes of a fork's branch held before it is better: enough for a fork
+     *                     thousands of blocks deep, bounded whatever the blocks hold
      */
-    static final long BRANCH_BUDGET_BYTES = 32L * 1024 * 1024;
+    record Limits(Duration deadline, long budgetBytes, long branchBytes) {
+
+        static final Limits DEFAULT = new Limits(Duration.ofMinutes(2), 256L * 1024 * 1024, 32L * 1024 * 1024);
+    }
+
+    /**
+     * Syncs that run at once, each from another peer. One peer that serves slowly, or several
+     * advertising the same chain, cannot keep this node from syncing from another; each sync holds
+     * at most two pages and a branch within {@link Limits#branchBytes}.
+     */
+    static final int MAX_SYNCS = 2;
     /** Rule name reported when a peer serves a block at another height than asked. */
     static final String INDEX_RULE = "index-follows-parent";
     /** Rule name reported when a peer's chain grows from a different genesis block. */
@@ -78,7 +102,9 @@ class ChainSync implements DisposableBean {
     private final ChainService chain;
     private final PeerClient client;
     private final MeterRegistry meters;
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final Clock clock;
+    /** Peers a sync runs from now: one sync per peer, at most {@link #MAX_SYNCS} in all. */
+    private final Set<URI> syncing = new HashSet<>();
     private final Set<String> refusedTips = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
@@ -87,40 +113,49 @@ class ChainSync implements DisposableBean {
                 }
             }));
 
-    private final long branchBudgetBytes;
-    /** Fetches the next page of a sync while the current one is worked on; one sync runs at a time. */
-    private final ExecutorService fetcher = Executors.newSingleThreadExecutor(task -> {
+    private final Limits limits;
+    /** Fetches the next page of each sync while the current one is worked on: a thread per sync slot. */
+    private final ExecutorService fetcher = Executors.newFixedThreadPool(MAX_SYNCS, task -> {
         Thread thread = new Thread(task, "chain-sync-fetch");
         thread.setDaemon(true);
         return thread;
     });
 
     @Autowired
-    ChainSync(ChainService chain, PeerClient client, MeterRegistry meters) {
-        this(chain, client, meters, BRANCH_BUDGET_BYTES);
+    ChainSync(ChainService chain, PeerClient client, MeterRegistry meters, Clock clock) {
+        this(chain, client, meters, clock, Limits.DEFAULT);
     }
 
-    ChainSync(ChainService chain, PeerClient client, MeterRegistry meters, long branchBudgetBytes) {
+    ChainSync(ChainService chain, PeerClient client, MeterRegistry meters, Clock clock, Limits limits) {
         this.chain = chain;
         this.client = client;
         this.meters = meters;
-        this.branchBudgetBytes = branchBudgetBytes;
+        this.clock = clock;
+        this.limits = limits;
         // Every rule's count is there from the start, at 0, so that a dashboard or an alert sees it before a first refusal.
         Stream.concat(BlockValidator.ruleNames().stream(), Stream.of(INDEX_RULE, SAME_GENESIS_RULE, REORG_DEPTH_RULE,
                 BRANCH_BUDGET_RULE, PeerException.MALFORMED, PeerException.TOO_LARGE, PeerException.TOO_SLOW))
                 .forEach(this::rejected);
     }
 
-    /** Syncs from {@code peer} unless another sync is under way (the next heartbeat tries again). */
-    void syncFrom(Peer peer, NodeSummary remote) {
-        if (refusedTips.contains(remote.tipHash()) || !running.compareAndSet(false, true)) {
-            return;
+    /**
+     * Syncs from {@code peer}, unless a sync from it is under way or {@link #MAX_SYNCS} run already
+     * (the next heartbeat tries again).
+     *
+     * @return true when the sync stopped at its deadline or byte budget having adopted blocks: the
+     *         peer has more, and the caller should exchange with it again at once
+     */
+    boolean syncFrom(Peer peer, NodeSummary remote) {
+        if (refusedTips.contains(remote.tipHash()) || !takeSlot(peer)) {
+            return false;
         }
         try {
-            ChainService.Adoption result = sync(peer, remote);
-            if (result == ChainService.Adoption.ADOPTED) {
-                log.info("Adopted the chain of peer {}: height {}, tip {}", peer, chain.tip().height(), chain.tip().hash());
+            Synced result = sync(peer, remote);
+            if (result.outcome() == ChainService.Adoption.ADOPTED) {
+                log.info("Adopted the chain of peer {}{}: height {}, tip {}", peer, result.cutShort() ? " in part" : "",
+                        chain.tip().height(), chain.tip().hash());
             }
+            return result.cutShort() && result.outcome() == ChainService.Adoption.ADOPTED;
         } catch (BlockRejectedException e) {
             refuse(peer, remote, e.rule(), e.getMessage(), !e.undoneByTime());
         } catch (PeerException e) {
@@ -132,8 +167,25 @@ class ChainSync implements DisposableBean {
         } catch (RuntimeException e) {
             log.warn("Could not sync from peer {}: {}", peer, describe(e));
         } finally {
-            running.set(false);
+            releaseSlot(peer);
         }
+        return false;
+    }
+
+    private boolean takeSlot(Peer peer) {
+        synchronized (syncing) {
+            return syncing.size() < MAX_SYNCS && syncing.add(peer.url());
+        }
+    }
+
+    private void releaseSlot(Peer peer) {
+        synchronized (syncing) {
+            syncing.remove(peer.url());
+        }
+    }
+
+    /** How a sync ended: what it did to the chain, and whether it stopped before the peer's tip. */
+    private record Synced(ChainService.Adoption outcome, boolean cutShort) {
     }
 
     private void refuse(Peer peer, NodeSummary remote, String rule, String why, boolean remember) {
@@ -153,10 +205,10 @@ class ChainSync implements DisposableBean {
                 .register(meters);
     }
 
-    private ChainService.Adoption sync(Peer peer, NodeSummary remote) throws BlockRejectedException {
+    private Synced sync(Peer peer, NodeSummary remote) throws BlockRejectedException {
         ChainTip local = chain.tip();
         if (remote.height() < 1 || !ForkChoice.isBetter(remote.tip(), local)) {
-            return ChainService.Adoption.NOT_BETTER;
+            return new Synced(ChainService.Adoption.NOT_BETTER, false);
         }
         long ancestor = commonAncestor(peer, local.height(), remote.height());
         return adoptFrom(peer, ancestor, remote.height());
@@ -204,18 +256,23 @@ class ChainSync implements DisposableBean {
      * branch until it is better than this node's chain; from then on every page is an extension and
      * is adopted as it comes. The next page is fetched while this one is validated and stored.
      */
-    private ChainService.Adoption adoptFrom(Peer peer, long ancestor, long remoteHeight) throws BlockRejectedException {
+    private Synced adoptFrom(Peer peer, long ancestor, long remoteHeight) throws BlockRejectedException {
         try (Pages pages = new Pages(peer, ancestor + 1, remoteHeight)) {
             return adoptFrom(pages, ancestor, remoteHeight);
         }
     }
 
-    private ChainService.Adoption adoptFrom(Pages pages, long ancestor, long remoteHeight) throws BlockRejectedException {
+    private Synced adoptFrom(Pages pages, long ancestor, long remoteHeight) throws BlockRejectedException {
         ChainService.Adoption outcome = ChainService.Adoption.NOT_BETTER;
         List<Block> branch = new ArrayList<>();
         long branchBytes = 0;
+        long fetchedBytes = 0;
+        long deadline = clock.millis() + limits.deadline().toMillis();
         long next = ancestor + 1;
         while (pages.hasNext()) {
+            if (clock.millis() >= deadline || fetchedBytes >= limits.budgetBytes()) {
+                return new Synced(outcome, true);
+            }
             PeerClient.FetchedPage fetched = pages.next();
             List<Block> served = fetched.page().blocks();
             if (served.isEmpty()) {
@@ -224,7 +281,17 @@ class ChainSync implements DisposableBean {
                 }
                 break;
             }
-            branch.addAll(served);
+            fetchedBytes += fetched.bytes();
+            next += served.size();
+            // Blocks another sync adopted meanwhile are this node's already: only what follows them is new.
+            int ours = 0;
+            while (branch.isEmpty() && ours < served.size() && isOurs(served.get(ours))) {
+                ours++;
+            }
+            if (ours == served.size()) {
+                continue;
+            }
+            branch.addAll(ours == 0 ? served : served.subList(ours, served.size()));
             branchBytes += fetched.bytes();
             switch (chain.adopt(branch)) {
                 case ADOPTED -> {
@@ -237,20 +304,23 @@ class ChainSync implements DisposableBean {
                         throw new BlockRejectedException(SAME_GENESIS_RULE, 1,
                                 "the peer's chain does not grow from this network's genesis block");
                     }
-                    return outcome; // this node's chain moved meanwhile; the next heartbeat looks again
+                    return new Synced(outcome, false); // this node's chain moved meanwhile; the next heartbeat looks again
                 }
                 case TOO_DEEP -> throw new BlockRejectedException(REORG_DEPTH_RULE, branch.get(0).index(),
                         "the peer's chain forks deeper than " + ChainService.MAX_REORG_DEPTH + " blocks below the tip");
                 case NOT_BETTER -> {
-                    if (branchBytes > branchBudgetBytes) {
+                    if (branchBytes > limits.branchBytes()) {
                         throw new PeerException(BRANCH_BUDGET_RULE, "its branch from block " + branch.get(0).index()
                                 + " is still not better than this node's chain after " + branchBytes + " bytes");
                     }
                 }
             }
-            next += served.size();
         }
-        return outcome;
+        return new Synced(outcome, false);
+    }
+
+    private boolean isOurs(Block block) {
+        return chain.hashAt(block.index()).filter(block.hash()::equals).isPresent();
     }
 
     /**

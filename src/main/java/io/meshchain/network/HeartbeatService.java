@@ -114,8 +114,10 @@ class HeartbeatService {
             return;
         }
         directory.answered(peer, theirs, Duration.ofNanos(System.nanoTime() - start));
-        if (!theirs.nodeId().equals(properties.nodeId()) && ForkChoice.isBetter(theirs.tip(), chain.tip())) {
-            sync.syncFrom(peer, theirs);
+        if (!theirs.nodeId().equals(properties.nodeId()) && ForkChoice.isBetter(theirs.tip(), chain.tip())
+                && sync.syncFrom(peer, theirs)) {
+            // The sync stopped at its deadline or budget with more to fetch: go on at once, not at the next beat.
+            requestExchange(peer);
         }
     }
 

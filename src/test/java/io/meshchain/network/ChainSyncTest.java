@@ -23,6 +23,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -99,6 +102,14 @@ class ChainSyncTest {
         return forked;
     }
 
+    private ChainSync sync(ChainService node) {
+        return sync(node, ChainSync.Limits.DEFAULT);
+    }
+
+    private ChainSync sync(ChainService node, ChainSync.Limits limits) {
+        return new ChainSync(node, client, meters, clock, limits);
+    }
+
     private double rejected(String rule) {
         return meters.find("meshchain.blocks.rejected").tag("rule", rule).counters().stream()
                 .mapToDouble(c -> c.count()).sum();
@@ -111,7 +122,7 @@ class ChainSyncTest {
         peerServes(theirs);
         ChainService node = node(List.of());
 
-        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+        sync(node).syncFrom(peer, summaryOf(theirs));
 
         assertThat(node.tip().hash()).isEqualTo(theirs.get(theirs.size() - 1).hash());
         List<Integer> adopted = events.stream().filter(ChainAdvanced.class::isInstance)
@@ -130,7 +141,7 @@ class ChainSyncTest {
         peerServes(theirs, largestAnswer);
         ChainService node = node(List.of());
 
-        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+        sync(node).syncFrom(peer, summaryOf(theirs));
 
         assertThat(node.tip().hash()).isEqualTo(theirs.get(theirs.size() - 1).hash());
         assertThat(refusedAsTooLarge.get()).as("pages refused as too large").isPositive();
@@ -145,7 +156,7 @@ class ChainSyncTest {
         List<Block> theirs = withGenesis(List.of(block));
         peerServes(theirs);
         ChainService node = node(List.of());
-        ChainSync sync = new ChainSync(node, client, meters);
+        ChainSync sync = sync(node);
 
         sync.syncFrom(peer, summaryOf(theirs));
         assertThat(node.tip().height()).isZero();
@@ -164,7 +175,7 @@ class ChainSyncTest {
         List<Block> theirs = withGenesis(List.of(tampered));
         peerServes(theirs);
         ChainService node = node(List.of());
-        ChainSync sync = new ChainSync(node, client, meters);
+        ChainSync sync = sync(node);
 
         sync.syncFrom(peer, summaryOf(theirs));
         sync.syncFrom(peer, summaryOf(theirs));
@@ -174,7 +185,7 @@ class ChainSyncTest {
 
     @Test
     void everyRulesCountIsThereBeforeAnyRefusal() {
-        new ChainSync(node(List.of()), client, meters);
+        new ChainSync(node(List.of()), client, meters, clock);
 
         assertThat(meters.find("meshchain.blocks.rejected").counters()).extracting(counter -> counter.getId().getTag("rule"))
                 .contains("timestamp-after-median-time-past", "transactions-not-in-future", "valid-transactions",
@@ -188,7 +199,7 @@ class ChainSyncTest {
         peerServes(theirs);
         ChainService node = node(ours.subList(1, ours.size()));
 
-        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+        sync(node).syncFrom(peer, summaryOf(theirs));
 
         assertThat(node.tip().hash()).isEqualTo(theirs.get(3010).hash());
         assertThat(node.hashAt(2990)).contains(ours.get(2990).hash());
@@ -205,7 +216,7 @@ class ChainSyncTest {
         peerServes(theirs);
         ChainService node = node(ours.subList(1, ours.size()));
 
-        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+        sync(node).syncFrom(peer, summaryOf(theirs));
 
         assertThat(node.tip().hash()).isEqualTo(ours.get(ours.size() - 1).hash());
         assertThat(rejected(ChainSync.REORG_DEPTH_RULE)).isEqualTo(1);
@@ -218,7 +229,7 @@ class ChainSyncTest {
         peerServes(theirs);
         ChainService node = node(ours.subList(1, ours.size()));
 
-        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+        sync(node).syncFrom(peer, summaryOf(theirs));
 
         assertThat(node.tip().hash()).isEqualTo(ours.get(ours.size() - 1).hash());
         assertThat(rejected(ChainSync.REORG_DEPTH_RULE)).as("refused, and so not fetched again").isEqualTo(1);
@@ -233,12 +244,88 @@ class ChainSyncTest {
         peerServes(theirs);
         ChainService node = node(ours.subList(1, ours.size()));
 
-        new ChainSync(node, client, meters, 64 * 1024).syncFrom(peer, summaryOf(theirs));
+        sync(node, new ChainSync.Limits(Duration.ofMinutes(2), Long.MAX_VALUE, 64 * 1024)).syncFrom(peer, summaryOf(theirs));
 
         assertThat(node.tip().hash()).isEqualTo(ours.get(length).hash());
         assertThat(rejected(ChainSync.BRANCH_BUDGET_RULE)).isEqualTo(1);
 
-        new ChainSync(node, client, meters).syncFrom(peer, summaryOf(theirs));
+        sync(node).syncFrom(peer, summaryOf(theirs));
         assertThat(node.tip().hash()).as("with room for the branch").isEqualTo(theirs.get(length + 50).hash());
+    }
+
+    @Test
+    void aPeerThatServesSlowlyDoesNotKeepTheNodeFromSyncingFromAnother() throws Exception {
+        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 500));
+        Peer slow = new Peer(URI.create("http://127.0.0.1:7003"), "n3");
+        CountDownLatch slowPeerAsked = new CountDownLatch(1);
+        CountDownLatch slowPeerAnswers = new CountDownLatch(1);
+        given(client.blocks(eq(slow), anyLong(), anyInt())).willAnswer(call -> {
+            slowPeerAsked.countDown();
+            slowPeerAnswers.await();
+            long from = call.getArgument(1);
+            int limit = call.getArgument(2);
+            List<Block> page = theirs.subList((int) from, (int) Math.min(theirs.size(), from + limit));
+            return new PeerClient.FetchedPage(new ChainPage(theirs.size() - 1L, BigInteger.TEN.pow(30), page), 1_000);
+        });
+        peerServes(theirs);
+        ChainService node = node(List.of());
+        ChainSync sync = sync(node);
+
+        CompletableFuture<Boolean> fromSlow = CompletableFuture.supplyAsync(() -> sync.syncFrom(slow, summaryOf(theirs)));
+        assertThat(slowPeerAsked.await(5, TimeUnit.SECONDS)).isTrue();
+        sync.syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().hash()).as("synced from the other peer while the slow one held a sync")
+                .isEqualTo(theirs.get(500).hash());
+        slowPeerAnswers.countDown();
+        assertThat(fromSlow.get(5, TimeUnit.SECONDS)).isFalse();
+        assertThat(meters.find("meshchain.blocks.rejected").counters()).as("blocks already adopted are no fault")
+                .allMatch(counter -> counter.count() == 0);
+    }
+
+    @Test
+    void aSyncStopsAtItsDeadlineKeepsWhatItAdoptedAndTheNextGoesOn() {
+        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2_000));
+        peerServes(theirs);
+        // Each answer takes the peer 20 s of the node's clock.
+        given(client.blocks(eq(peer), anyLong(), anyInt())).willAnswer(call -> {
+            clock.advance(Duration.ofSeconds(20));
+            long from = call.getArgument(1);
+            int limit = call.getArgument(2);
+            List<Block> page = theirs.subList((int) from, (int) Math.min(theirs.size(), from + limit));
+            return new PeerClient.FetchedPage(new ChainPage(theirs.size() - 1L, BigInteger.TEN.pow(30), page), 1_000);
+        });
+        ChainService node = node(List.of());
+        ChainSync sync = sync(node, new ChainSync.Limits(Duration.ofMinutes(1), Long.MAX_VALUE, 1 << 20));
+
+        assertThat(sync.syncFrom(peer, summaryOf(theirs))).as("stopped with more to fetch").isTrue();
+        long reached = node.tip().height();
+        assertThat(reached).isBetween(1L, 1_999L);
+
+        int syncs = 1;
+        while (sync.syncFrom(peer, summaryOf(theirs))) {
+            syncs++;
+            assertThat(syncs).as("syncs to reach the tip").isLessThan(100);
+        }
+        assertThat(node.tip().hash()).isEqualTo(theirs.get(2_000).hash());
+    }
+
+    @Test
+    void aSyncStopsAtItsByteBudgetAndTheNextGoesOn() {
+        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2_000));
+        peerServes(theirs);
+        ChainService node = node(List.of());
+        ChainSync sync = sync(node, new ChainSync.Limits(Duration.ofMinutes(2), ChainSync.PAGE_BYTES, 1 << 20));
+
+        assertThat(sync.syncFrom(peer, summaryOf(theirs))).isTrue();
+        assertThat(node.tip().height()).isBetween(1L, 1_999L);
+        assertThat(pageBytes.stream().mapToLong(Integer::longValue).sum())
+                .as("fetched about the budget, at most a page and the one on its way beyond it")
+                .isLessThan(4L * ChainSync.PAGE_BYTES);
+
+        while (sync.syncFrom(peer, summaryOf(theirs))) {
+            assertThat(node.tip().height()).isLessThan(2_000L);
+        }
+        assertThat(node.tip().hash()).isEqualTo(theirs.get(2_000).hash());
     }
 }
