@@ -113,14 +113,16 @@ final class Chain {
      * Makes the chain from {@code blocks.get(0).index()} on be {@code blocks}, recording the change and
      * the transactions returned to the pool in the store first.
      *
+     * @return the wait until the change is on disk, for the caller to await once it let go of its lock
      * @throws StorageException when the store cannot record it; the chain is unchanged then
      */
-    void replaceFrom(List<Block> blocks, List<PendingTransaction> returned) {
+    LedgerStore.Durability replaceFrom(List<Block> blocks, List<PendingTransaction> returned) {
         long first = blocks.get(0).index();
         if (first < 1 || first > height() + 1) {
             throw new IllegalStateException("blocks from height " + first + " do not attach to the tip " + height());
         }
-        List<StoredBlock> entries = store.putBlocks(blocks, returned);
+        LedgerStore.StoredBlocks stored = store.putBlocks(blocks, returned);
+        List<StoredBlock> entries = stored.entries();
         if (first <= recentFrom) {
             recent.clear();
             recentFrom = first;
@@ -135,6 +137,7 @@ final class Chain {
         } else if (recent.size() < RECENT_DEPTH && recentFrom > 0) {
             reloadRecent(height());
         }
+        return stored.durability();
     }
 
     private void reloadRecent(long tipHeight) {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -64,6 +65,8 @@ public class ChainService {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final LedgerStore store;
+    /** Whether a compaction of the pool's record runs: one at a time. */
+    private final AtomicBoolean compacting = new AtomicBoolean();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Chain chain;
     private final PendingPool pool = new PendingPool();
@@ -463,6 +466,7 @@ public class ChainService {
 
     private Block appendOnTip(Block block, ChainAdvanced.Cause cause) throws BlockRejectedException {
         ChainTip newTip;
+        LedgerStore.Durability durability;
         lock.writeLock().lock();
         try {
             StoredBlock tip = chain.tip();
@@ -476,17 +480,35 @@ public class ChainService {
             }
             Set<String> confirmed = chain.transactionHeights(block.transactionIds()).keySet();
             BlockValidator.validate(block, context(tip, chain.medianTimePast(tip.height()).median(), confirmed::contains));
-            chain.replaceFrom(List.of(block), List.of());
+            durability = chain.replaceFrom(List.of(block), List.of());
             pool.removeAll(block.transactions());
             admission.confirmed(clock.millis(), block.transactions().size());
             version++;
             newTip = chain.tipSummary();
-            compactIfWorthwhile();
         } finally {
             lock.writeLock().unlock();
         }
-        events.publishEvent(new ChainAdvanced(newTip, List.of(block), List.of(), cause));
+        announceOnceDurable(new Change(new ChainAdvanced(newTip, List.of(block), List.of(), cause), durability));
         return block;
+    }
+
+    /** A change of the chain made under the lock, and the wait until it is on disk. */
+    private record Change(ChainAdvanced event, LedgerStore.Durability durability) {
+    }
+
+    /**
+     * After the lock is let go: waits until the change is on disk, then tells listeners (peers hear of
+     * a block only once it is forced), then compacts the pool's record if it is worth it. Were the
+     * force to fail, listeners still hear of the change, which the chain has made, and the node reports
+     * itself not ready until a write succeeds.
+     */
+    private void announceOnceDurable(Change change) {
+        try {
+            change.durability().await();
+        } finally {
+            events.publishEvent(change.event());
+        }
+        compactIfWorthwhile();
     }
 
     // ---- fork choice --------------------------------------------------------------------------
@@ -516,7 +538,7 @@ public class ChainService {
         if (suffix.isEmpty()) {
             return Adoption.NOT_BETTER;
         }
-        ChainAdvanced event;
+        Change change;
         lock.writeLock().lock();
         try {
             long ancestorHeight = suffix.get(0).index() - 1;
@@ -540,11 +562,11 @@ public class ChainService {
                 return Adoption.NOT_BETTER;
             }
             Set<String> inSuffix = validateSuffix(suffix, ancestor, blockWork);
-            event = replaceAbove(ancestorHeight, suffix, inSuffix);
+            change = replaceAbove(ancestorHeight, suffix, inSuffix);
         } finally {
             lock.writeLock().unlock();
         }
-        events.publishEvent(event);
+        announceOnceDurable(change);
         return Adoption.ADOPTED;
     }
 
@@ -572,7 +594,7 @@ public class ChainService {
         return inSuffix;
     }
 
-    private ChainAdvanced replaceAbove(long ancestorHeight, List<Block> suffix, Set<String> inSuffix) {
+    private Change replaceAbove(long ancestorHeight, List<Block> suffix, Set<String> inSuffix) {
         List<String> removed = new ArrayList<>();
         List<PendingTransaction> orphaned = new ArrayList<>();
         int confirmedBefore = 0;
@@ -591,7 +613,7 @@ public class ChainService {
             log.info("Switching to a better chain: {} blocks above height {} replaced by {}, {} transactions back to "
                     + "the pool", removed.size(), ancestorHeight, suffix.size(), orphaned.size());
         }
-        chain.replaceFrom(suffix, orphaned);
+        LedgerStore.Durability durability = chain.replaceFrom(suffix, orphaned);
         int confirmedAfter = 0;
         for (Block block : suffix) {
             pool.removeAll(block.transactions());
@@ -601,19 +623,43 @@ public class ChainService {
         admission.confirmed(clock.millis(), confirmedAfter - confirmedBefore);
         pool.returnToFront(orphaned);
         version++;
-        compactIfWorthwhile();
-        return new ChainAdvanced(chain.tipSummary(), suffix, removed, ChainAdvanced.Cause.ADOPTED);
+        return new Change(new ChainAdvanced(chain.tipSummary(), suffix, removed, ChainAdvanced.Cause.ADOPTED),
+                durability);
     }
 
-    /** Rewrites the pool's record once it holds mostly transactions that have since been mined. */
+    /**
+     * Rewrites the pool's record once it holds mostly transactions that have since been mined. The
+     * pool is taken under the shared lock, the whole record written and forced without any lock
+     * (submissions and blocks go on meanwhile), and only the swap, carrying over what was appended
+     * meanwhile, takes the lock. One compaction runs at a time.
+     */
     private void compactIfWorthwhile() {
-        if (store.pendingNeedsCompaction(pool.size())) {
-            try {
-                store.rewritePending(pool.entries());
-            } catch (StorageException e) {
-                // The old files are intact and complete; compaction is tried again after the next block.
-                log.warn("Could not compact the ledger's files: {}", e.getMessage());
+        if (!compacting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            LedgerStore.PendingRewrite rewrite = read(() -> store.pendingNeedsCompaction(pool.size())
+                    ? store.beginPendingRewrite(pool.entries()) : null);
+            if (rewrite == null) {
+                return;
             }
+            try {
+                rewrite.write();
+            } catch (StorageException e) {
+                rewrite.abandon();
+                throw e;
+            }
+            lock.writeLock().lock();
+            try {
+                rewrite.finish();
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } catch (StorageException e) {
+            // The old files are intact and complete; compaction is tried again after the next block.
+            log.warn("Could not compact the ledger's files: {}", e.getMessage());
+        } finally {
+            compacting.set(false);
         }
     }
 

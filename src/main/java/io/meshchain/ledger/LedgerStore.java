@@ -68,27 +68,78 @@ public interface LedgerStore {
     Durability written();
 
     /**
-     * Records, durably and as one step, that the chain from {@code blocks.get(0).index()} on is now
+     * Records, as one step, that the chain from {@code blocks.get(0).index()} on is now
      * {@code blocks}, and that {@code returned} went back to the front of the pool: a plain append
      * replaces nothing and returns nothing; a reorganisation replaces the blocks above the common
      * ancestor and returns the transactions the new chain lacks. After a crash the store holds the
      * old chain, or the new one with the returned transactions pending.
+     * <p>
+     * When this returns, the blocks are written, indexed and readable; they are on disk once the
+     * answer's {@link StoredBlocks#durability()} has been awaited, which the caller does after it
+     * let go of its lock. (A store may force a reorganisation before it returns: the returned
+     * transactions must reach the disk before the blocks that drop them.)
      *
-     * @return the entries of the new blocks, in order
-     * @throws StorageException when they cannot be written and forced; the chain must not change then
+     * @throws StorageException when they cannot be written; the chain must not change then
      */
-    List<StoredBlock> putBlocks(List<Block> blocks, List<PendingTransaction> returned);
+    StoredBlocks putBlocks(List<Block> blocks, List<PendingTransaction> returned);
+
+    /**
+     * What {@link #putBlocks} stored.
+     *
+     * @param entries    the entries of the blocks, in order
+     * @param durability the wait until they are on disk
+     */
+    record StoredBlocks(List<StoredBlock> entries, Durability durability) {
+    }
 
     /** True when the pool's record has grown well past {@code livePending} entries and is worth rewriting. */
     boolean pendingNeedsCompaction(int livePending);
 
     /**
-     * Rewrites the pool's record to exactly this pool, atomically, leaving the chain's record as it
-     * is: the compaction of a running node, whose cost does not grow with the chain.
-     *
-     * @throws StorageException when the rewrite fails; the previous record is kept then
+     * Begins rewriting the pool's record to {@code pool}, leaving the chain's record as it is: the
+     * compaction of a running node, whose cost does not grow with the chain. Call it under the
+     * ledger's lock, so that {@code pool} is the pool as the record stands; then {@link
+     * PendingRewrite#write()} without the lock, and {@link PendingRewrite#finish()} under it again.
      */
-    void rewritePending(List<PendingTransaction> pending);
+    PendingRewrite beginPendingRewrite(List<PendingTransaction> pool);
+
+    /** Rewrites the pool's record to exactly {@code pool} at once: {@link #beginPendingRewrite} and its steps. */
+    default void rewritePending(List<PendingTransaction> pool) {
+        PendingRewrite rewrite = beginPendingRewrite(pool);
+        try {
+            rewrite.write();
+        } catch (StorageException e) {
+            rewrite.abandon();
+            throw e;
+        }
+        rewrite.finish();
+    }
+
+    /**
+     * A rewrite of the pool's record in three steps, so that the slow one, writing and forcing the
+     * whole pool, holds no lock: records appended meanwhile are carried over when it finishes.
+     */
+    interface PendingRewrite {
+
+        /**
+         * Writes and forces the new record beside the old one (after forcing every block written
+         * before the rewrite began: the new record leaves out their transactions).
+         *
+         * @throws StorageException when it cannot; {@link #abandon()} then, and the old record stays
+         */
+        void write();
+
+        /**
+         * Puts the new record in place of the old, with the records appended to the old one since the
+         * rewrite began, atomically. Call it under the ledger's lock: nothing may be appended meanwhile.
+         *
+         * @throws StorageException when it cannot; the old record stays, complete, and this rewrite is abandoned
+         */
+        void finish();
+
+        /** Drops what {@link #write()} wrote; the old record stays. */
+        void abandon();
+    }
 
     /** Waits until a write is on disk. */
     @FunctionalInterface

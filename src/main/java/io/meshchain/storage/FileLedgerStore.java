@@ -36,6 +36,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
@@ -56,12 +59,14 @@ import org.springframework.stereotype.Component;
  * record: recovery drops every pending transaction the chain holds.
  * <p>
  * A block record means "from this height on, the chain is these blocks": a plain append, or a whole
- * reorganisation in one record. The record is forced to disk first and indexed after, so the index
- * may lag the log but never lead it. At start the store checks the index against the log where they
- * meet (the index's tip must be in the log, byte for byte) and replays into the index only the
- * records after the point it covers: start-up reads the tail, not the chain. An index that is
- * missing (a directory written by an earlier version) or disagrees with the log is built again from
- * the log, once, with a log line saying so.
+ * reorganisation in one record. The record is written first and indexed after, so the index may lag
+ * the log but never point past its end; a plain append is forced once the ledger let go of its lock
+ * ({@link #putBlocks}). At start the store checks the index against the log where they meet (the
+ * index's tip must be in the log, byte for byte) and replays into the index only the records after
+ * the point it covers: start-up reads the tail, not the chain. An index that is missing (a directory
+ * written by an earlier version) or disagrees with the log (a machine that lost power before a
+ * block record was forced, while the index's write survived) is built again from the log, once,
+ * with a log line saying so.
  * <p>
  * When a write fails (a full disk), the change is refused, the node reports itself not ready, and
  * it becomes ready again with the next write that succeeds. What was written before is untouched.
@@ -95,6 +100,12 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     private final AtomicLong pendingRecords = new AtomicLong();
     /** Guards the files and the index against use after {@link #destroy()}: native handles must not be. */
     private final ReentrantReadWriteLock open = new ReentrantReadWriteLock();
+    /** Publishes readiness changes, one at a time and in order, away from the caller's locks. */
+    private final ExecutorService readiness = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "storage-readiness");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Set<BlockIndex.View> views = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private volatile RecordLog pending;
     private volatile RecordLog blocks;
@@ -640,13 +651,22 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         try {
             log.sync(position);
         } catch (IOException e) {
-            throw failed("cannot flush the pending journal", e);
+            throw failed(log == blocks ? "cannot force blocks" : "cannot flush the pending journal", e);
         }
         wrote();
     }
 
+    /**
+     * A plain append is written and indexed here and forced by the answer's durability, which the
+     * ledger awaits once it let go of its lock. A reorganisation is forced here, in order: the
+     * returned transactions, then the blocks that drop them; were the blocks on disk and the returns
+     * not, a crash would lose them. Either way the record is written before it is indexed, so the
+     * index never points past the log's end; a machine that loses power between the index's write
+     * and the block log's force may leave the index ahead of the log, and start-up then rebuilds
+     * the index from the log.
+     */
     @Override
-    public List<StoredBlock> putBlocks(List<Block> newBlocks, List<PendingTransaction> returned) {
+    public StoredBlocks putBlocks(List<Block> newBlocks, List<PendingTransaction> returned) {
         open.readLock().lock();
         try {
             if (closed) {
@@ -663,9 +683,16 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                 pendingRecords.incrementAndGet();
             }
             LedgerCodec.EncodedBlocks encoded = LedgerCodec.encodeBlocks(newBlocks);
-            long start = blocks.end();
+            RecordLog log = blocks;
+            long start = log.end();
+            long end;
             try {
-                blocks.appendAndSync(encoded.payload());
+                if (returned.isEmpty()) {
+                    end = log.appendAndWrite(encoded.payload());
+                } else {
+                    log.appendAndSync(encoded.payload());
+                    end = log.end();
+                }
             } catch (IOException e) {
                 throw failed("cannot write blocks", e);
             }
@@ -675,14 +702,14 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                         start + RecordLog.RECORD_HEADER_BYTES, null);
             } catch (IOException e) {
                 try {
-                    blocks.cutBackTo(start); // the chain did not change: the log must not say it did
+                    log.cutBackTo(start); // the chain did not change: the log must not say it did
                 } catch (IOException cutFailed) {
                     e.addSuppressed(cutFailed);
                 }
                 throw failed("cannot index blocks", e);
             }
             wrote();
-            return entries;
+            return new StoredBlocks(entries, () -> sync(log, end));
         } finally {
             open.readLock().unlock();
         }
@@ -756,26 +783,63 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     @Override
-    public void rewritePending(List<PendingTransaction> pool) {
-        log.info("Compacting the pool's journal: {} records to {}", pendingRecords.get(), pool.size());
-        try {
-            RecordLog fresh = RecordLog.replace(directory.resolve(PENDING_FILE),
-                    pool.stream().map(LedgerCodec::encodePending).toList(), fsync, opener);
-            RecordLog old = pending;
-            pending = fresh;
-            old.retire();
-        } catch (IOException e) {
-            throw failed("cannot rewrite the pending journal", e);
-        }
-        pendingRecords.set(pool.size());
-        wrote();
+    public PendingRewrite beginPendingRewrite(List<PendingTransaction> pool) {
+        RecordLog old = pending;
+        long mark = old.end();
+        long recordsAtMark = pendingRecords.get();
+        RecordLog blockLog = blocks;
+        long blocksEnd = blockLog.end();
+        return new PendingRewrite() {
+            private RecordLog.Replacement fresh;
+
+            @Override
+            public void write() {
+                log.info("Compacting the pool's journal: {} records to {}", recordsAtMark, pool.size());
+                sync(blockLog, blocksEnd);
+                try {
+                    fresh = RecordLog.prepare(directory.resolve(PENDING_FILE),
+                            pool.stream().map(LedgerCodec::encodePending).toList(), fsync, opener);
+                } catch (IOException e) {
+                    throw failed("cannot rewrite the pending journal", e);
+                }
+            }
+
+            @Override
+            public void finish() {
+                if (fresh == null) {
+                    throw new IllegalStateException("the rewrite was not written");
+                }
+                try {
+                    pending = fresh.commit(old.recordsAfter(mark));
+                    old.retire();
+                } catch (IOException e) {
+                    throw failed("cannot rewrite the pending journal", e);
+                } finally {
+                    fresh = null;
+                }
+                pendingRecords.set(pool.size() + pendingRecords.get() - recordsAtMark);
+                wrote();
+            }
+
+            @Override
+            public void abandon() {
+                if (fresh != null) {
+                    try {
+                        fresh.discard();
+                    } catch (IOException e) {
+                        log.warn("Could not delete an abandoned rewrite of the pending journal: {}", e.getMessage());
+                    }
+                    fresh = null;
+                }
+            }
+        };
     }
 
     private StorageException failed(String what, IOException e) {
         String reason = what + " in " + directory + ": " + e.getMessage();
         if (failure == null) {
             log.error("Storage failed, refusing changes until a write succeeds: {}", reason);
-            AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+            publish(ReadinessState.REFUSING_TRAFFIC);
         }
         failure = reason;
         return new StorageException(reason, e);
@@ -786,7 +850,19 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         if (failure != null) {
             failure = null;
             log.info("Storage writes succeed again in {}", directory);
-            AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+            publish(ReadinessState.ACCEPTING_TRAFFIC);
+        }
+    }
+
+    /**
+     * Publishes a change of readiness from a thread of its own, in order: writes fail and succeed
+     * while the ledger holds its lock, and listeners must not run under it.
+     */
+    private void publish(ReadinessState state) {
+        try {
+            readiness.execute(() -> AvailabilityChangeEvent.publish(events, this, state));
+        } catch (RejectedExecutionException e) {
+            // Shutting down: readiness no longer matters.
         }
     }
 
@@ -820,6 +896,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
 
     @Override
     public void destroy() throws IOException {
+        readiness.shutdown();
         open.writeLock().lock();
         try {
             if (closed) {

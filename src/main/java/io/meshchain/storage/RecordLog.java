@@ -105,7 +105,10 @@ final class RecordLog implements Closeable {
     private long allocated;
     /** Where the log ends once every queued record is written. */
     private long end;
-    /** Offset up to which records are on disk (forced, or written when fsync is off). */
+    /**
+     * Offset up to which records are on disk (forced, or written when fsync is off). Records written
+     * by {@link #appendAndWrite} lie between it and {@link #written} until the next force.
+     */
     private long durable;
     /** Whether a thread is writing and forcing a batch. */
     private boolean flushing;
@@ -200,6 +203,16 @@ final class RecordLog implements Closeable {
      */
     static RecordLog replace(Path target, List<byte[]> payloads, boolean fsync, ChannelOpener opener)
             throws IOException {
+        return prepare(target, payloads, fsync, opener).commit(List.of());
+    }
+
+    /**
+     * Writes a log of {@code payloads} beside {@code target} and forces it, without putting it in
+     * place: the slow part of a replacement, which {@link Replacement#commit} finishes. Meanwhile
+     * the old log takes appends as before.
+     */
+    static Replacement prepare(Path target, List<byte[]> payloads, boolean fsync, ChannelOpener opener)
+            throws IOException {
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         FileChannel channel = opener.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -212,22 +225,96 @@ final class RecordLog implements Closeable {
             if (fsync) {
                 channel.force(false);
             }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            if (fsync) {
-                try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                    directory.force(true);
-                }
-            }
-            log.written = end;
-            log.end = end;
-            log.durable = end;
-            log.allocated = end;
-            return log;
+            return new Replacement(log, temporary, end);
         } catch (IOException | RuntimeException e) {
             channel.close();
             Files.deleteIfExists(temporary);
             throw e;
         }
+    }
+
+    /** A log written and forced beside the one it is to replace, not yet in its place. */
+    static final class Replacement {
+
+        private final RecordLog log;
+        private final Path temporary;
+        private final long end;
+
+        private Replacement(RecordLog log, Path temporary, long end) {
+            this.log = log;
+            this.temporary = temporary;
+            this.end = end;
+        }
+
+        /**
+         * Appends {@code framed} (whole records as {@link #recordsAfter} gives them), forces them,
+         * renames the file over the target and forces the directory. On failure the old file is
+         * untouched and this one is deleted. Returns the new log, open for appends.
+         */
+        RecordLog commit(List<byte[]> framed) throws IOException {
+            try {
+                long at = end;
+                if (!framed.isEmpty()) {
+                    at = log.writeAll(framed, end);
+                    if (log.fsync) {
+                        log.channel.force(false);
+                    }
+                }
+                Files.move(temporary, log.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                if (log.fsync) {
+                    try (FileChannel directory = FileChannel.open(log.file.getParent(), StandardOpenOption.READ)) {
+                        directory.force(true);
+                    }
+                }
+                log.written = at;
+                log.end = at;
+                log.durable = at;
+                log.allocated = at;
+                return log;
+            } catch (IOException | RuntimeException e) {
+                discard();
+                throw e;
+            }
+        }
+
+        /** Deletes the file written: the replacement is abandoned, and the old log stays. */
+        void discard() throws IOException {
+            log.channel.close();
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * The records appended after {@code position} (an {@link #end} taken earlier), written or still
+     * queued, framed as in the file: what a replacement prepared from the log as it was then must
+     * add to hold everything this log holds.
+     */
+    List<byte[]> recordsAfter(long position) throws IOException {
+        lock.lock();
+        try {
+            awaitNoFlush();
+            if (position < FIRST_RECORD || position > end) {
+                throw new IllegalArgumentException("no record boundary at " + position + " in " + file);
+            }
+            List<byte[]> records = new ArrayList<>(queued.size() + 1);
+            if (position < written) {
+                records.add(readBytes(position, Math.toIntExact(written - position)));
+            }
+            records.addAll(queued);
+            return records;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private byte[] readBytes(long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException(file + " ends before offset " + (position + length));
+            }
+        }
+        return buffer.array();
     }
 
     private static byte[] readStart(FileChannel channel, int length) throws IOException {
@@ -358,7 +445,7 @@ final class RecordLog implements Closeable {
                 if (flushing) {
                     flushed.awaitUninterruptibly();
                 } else {
-                    flushQueued();
+                    flushQueued(true);
                 }
             }
         } finally {
@@ -366,8 +453,42 @@ final class RecordLog implements Closeable {
         }
     }
 
-    /** Writes and forces the queued records as one batch. Called holding the lock, which it releases meanwhile. */
-    private void flushQueued() throws IOException {
+    /**
+     * Appends a record and writes it to the file at once, without forcing it: it can be read back as
+     * soon as this returns, and a {@link #sync} forces it later, outside whatever lock the caller
+     * holds. When the write fails the record is forgotten, as if never appended. For a log whose
+     * callers append one at a time and must read what they appended at once (the block log, whose
+     * records are indexed as they are appended).
+     *
+     * @return the offset just past the record, to pass to {@link #sync}
+     */
+    long appendAndWrite(byte[] payload) throws IOException {
+        long position = append(payload);
+        lock.lock();
+        try {
+            while (written < position) {
+                if (flushing) {
+                    flushed.awaitUninterruptibly();
+                } else {
+                    flushQueued(false);
+                }
+            }
+            return position;
+        } catch (IOException e) {
+            queued.clear();
+            end = written;
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes the queued records as one batch and, when {@code force}, forces the file: a force with
+     * nothing queued forces what earlier batches wrote. Called holding the lock, which it releases
+     * meanwhile.
+     */
+    private void flushQueued(boolean force) throws IOException {
         if (broken) {
             throw new IOException(file + " could not be repaired after a failed write; restart the node");
         }
@@ -385,7 +506,7 @@ final class RecordLog implements Closeable {
             if (grownTo > zerosFrom) {
                 writeZeros(zerosFrom, grownTo);
             }
-            if (fsync) {
+            if (fsync && force) {
                 channel.force(false);
             }
         } catch (IOException e) {
@@ -401,7 +522,9 @@ final class RecordLog implements Closeable {
                 queued.removeFirst();
             }
             written = target;
-            durable = target;
+            if (force || !fsync) {
+                durable = target;
+            }
             allocated = grownTo;
         } else {
             allocated = from;
@@ -548,8 +671,8 @@ final class RecordLog implements Closeable {
                 return;
             }
             try {
-                if (!broken && !queued.isEmpty()) {
-                    flushQueued();
+                if (!broken && (!queued.isEmpty() || durable < written)) {
+                    flushQueued(true);
                 }
                 if (!broken && allocated > written) {
                     channel.truncate(written); // a log closed cleanly ends at its last record

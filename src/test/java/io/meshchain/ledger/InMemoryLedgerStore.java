@@ -209,7 +209,7 @@ public final class InMemoryLedgerStore implements LedgerStore {
     }
 
     @Override
-    public synchronized List<StoredBlock> putBlocks(List<Block> blocks, List<PendingTransaction> returnedToPool) {
+    public synchronized StoredBlocks putBlocks(List<Block> blocks, List<PendingTransaction> returnedToPool) {
         check();
         blockRecords.add(List.copyOf(blocks));
         if (!returnedToPool.isEmpty()) {
@@ -227,7 +227,7 @@ public final class InMemoryLedgerStore implements LedgerStore {
             index(block);
             entries.add(entry(chain.size() - 1));
         }
-        return entries;
+        return new StoredBlocks(entries, () -> { });
     }
 
     @Override
@@ -236,10 +236,30 @@ public final class InMemoryLedgerStore implements LedgerStore {
     }
 
     @Override
-    public synchronized void rewritePending(List<PendingTransaction> pool) {
+    public synchronized PendingRewrite beginPendingRewrite(List<PendingTransaction> pool) {
         check();
-        pendingRewrites++;
-        pending.clear();
-        pending.addAll(pool);
+        int mark = pending.size();
+        return new PendingRewrite() {
+            @Override
+            public void write() {
+                check();
+            }
+
+            @Override
+            public void finish() {
+                synchronized (InMemoryLedgerStore.this) {
+                    check();
+                    pendingRewrites++;
+                    List<PendingTransaction> since = new ArrayList<>(pending.subList(mark, pending.size()));
+                    pending.clear();
+                    pending.addAll(pool);
+                    pending.addAll(since);
+                }
+            }
+
+            @Override
+            public void abandon() {
+            }
+        };
     }
 }

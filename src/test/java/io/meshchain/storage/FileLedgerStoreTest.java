@@ -2,18 +2,24 @@ package io.meshchain.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainReader;
+import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ConfirmedTransaction;
 import io.meshchain.ledger.Genesis;
+import io.meshchain.ledger.LedgerParameters;
+import io.meshchain.ledger.LedgerStore;
+import io.meshchain.ledger.MutableClock;
 import io.meshchain.ledger.PendingTransaction;
 import io.meshchain.ledger.StorageException;
 import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.StoredChainInvalidException;
 import io.meshchain.ledger.StoredLedger;
 import io.meshchain.ledger.Transaction;
+import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.system.ConfigurationException;
 import java.io.IOException;
@@ -23,10 +29,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +52,9 @@ class FileLedgerStoreTest {
     @TempDir
     Path dir;
 
-    private final List<Object> events = new ArrayList<>();
+    private final List<Object> events = new CopyOnWriteArrayList<>();
+    /** Threads that published an event: never the one that wrote, which may hold the ledger's lock. */
+    private final Set<String> publishers = ConcurrentHashMap.newKeySet();
     private final FailingChannel.Switch disk = new FailingChannel.Switch();
     private final List<FileLedgerStore> opened = new ArrayList<>();
     private final Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
@@ -51,8 +65,10 @@ class FileLedgerStoreTest {
 
     private FileLedgerStore store(Path directory) {
         FileLedgerStore store = new FileLedgerStore(directory, true,
-                (path, options) -> new FailingChannel(FileChannel.open(path, options), disk), events::add,
-                Clock.systemUTC());
+                (path, options) -> new FailingChannel(FileChannel.open(path, options), disk), event -> {
+                    publishers.add(Thread.currentThread().getName());
+                    events.add(event);
+                }, Clock.systemUTC());
         opened.add(store);
         return store;
     }
@@ -86,6 +102,7 @@ class FileLedgerStoreTest {
     @AfterEach
     void closeAll() throws IOException {
         disk.heal();
+        disk.releaseForces();
         for (FileLedgerStore store : opened) {
             store.destroy();
         }
@@ -147,7 +164,7 @@ class FileLedgerStoreTest {
     void theIndexFindsBlocksByHeightAndHashAndTransactionsById() {
         FileLedgerStore store = open();
         List<Block> chain = ChainFixture.extend(genesis, 2500);
-        List<StoredBlock> entries = store.putBlocks(chain, List.of());
+        List<StoredBlock> entries = store.putBlocks(chain, List.of()).entries();
 
         assertThat(entries).hasSize(2500);
         assertThat(entries.get(2499)).isEqualTo(StoredBlock.of(chain.get(2499), workOf(2500)));
@@ -402,6 +419,87 @@ class FileLedgerStoreTest {
     }
 
     @Test
+    void aPlainAppendIsReadableAtOnceAndForcedOnlyWhenItsDurabilityIsAwaited() throws Exception {
+        FileLedgerStore store = open();
+        List<Block> chain = ChainFixture.extend(genesis, 2);
+        int forcesBefore = disk.forcesStarted();
+        disk.holdForces();
+
+        LedgerStore.StoredBlocks stored = store.putBlocks(chain, List.of());
+
+        assertThat(disk.forcesStarted()).as("no force while the caller holds its lock").isEqualTo(forcesBefore);
+        assertThat(store.blocks(1, 2)).as("readable before the force").containsExactlyElementsOf(chain);
+        CompletableFuture<Void> forced = CompletableFuture.runAsync(() -> stored.durability().await());
+        await().atMost(Duration.ofSeconds(5)).until(() -> disk.forcesStarted() > forcesBefore);
+        assertThat(forced).isNotDone();
+        disk.releaseForces();
+        forced.get(5, TimeUnit.SECONDS);
+        assertThat(reopen(store).tip().hash()).isEqualTo(chain.get(1).hash());
+    }
+
+    @Test
+    void aBlockBeingForcedHoldsNoLockOfTheLedger() throws Exception {
+        FileLedgerStore store = store();
+        MutableClock clock = new MutableClock(ChainFixture.NOW + Duration.ofDays(1).toMillis());
+        ChainService service = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10),
+                100), clock, event -> { }, store);
+        Transaction transaction = ChainFixture.tx();
+        service.submit(transaction, null);
+        Block block = ChainFixture.mine(genesis, List.of(transaction), transaction.timestamp());
+        disk.holdForces();
+
+        CompletableFuture<Block> mined = CompletableFuture.supplyAsync(() -> {
+            try {
+                return service.appendMined(block);
+            } catch (BlockRejectedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> disk.forcesStarted() > 0);
+
+        assertThat(CompletableFuture.supplyAsync(() -> service.tip().height()).get(5, TimeUnit.SECONDS))
+                .as("the ledger answers while the block is forced").isEqualTo(1);
+        assertThat(mined).as("the miner hears back once the block is on disk").isNotDone();
+        disk.releaseForces();
+        assertThat(mined.get(5, TimeUnit.SECONDS).hash()).isEqualTo(block.hash());
+    }
+
+    @Test
+    void aCompactionCarriesOverWhatWasAppendedWhileItWrote() throws IOException {
+        FileLedgerStore store = open();
+        Transaction kept = ChainFixture.tx();
+        store.appendPending(pending(kept)).await();
+        Transaction mined = ChainFixture.tx();
+        store.appendPending(pending(mined)).await();
+
+        LedgerStore.PendingRewrite rewrite = store.beginPendingRewrite(List.of(pending(kept)));
+        rewrite.write();
+        Transaction meanwhile = ChainFixture.tx();
+        store.appendPending(pending(meanwhile));
+        rewrite.finish();
+        Transaction after = ChainFixture.tx();
+        store.appendPending(pending(after)).await();
+
+        assertThat(reopen(store).pending()).containsExactly(pending(kept), pending(meanwhile), pending(after));
+    }
+
+    @Test
+    void anAbandonedCompactionLeavesTheJournalAsItWas() throws IOException {
+        FileLedgerStore store = open();
+        Transaction first = ChainFixture.tx();
+        store.appendPending(pending(first)).await();
+
+        LedgerStore.PendingRewrite rewrite = store.beginPendingRewrite(List.of());
+        rewrite.write();
+        rewrite.abandon();
+        Transaction second = ChainFixture.tx();
+        store.appendPending(pending(second)).await();
+
+        assertThat(reopen(store).pending()).containsExactly(pending(first), pending(second));
+        assertThat(dir.resolve(FileLedgerStore.PENDING_FILE + ".tmp")).doesNotExist();
+    }
+
+    @Test
     void fullDiskRefusesTheWriteTakesTheNodeOutOfTrafficAndKeepsWhatWasStored() throws IOException {
         FileLedgerStore store = open();
         Transaction acknowledged = ChainFixture.tx();
@@ -413,13 +511,17 @@ class FileLedgerStoreTest {
         assertThatThrownBy(() -> store.putBlocks(ChainFixture.extend(genesis, 1), List.of()))
                 .isInstanceOf(StorageException.class);
         assertThat(store.status().failure()).contains("No space left on device");
-        assertThat(readiness()).containsExactly(ReadinessState.REFUSING_TRAFFIC);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(readiness()).containsExactly(ReadinessState.REFUSING_TRAFFIC));
 
         disk.heal();
         Transaction later = ChainFixture.tx();
         store.appendPending(pending(later)).await();
         assertThat(store.status().failure()).isNull();
-        assertThat(readiness()).containsExactly(ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(readiness())
+                .containsExactly(ReadinessState.REFUSING_TRAFFIC, ReadinessState.ACCEPTING_TRAFFIC));
+        assertThat(publishers).as("readiness is published away from the writer, which may hold the ledger's lock")
+                .doesNotContain(Thread.currentThread().getName());
         assertThat(store.entries(0, 10)).as("the refused block left no trace").hasSize(1);
 
         // The refused transaction stayed in the node's pool, unacknowledged; now it is on disk too.
