@@ -5,16 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.Genesis;
 import io.meshchain.ledger.Transaction;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -137,5 +142,65 @@ class LyingPeerIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> node.status(id).equals("confirmed"));
             assertThat(node.get("/actuator/health").status()).isEqualTo(200);
         }
+    }
+
+    /**
+     * A peer that pads every page to just under the 16 MiB a node reads (blocks of 100 transactions
+     * of 70 emoji each, far more blocks than asked for), with a new tip each time so that no refusal
+     * is remembered, does not exhaust the heap of a node with less than the image gives: each page is
+     * read, refused and dropped before the next.
+     */
+    @Test
+    void pagesOfNearlySixteenMegabytesDoNotExhaustTheHeap(@TempDir Path directory) {
+        byte[] page = paddedPage(15_700_000);
+        AtomicReference<FakePeer> self = new AtomicReference<>();
+        FakePeer.ChainAnswer padded = (exchange, chain, from, limit) -> {
+            self.get().serve(withGenesis(ChainFixture.extend(GENESIS, 3)));
+            FakePeer.respond(exchange, 200, page);
+        };
+        List<String> jvm = new ArrayList<>(NodeProcess.TEST_JVM);
+        jvm.add("-XX:+ExitOnOutOfMemoryError");
+        try (FakePeer liar = new FakePeer(withGenesis(ChainFixture.extend(GENESIS, 3)), padded);
+             NodeProcess node = new NodeProcess(jvm, "target", TestNode.freePort(), directory, List.of(liar.url()),
+                     "--meshchain.heartbeat.interval=200ms", "--meshchain.mining.enabled=false")) {
+            self.set(liar);
+            node.start().awaitReady();
+
+            await().atMost(Duration.ofSeconds(90)).until(() -> liar.chainRequests() >= 20 || !node.isAlive());
+
+            assertThat(node.isAlive()).as("alive after " + liar.chainRequests() + " pages of " + page.length + " bytes")
+                    .isTrue();
+            assertThat(node.height()).isZero();
+            assertThat(node.get("/readyz").status()).isEqualTo(200);
+        }
+    }
+
+    private static List<Block> withGenesis(List<Block> blocks) {
+        List<Block> chain = new ArrayList<>(List.of(GENESIS));
+        chain.addAll(blocks);
+        return chain;
+    }
+
+    /** A page of blocks from height 1, as many as fit in {@code bytes}. */
+    private static byte[] paddedPage(int bytes) {
+        int blockBytes = NodeClient.JSON.writeValueAsBytes(paddedBlock(1)).length;
+        List<Block> blocks = new ArrayList<>();
+        for (int index = 1; index <= bytes / blockBytes; index++) {
+            blocks.add(paddedBlock(index));
+        }
+        byte[] page = NodeClient.JSON.writeValueAsBytes(new ChainPage(blocks.size(), FakePeer.ENORMOUS_WORK, blocks));
+        assertThat(page.length).as("a page just under what a node reads").isBetween(bytes - blockBytes, 16 * 1024 * 1024);
+        return page;
+    }
+
+    /** A block of 100 transactions of 70 emoji each: the largest content the rules allow, in bytes. */
+    private static Block paddedBlock(int index) {
+        String content = "\uD83D\uDE00".repeat(70);
+        List<Transaction> transactions = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            transactions.add(Transaction.of("padding" + i, content, ChainFixture.NOW + index));
+        }
+        return new Block(index, ChainFixture.NOW + index, "0".repeat(64), ChainFixture.DIFFICULTY, 0, transactions,
+                "0".repeat(64));
     }
 }
