@@ -94,10 +94,11 @@ class ChainSync implements DisposableBean {
     static final int REMEMBERED_REFUSALS = 1024;
     /**
      * Refusals of a peer's answers that are not remembered: a slow answer may have been the network's
-     * fault, and a page too large is asked for again in fewer blocks. (A block's refusal is not
-     * remembered when time can undo it: {@link BlockRejectedException#undoneByTime()}.)
+     * fault. (A page too large is asked for again in fewer blocks, and never refused as long as it
+     * holds more than one; one block larger than a page can hold is a lie, and is remembered. A
+     * block's refusal is not remembered when time can undo it: {@link BlockRejectedException#undoneByTime()}.)
      */
-    private static final Set<String> RETRYABLE_ANSWERS = Set.of(PeerException.TOO_SLOW, PeerException.TOO_LARGE);
+    private static final Set<String> RETRYABLE_ANSWERS = Set.of(PeerException.TOO_SLOW);
 
     private final ChainService chain;
     private final PeerClient client;
