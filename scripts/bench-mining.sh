@@ -18,8 +18,8 @@ JAR=${BENCH_JAR:-target/meshchain.jar}
 [[ -f "$JAR" ]] || ./mvnw -B -q -DskipTests package
 
 hashes() {
-  curl -fs "http://127.0.0.1:$PORT/actuator/metrics/meshchain.mining.hashes" \
-    | grep -o '"value":[0-9.eE+-]*' | head -1 | cut -d: -f2
+  curl -fs "http://127.0.0.1:$PORT/actuator/prometheus" \
+    | awk '/^meshchain_mining_hashes_total[{ ]/ {print $NF; exit}'
 }
 limit() {
   openssl speed -seconds 3 -bytes 16384 -evp sha256 2>/dev/null \

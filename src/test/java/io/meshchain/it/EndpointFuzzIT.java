@@ -72,7 +72,7 @@ class EndpointFuzzIT {
             "EBCDIC", "x-unknown");
     private static final List<String> PATH_TEMPLATES = List.of("/transactions/{}", "/chain/blocks/{}",
             "/chain?from={}", "/chain?limit={}", "/chain?from=1&limit={}", "/chain?from={}&limit={}", "/proof?{}",
-            "/heartbeat?x={}", "/{}", "/actuator/metrics/{}");
+            "/heartbeat?x={}", "/{}", "/actuator/health/{}");
     private static final List<String> AWKWARD_VALUES = List.of("-1", "0", "9223372036854775807",
             "9223372036854775808", "1e9", "NaN", "../..", "%00");
     private static final String HEX = "0123456789abcdef";

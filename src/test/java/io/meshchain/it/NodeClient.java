@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,10 +80,24 @@ public class NodeClient {
         return ids;
     }
 
-    /** Value of a counter from actuator metrics, 0 when the meter does not exist (yet). */
+    /**
+     * Value of a counter ({@code meshchain.blocks.rejected}) as {@code /actuator/prometheus} shows it, summed over
+     * its series that carry {@code tag} ({@code rule:proof-of-work}) when one is given; 0 when there is no such
+     * series (yet).
+     */
     public double counter(String name, String tag) {
-        Response response = get("/actuator/metrics/" + name + (tag == null ? "" : "?tag=" + tag));
-        return response.status() == 404 ? 0 : response.json().get("measurements").get(0).get("value").asDouble();
+        String series = name.replace('.', '_') + "_total";
+        String[] nameAndValue = tag == null ? null : tag.split(":", 2);
+        Pattern label = tag == null ? null
+                : Pattern.compile("[{,]" + Pattern.quote(nameAndValue[0] + "=\"" + nameAndValue[1] + "\"") + "[,}]");
+        double sum = 0;
+        for (String line : get("/actuator/prometheus").body().split("\n")) {
+            boolean ofSeries = line.startsWith(series + "{") || line.startsWith(series + " ");
+            if (ofSeries && (label == null || label.matcher(line).find())) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     public Response get(String path) {
