@@ -1,31 +1,46 @@
 package io.meshchain.storage;
 
+import io.meshchain.system.HealthDisclosure;
 import java.time.Instant;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * The store under {@code /actuator/health} as {@code storage}: files, sizes, last write and what
- * recovery found. It is part of the readiness group, so a node whose disk fails stops taking
- * traffic while it keeps serving what it has.
+ * The store under {@code /actuator/health} as {@code storage}: file sizes, last write and what
+ * recovery found, and the data directory's path once an operator turns every detail on
+ * ({@link HealthDisclosure}); until then a failure names the directory by its setting. It is part of
+ * the readiness group, so a node whose disk fails stops taking traffic while it keeps serving what
+ * it has.
  */
 @Component("storage")
 class StorageHealthIndicator implements HealthIndicator {
 
-    private final FileLedgerStore store;
+    /** What a failure says in place of the data directory while paths are not shown. */
+    static final String DIRECTORY_SETTING = "meshchain.storage.path";
 
-    StorageHealthIndicator(FileLedgerStore store) {
+    private final FileLedgerStore store;
+    private final HealthDisclosure disclosure;
+
+    StorageHealthIndicator(FileLedgerStore store, HealthDisclosure disclosure) {
         this.store = store;
+        this.disclosure = disclosure;
     }
 
     @Override
     public Health health() {
         store.probe();
         StorageStatus status = store.status();
-        Health.Builder health = status.failure() == null ? Health.up() : Health.down().withDetail("error", status.failure());
+        boolean namesPath = disclosure.namesLocations();
+        Health.Builder health = Health.up();
+        if (status.failure() != null) {
+            health = Health.down().withDetail("error", namesPath ? status.failure()
+                    : status.failure().replace(status.directory().toString(), DIRECTORY_SETTING));
+        }
+        if (namesPath) {
+            health.withDetail("path", status.directory().toString());
+        }
         return health
-                .withDetail("path", status.directory().toString())
                 .withDetail("fsync", status.fsync())
                 .withDetail("blocksBytes", status.blocksBytes())
                 .withDetail("pendingBytes", status.pendingBytes())

@@ -47,11 +47,35 @@ class OperationsIT {
     void healthNamesTheStorageAndReadinessDependsOnIt() {
         JsonNode storage = node.get("/actuator/health").json().get("components").get("storage");
         assertThat(storage.get("status").asString()).isEqualTo("UP");
-        assertThat(storage.get("details").get("path").asString()).isEqualTo(node.storage().toAbsolutePath().toString());
         assertThat(storage.get("details").get("fsync").asBoolean()).isTrue();
         assertThat(storage.get("details").get("blocksBytes").asLong()).isPositive();
-        assertThat(node.get("/readyz").json().get("components").has("storage")).isTrue();
+        assertThat(storage.get("details").get("recovered").has("blocks")).isTrue();
+        assertThat(node.get("/readyz").json().get("components").get("storage").get("details").has("fsync")).isTrue();
         assertThat(node.get("/livez").json().has("components")).isFalse();
+    }
+
+    @Test
+    void healthNamesNoPathAndNoAddressUnlessAnOperatorTurnsDetailsOn() {
+        for (String path : List.of("/actuator/health", "/actuator/health/storage", "/actuator/health/meshchain", "/readyz")) {
+            String body = node.get(path).body();
+            assertThat(body).as(path)
+                    .doesNotContain(node.storage().toAbsolutePath().toString())
+                    .doesNotContain(System.getProperty("user.dir"))
+                    .doesNotContain("127.0.0.1")
+                    .doesNotContain("\"path\"");
+        }
+
+        try (TestNode operated = TestNode.reserve("ops-details")) {
+            operated.start(List.of(), "--meshchain.mining.enabled=false", "--management.endpoint.health.show-details=always");
+            assertThat(operated.get("/actuator/health").json().get("components").get("storage").get("details").get("path")
+                    .asString()).isEqualTo(operated.storage().toAbsolutePath().toString());
+        }
+        try (TestNode silent = TestNode.reserve("ops-silent")) {
+            silent.start(List.of(), "--meshchain.mining.enabled=false", "--management.endpoint.health.show-details=never");
+            JsonNode components = silent.get("/actuator/health").json().get("components");
+            assertThat(components.get("storage").has("details")).isFalse();
+            assertThat(components.get("meshchain").has("details")).isFalse();
+        }
     }
 
     @Test
