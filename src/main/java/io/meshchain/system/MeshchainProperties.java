@@ -29,6 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param block     what goes into a block
  * @param pool      the pending pool
  * @param storage   where and how the ledger is kept on disk
+ * @param http      what the node's HTTP server answers
  */
 @ConfigurationProperties("meshchain")
 @Validated
@@ -43,14 +44,24 @@ public record MeshchainProperties(
         @NotNull @Valid Mining mining,
         @NotNull @Valid Block block,
         @NotNull @Valid Pool pool,
-        @NotNull @Valid Storage storage) {
+        @NotNull @Valid Storage storage,
+        @Valid Http http) {
 
     /** What a node id may look like: it appears in headers, logs and metric labels. */
     public static final String NODE_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
 
+    private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+
+    /**
+     * An entry of {@code meshchain.http.allowed-hosts}: a host name; a name with a leading dot, for
+     * that domain and every name under it; or {@code *}, for any name.
+     */
+    private static final String ALLOWED_HOST_PATTERN = "\\*|\\.?" + LABEL + "(?:\\." + LABEL + ")*";
+
     public MeshchainProperties {
         peers = peers == null ? List.of() : List.copyOf(peers);
         discovery = discovery == null ? new Discovery(null) : discovery;
+        http = http == null ? new Http(List.of()) : http;
     }
 
     /**
@@ -114,5 +125,20 @@ public record MeshchainProperties(
      *               and the index against them: an operator's check)
      */
     public record Storage(@NotNull Path path, boolean fsync, @NotNull StoredChainCheck verify) {
+    }
+
+    /**
+     * @param allowedHosts names a request's Host header may carry besides the node's own (localhost,
+     *                     any IP address, this machine's name, the names of its peers and of its
+     *                     discovery Service): the public name of an Ingress, say. {@code .example.org}
+     *                     is that domain and every name under it; {@code *} is any name, which turns
+     *                     the check off
+     */
+    public record Http(List<@NotNull @Pattern(regexp = ALLOWED_HOST_PATTERN,
+            message = "must be a host name, a domain with a leading '.', or '*'") String> allowedHosts) {
+
+        public Http {
+            allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
     }
 }

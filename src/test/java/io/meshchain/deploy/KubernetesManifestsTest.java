@@ -40,6 +40,9 @@ class KubernetesManifestsTest {
     /** What a client's pod carries to be let in (docs/operations.md). */
     private static final Map<String, Object> CLIENT = Map.of("meshchain.io/client", "true");
 
+    /** The variable through which a node learns its namespace, which the ConfigMap's allowed hosts name. */
+    private static final String POD_NAMESPACE = "POD_NAMESPACE";
+
     /** The namespace Prometheus scrapes from, by the label the control plane gives every namespace. */
     private static final Map<String, Object> MONITORING = Map.of("kubernetes.io/metadata.name", "monitoring");
 
@@ -221,6 +224,7 @@ class KubernetesManifestsTest {
         sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
         Map<String, Object> podEnvironment = new HashMap<>(data);
         podEnvironment.put("HOSTNAME", "meshchain-0");
+        podEnvironment.put(POD_NAMESPACE, "ledger");
         sources.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                 podEnvironment));
         for (PropertySource<?> source : new YamlPropertySourceLoader()
@@ -234,5 +238,16 @@ class KubernetesManifestsTest {
         assertThat(properties.discovery().dns()).isEqualTo("meshchain-peers");
         assertThat(properties.storage().path()).isEqualTo(Path.of("/data"));
         assertThat(binder.bind("server.address", String.class).get()).isEqualTo("0.0.0.0");
+        // Clients reach the nodes through the client Service, by any of its names (operations.md).
+        assertThat(properties.http().allowedHosts()).containsExactly("meshchain", "meshchain.ledger",
+                "meshchain.ledger.svc", ".ledger.svc.cluster.local");
+    }
+
+    @Test
+    void nodesKnowTheirNamespaceForTheNamesTheyAnswerTo() throws IOException {
+        List<Map<String, Object>> env = (List<Map<String, Object>>) at(only("StatefulSet", "meshchain"),
+                "spec", "template", "spec", "containers", "0", "env");
+        assertThat(env).contains(Map.of("name", POD_NAMESPACE,
+                "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.namespace"))));
     }
 }

@@ -39,7 +39,9 @@ class ConfigurationIT {
             "meshchain.block.max-transactions, 0",
             "meshchain.heartbeat.interval, soon",
             "meshchain.node-id, 'two words'",
-            "meshchain.peers, 'not a url'"})
+            "meshchain.peers, 'not a url'",
+            "meshchain.http.allowed-hosts, 'chain.example.org:443'",
+            "meshchain.http.allowed-hosts, '*.example.org'"})
     void badValueStopsTheNodeNamingTheProperty(String property, String value, CapturedOutput output) {
         assertThatThrownBy(() -> start("--server.port=0", "--" + property + "=" + value)).isInstanceOf(Exception.class);
 

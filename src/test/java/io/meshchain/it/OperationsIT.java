@@ -2,6 +2,10 @@ package io.meshchain.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +116,31 @@ class OperationsIT {
         assertThat(page.body()).contains("<title>meshchain explorer</title>").contains("app.js");
         assertThat(node.get("/app.js").status()).isEqualTo(200);
         assertThat(node.get("/style.css").status()).isEqualTo(200);
+    }
+
+    /** Status line and body of a GET sent over a plain socket, with {@code host} as its Host header. */
+    private static String getWithHost(String path, String host) throws IOException {
+        URI url = URI.create(node.url());
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aRequestForAnotherHostIsRefusedAsDnsRebindingWouldSendIt() throws IOException {
+        String refused = getWithHost("/heartbeat", "rebind.evil.example:" + URI.create(node.url()).getPort());
+        assertThat(refused).startsWith("HTTP/1.1 421 ").contains("application/problem+json")
+                .contains("urn:meshchain:problem:misdirected-request").doesNotContain("\"nodeId\"");
+
+        for (String host : List.of("localhost", "127.0.0.1", "[::1]")) {
+            assertThat(getWithHost("/heartbeat", host + ":" + URI.create(node.url()).getPort())).as(host)
+                    .startsWith("HTTP/1.1 200 ").contains("\"nodeId\":\"ops\"");
+        }
+        // The kubelet probes a pod by its address.
+        assertThat(getWithHost("/readyz", "10.244.1.17:8080")).startsWith("HTTP/1.1 200 ");
     }
 
     @Test
