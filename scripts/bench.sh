@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every benchmark of BENCHMARKS.md, on this machine, in one run: the openssl SHA-256 figure the
-# miner is compared with, the JMH benchmarks, whole-node figures (start-up, memory, heartbeat
+# Every benchmark of BENCHMARKS.md, on this machine, in one run: the openssl SHA-256 and Ed25519
+# figures the miner and the signature check are compared with, the JMH benchmarks, whole-node figures (start-up, memory, heartbeat
 # bytes, catch-up) and ingest (scripts/bench-ingest.sh, needs wrk).
 #
 #   scripts/bench.sh            everything (about 10 minutes)
@@ -18,9 +18,12 @@ java -version 2>&1 | head -1
 echo "== openssl, for comparison: SHA-256 of 64-byte inputs, one core"
 openssl speed -seconds 3 -bytes 64 -evp sha256 2>/dev/null | awk '/^sha256/ {printf "%.2f M hashes/s (%s)\n", $2 * 1000 / 64 / 1e6, $0}'
 
+echo "== openssl, for comparison: Ed25519 verifications, one core"
+openssl speed -seconds 3 ed25519 2>/dev/null | awk '/Ed25519/ {printf "%.0f verify/s\n", $NF}'
+
 echo "== JMH"
 ./mvnw -B -q -Pbench verify -Dbench.skipNodes=true \
-  -Djmh.args="-rf text -rff target/jmh.txt MiningBenchmark LedgerBenchmark.validateBlock LedgerBenchmark.forkChoice LedgerBenchmark.transaction $jmh_args" > /dev/null
+  -Djmh.args="-rf text -rff target/jmh.txt MiningBenchmark SignatureBenchmark LedgerBenchmark.validateBlock LedgerBenchmark.forkChoice LedgerBenchmark.transaction $jmh_args" > /dev/null
 ./mvnw -B -q -Pbench verify -Dbench.skipNodes=true \
   -Djmh.args="-rf text -rff target/jmh-reorg.txt LedgerBenchmark.reorg -f 1 -wi 10 -i 30" > /dev/null
 cat target/jmh.txt target/jmh-reorg.txt | grep -v '^$'

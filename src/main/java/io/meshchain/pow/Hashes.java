@@ -18,6 +18,8 @@ public final class Hashes {
 
     /** Version byte of the transaction encoding; bump it when the encoding changes. */
     static final byte TRANSACTION_ENCODING_VERSION = 1;
+    /** Version byte of a signed transaction's encoding: v1 followed by the signer's public key. */
+    static final byte SIGNED_TRANSACTION_ENCODING_VERSION = 2;
     /** Version byte of the transactions-root encoding. */
     static final byte ROOT_ENCODING_VERSION = 1;
 
@@ -95,15 +97,46 @@ public final class Hashes {
         }
     }
 
+    /**
+     * A signed transaction's id: the hex SHA-256 of encoding v2, which adds the signer's 32-byte public
+     * key to v1 ({@link #signedTransactionEncoding}), so that the key is part of what the id names.
+     *
+     * @throws IllegalArgumentException when a string holds an unpaired surrogate, or the key is not 32 bytes
+     */
+    public static String signedTransactionId(String sender, String content, long timestamp, byte[] publicKey) {
+        return Hex.encode(digest().digest(signedTransactionEncoding(sender, content, timestamp, publicKey)));
+    }
+
+    /**
+     * Encoding v2, of a signed transaction (API.md): {@code 0x02 | len(sender) u32 | sender |
+     * len(content) u32 | content | timestamp i64 | publicKey (32 bytes)}, UTF-8 and big-endian.
+     */
+    static byte[] signedTransactionEncoding(String sender, String content, long timestamp, byte[] publicKey) {
+        if (publicKey.length != Signatures.PUBLIC_KEY_BYTES) {
+            throw new IllegalArgumentException("a public key is " + Signatures.PUBLIC_KEY_BYTES + " bytes, not "
+                    + publicKey.length);
+        }
+        return transactionEncoding(SIGNED_TRANSACTION_ENCODING_VERSION, sender, content, timestamp, publicKey);
+    }
+
     private static byte[] transactionDigest(String sender, String content, long timestamp) {
+        return digest().digest(transactionEncoding(TRANSACTION_ENCODING_VERSION, sender, content, timestamp, null));
+    }
+
+    private static byte[] transactionEncoding(byte version, String sender, String content, long timestamp,
+                                              byte[] publicKey) {
         byte[] senderBytes = utf8(sender);
         byte[] contentBytes = utf8(content);
-        ByteBuffer buffer = ByteBuffer.allocate(1 + 4 + senderBytes.length + 4 + contentBytes.length + 8);
-        buffer.put(TRANSACTION_ENCODING_VERSION)
+        int keyBytes = publicKey == null ? 0 : publicKey.length;
+        ByteBuffer buffer = ByteBuffer.allocate(1 + 4 + senderBytes.length + 4 + contentBytes.length + 8 + keyBytes);
+        buffer.put(version)
                 .putInt(senderBytes.length).put(senderBytes)
                 .putInt(contentBytes.length).put(contentBytes)
                 .putLong(timestamp);
-        return digest().digest(buffer.array());
+        if (publicKey != null) {
+            buffer.put(publicKey);
+        }
+        return buffer.array();
     }
 
     /**
