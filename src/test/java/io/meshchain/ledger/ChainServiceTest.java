@@ -366,16 +366,25 @@ class ChainServiceTest {
         assertThat(service.tip().height()).isZero();
     }
 
-    @Test
-    void aPeersChainIsCheckedAgainstTheMedianOfItsOwnLastBlocks() throws Exception {
-        // The last six of eleven blocks share a timestamp: the median of the last eleven is then that
-        // timestamp, and a seventh stamped alike is refused although it is not before its parent.
+    /**
+     * Eleven blocks on genesis, the last six of them stamped alike: the median of the last eleven
+     * timestamps is then the tip's own.
+     */
+    private List<Block> chainWhoseLastSixBlocksShareATimestamp() {
         List<Block> chain = new ArrayList<>();
         Block tip = service.genesis();
         for (int i = 0; i < 11; i++) {
             tip = ChainFixture.mine(tip, List.of(ChainFixture.tx()), NOW - 100 + Math.min(i, 5));
             chain.add(tip);
         }
+        return chain;
+    }
+
+    @Test
+    void aPeersChainIsCheckedAgainstTheMedianOfItsOwnLastBlocks() throws Exception {
+        // A block stamped like the last six is refused although it is not before its parent.
+        List<Block> chain = chainWhoseLastSixBlocksShareATimestamp();
+        Block tip = chain.get(chain.size() - 1);
         assertThat(service.adopt(chain)).isEqualTo(ChainService.Adoption.ADOPTED);
         Block sameAgain = ChainFixture.mine(tip, List.of(ChainFixture.tx()), tip.timestamp());
 
@@ -386,12 +395,8 @@ class ChainServiceTest {
 
     @Test
     void theTemplateIsStampedAfterTheMedianTimePastSoTheMinersBlockIsValid() throws Exception {
-        List<Block> chain = new ArrayList<>();
-        Block tip = service.genesis();
-        for (int i = 0; i < 11; i++) {
-            tip = ChainFixture.mine(tip, List.of(ChainFixture.tx()), NOW - 100 + Math.min(i, 5));
-            chain.add(tip);
-        }
+        List<Block> chain = chainWhoseLastSixBlocksShareATimestamp();
+        Block tip = chain.get(chain.size() - 1);
         service.adopt(chain);
         Transaction older = Transaction.of("gzan3055", "stamped before the tip", NOW - 1_000);
         service.submit(older, null);
