@@ -94,7 +94,7 @@ class TransactionController {
             throw new InvalidRequestException(missing);
         }
         long timestamp = request.timestamp() != null ? request.timestamp() : clock.millis();
-        Transaction transaction = hashable(request.sender(), request.content(), timestamp)
+        Transaction transaction = hashable(request, timestamp)
                 .orElseThrow(() -> new InvalidTransactionException(
                         TransactionRules.check(request.sender(), request.content(), timestamp, clock.millis())));
         Submission submission = chain.submit(transaction, relayedBy);
@@ -140,7 +140,7 @@ class TransactionController {
             if (!missing.isEmpty()) {
                 throw new InvalidRequestException(missing);
             }
-            Optional<Transaction> transaction = hashable(request.sender(), request.content(), request.timestamp());
+            Optional<Transaction> transaction = hashable(request, request.timestamp());
             if (transaction.isEmpty()) {
                 TransactionRules.check(request.sender(), request.content(), request.timestamp(), clock.millis())
                         .forEach(violation -> missing.put(item + "." + violation.field(), violation.message()));
@@ -155,9 +155,9 @@ class TransactionController {
      * The transaction of those fields, or empty when they have no id: a string holding an unpaired
      * surrogate has no UTF-8 encoding to hash. The content rule names what is wrong with them.
      */
-    private static Optional<Transaction> hashable(String sender, String content, long timestamp) {
+    private static Optional<Transaction> hashable(TransactionRequest request, long timestamp) {
         try {
-            return Optional.of(Transaction.of(sender, content, timestamp));
+            return Optional.of(request.transaction(timestamp));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

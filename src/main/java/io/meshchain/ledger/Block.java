@@ -41,7 +41,10 @@ public record Block(long index, long timestamp, String previousHash, int difficu
 
     static BlockHeader header(long index, long timestamp, String previousHash, int difficulty,
                               List<Transaction> transactions, long proof) {
-        String root = Hashes.transactionsRoot(transactions.stream().map(Transaction::id).toList());
+        List<String> ids = transactions.stream().map(Transaction::id).toList();
+        String root = transactions.stream().anyMatch(Transaction::isSigned)
+                ? Hashes.transactionsRoot(ids, transactions.stream().map(Transaction::signatureBytes).toList())
+                : Hashes.transactionsRoot(ids);
         return new BlockHeader(index, timestamp, previousHash, difficulty, root, proof);
     }
 }

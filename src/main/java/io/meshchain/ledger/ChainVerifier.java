@@ -29,11 +29,13 @@ final class ChainVerifier {
     private final LedgerStore store;
     private final LedgerParameters parameters;
     private final long now;
+    private final String genesisHash;
 
-    ChainVerifier(LedgerStore store, LedgerParameters parameters, long now) {
+    ChainVerifier(LedgerStore store, LedgerParameters parameters, long now, String genesisHash) {
         this.store = store;
         this.parameters = parameters;
         this.now = now;
+        this.genesisHash = genesisHash;
     }
 
     /**
@@ -71,7 +73,7 @@ final class ChainVerifier {
     private void check(Block block, StoredBlock entry, StoredBlock parent, long medianTimePast) {
         try {
             BlockValidator.validate(block, new BlockContext(parent, medianTimePast, parameters.difficulty(),
-                    parameters.maxTransactions(), now, id -> false));
+                    parameters.maxTransactions(), now, id -> false, genesisHash, id -> false));
         } catch (BlockRejectedException e) {
             throw new StoredChainInvalidException(e);
         }

@@ -1,5 +1,6 @@
 package io.meshchain.network;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.system.MeshchainProperties;
@@ -197,11 +198,16 @@ class PeerClient {
         return value;
     }
 
-    /** The submission fields of a transaction; the receiver recomputes the id. */
-    record RelayedTransaction(String sender, String content, long timestamp) {
+    /**
+     * The submission fields of a transaction, its key and signature when signed (left out when not, as
+     * a node without signed transactions expects); the receiver recomputes the id and verifies.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RelayedTransaction(String sender, String content, long timestamp, String publicKey, String signature) {
 
         static RelayedTransaction of(Transaction transaction) {
-            return new RelayedTransaction(transaction.sender(), transaction.content(), transaction.timestamp());
+            return new RelayedTransaction(transaction.sender(), transaction.content(), transaction.timestamp(),
+                    transaction.publicKey(), transaction.signature());
         }
     }
 }

@@ -144,11 +144,26 @@ public final class Hashes {
      * adding, removing or changing a transaction changes the root, and so the block's hash.
      */
     public static String transactionsRoot(List<String> transactionIds) {
+        return transactionsRoot(transactionIds, null);
+    }
+
+    /**
+     * The root of transactions some of which are signed: a signed transaction's id is followed by its
+     * 64-byte signature, so that a block commits to every signature it carries and a stripped or
+     * swapped signature changes its hash. Unsigned transactions contribute their id alone, as above.
+     *
+     * @param signatures the signature of each transaction, null for an unsigned one; null for none signed
+     */
+    public static String transactionsRoot(List<String> transactionIds, List<byte[]> signatures) {
         MessageDigest digest = digest();
         digest.update(ROOT_ENCODING_VERSION);
         digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(transactionIds.size()).array());
-        for (String id : transactionIds) {
-            digest.update(Hex.decode32(id));
+        for (int i = 0; i < transactionIds.size(); i++) {
+            digest.update(Hex.decode32(transactionIds.get(i)));
+            byte[] signature = signatures == null ? null : signatures.get(i);
+            if (signature != null) {
+                digest.update(signature);
+            }
         }
         return Hex.encode(digest.digest());
     }

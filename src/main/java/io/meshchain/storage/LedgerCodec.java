@@ -4,6 +4,7 @@ import io.meshchain.ledger.Block;
 import io.meshchain.ledger.PendingTransaction;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.pow.Hex;
+import io.meshchain.pow.Signatures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -33,6 +34,22 @@ final class LedgerCodec {
      * to the front of the pool, ahead of everything pending then.
      */
     static final byte RETURNED = 3;
+
+    /**
+     * Record kinds of the pending journal like {@link #PENDING} and {@link #RETURNED}, whose
+     * transactions each carry a flag and, when signed, their key and signature. Written only when a
+     * record holds a signed transaction, so that journals of unsigned ones read as before.
+     */
+    static final byte PENDING_SIGNED = 4;
+    static final byte RETURNED_SIGNED = 5;
+    /**
+     * First byte of a block holding a signed transaction; its transactions then each carry a flag
+     * and, when signed, their key and signature. A block without one starts with its height's top
+     * byte, never this (heights are positive), and reads as before.
+     */
+    static final byte SIGNED_BLOCK = (byte) 0xFF;
+    private static final byte UNSIGNED_TRANSACTION = 0;
+    private static final byte SIGNED_TRANSACTION = 1;
 
     /** Room made for each block when a record is written, so the buffer rarely grows: a full block of 5 takes about 430. */
     private static final int EXPECTED_BLOCK_BYTES = 512;
@@ -100,6 +117,10 @@ final class LedgerCodec {
     }
 
     private static void writeBlock(DataOutputStream out, Block block) throws IOException {
+        boolean signed = anySigned(block.transactions());
+        if (signed) {
+            out.writeByte(SIGNED_BLOCK);
+        }
         out.writeLong(block.index());
         out.writeLong(block.timestamp());
         out.write(Hex.decode32(block.previousHash()));
@@ -108,11 +129,16 @@ final class LedgerCodec {
         out.write(Hex.decode32(block.hash()));
         out.writeInt(block.transactions().size());
         for (Transaction transaction : block.transactions()) {
-            writeTransaction(out, transaction);
+            writeTransaction(out, transaction, signed);
         }
     }
 
     private static Block readBlock(DataInputStream in) throws IOException {
+        in.mark(1);
+        boolean signed = in.readByte() == SIGNED_BLOCK;
+        if (!signed) {
+            in.reset();
+        }
         long index = in.readLong();
         long timestamp = in.readLong();
         String previousHash = readHash(in);
@@ -125,67 +151,109 @@ final class LedgerCodec {
         }
         List<Transaction> transactions = new ArrayList<>(transactionCount);
         for (int t = 0; t < transactionCount; t++) {
-            transactions.add(readTransaction(in));
+            transactions.add(readTransaction(in, signed));
         }
         return new Block(index, timestamp, previousHash, difficulty, proof, transactions, hash);
     }
 
     static byte[] encodePending(PendingTransaction pending) {
+        boolean signed = pending.transaction().isSigned();
         return write(out -> {
-            out.writeByte(PENDING);
-            writePending(out, pending);
+            out.writeByte(signed ? PENDING_SIGNED : PENDING);
+            writePending(out, pending, signed);
         });
     }
 
     static byte[] encodeReturned(List<PendingTransaction> returned) {
+        boolean signed = anySigned(returned.stream().map(PendingTransaction::transaction).toList());
         return write(out -> {
-            out.writeByte(RETURNED);
+            out.writeByte(signed ? RETURNED_SIGNED : RETURNED);
             out.writeInt(returned.size());
             for (PendingTransaction pending : returned) {
-                writePending(out, pending);
+                writePending(out, pending, signed);
             }
         });
     }
 
     static JournalRecord decodeJournal(byte[] payload) throws IOException {
-        if (payload.length > 0 && payload[0] == RETURNED) {
-            DataInputStream in = open(payload, RETURNED);
+        byte kind = payload.length > 0 ? payload[0] : PENDING;
+        boolean signed = kind == PENDING_SIGNED || kind == RETURNED_SIGNED;
+        if (kind == RETURNED || kind == RETURNED_SIGNED) {
+            DataInputStream in = open(payload, kind);
             int count = in.readInt();
             if (count < 0 || count > payload.length) {
                 throw new IOException("returned-transactions record claims " + count + " transactions");
             }
             List<PendingTransaction> returned = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                returned.add(readPending(in));
+                returned.add(readPending(in, signed));
             }
             expectEnd(in);
             return new JournalRecord(returned, true);
         }
-        DataInputStream in = open(payload, PENDING);
-        PendingTransaction pending = readPending(in);
+        DataInputStream in = open(payload, signed ? PENDING_SIGNED : PENDING);
+        PendingTransaction pending = readPending(in, signed);
         expectEnd(in);
         return new JournalRecord(List.of(pending), false);
     }
 
-    private static void writePending(DataOutputStream out, PendingTransaction pending) throws IOException {
-        writeTransaction(out, pending.transaction());
+    private static boolean anySigned(List<Transaction> transactions) {
+        for (Transaction transaction : transactions) {
+            if (transaction.isSigned()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void writePending(DataOutputStream out, PendingTransaction pending, boolean flagged)
+            throws IOException {
+        writeTransaction(out, pending.transaction(), flagged);
         out.writeLong(pending.waitingSince());
     }
 
-    private static PendingTransaction readPending(DataInputStream in) throws IOException {
-        return new PendingTransaction(readTransaction(in), in.readLong());
+    private static PendingTransaction readPending(DataInputStream in, boolean flagged) throws IOException {
+        return new PendingTransaction(readTransaction(in, flagged), in.readLong());
     }
 
-    private static void writeTransaction(DataOutputStream out, Transaction transaction) throws IOException {
+    /** A transaction; when {@code flagged}, followed by whether it is signed and, if so, its key and signature. */
+    private static void writeTransaction(DataOutputStream out, Transaction transaction, boolean flagged)
+            throws IOException {
         out.write(Hex.decode32(transaction.id()));
         out.writeUTF(transaction.sender());
         out.writeUTF(transaction.content());
         out.writeLong(transaction.timestamp());
+        if (flagged) {
+            if (transaction.isSigned()) {
+                out.writeByte(SIGNED_TRANSACTION);
+                out.write(Signatures.decode(transaction.publicKey(), Signatures.PUBLIC_KEY_BYTES));
+                out.write(transaction.signatureBytes());
+            } else {
+                out.writeByte(UNSIGNED_TRANSACTION);
+            }
+        }
     }
 
-    private static Transaction readTransaction(DataInputStream in) throws IOException {
+    private static Transaction readTransaction(DataInputStream in, boolean flagged) throws IOException {
         String id = readHash(in);
-        return new Transaction(id, in.readUTF(), in.readUTF(), in.readLong());
+        String sender = in.readUTF();
+        String content = in.readUTF();
+        long timestamp = in.readLong();
+        if (!flagged) {
+            return new Transaction(id, sender, content, timestamp);
+        }
+        byte flag = in.readByte();
+        if (flag == UNSIGNED_TRANSACTION) {
+            return new Transaction(id, sender, content, timestamp);
+        }
+        if (flag != SIGNED_TRANSACTION) {
+            throw new IOException("transaction " + id + " has flag " + flag);
+        }
+        byte[] key = new byte[Signatures.PUBLIC_KEY_BYTES];
+        in.readFully(key);
+        byte[] signature = new byte[Signatures.SIGNATURE_BYTES];
+        in.readFully(signature);
+        return new Transaction(id, sender, content, timestamp, Signatures.encode(key), Signatures.encode(signature));
     }
 
     private static String readHash(DataInputStream in) throws IOException {

@@ -15,9 +15,11 @@ import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.MiningTemplate;
+import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.network.RelayHeader;
 import io.meshchain.pow.Hashes;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -94,6 +96,51 @@ class TransactionControllerTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("[1].content"));
         assertThat(chain.pending(0, 1000).transactions()).extracting(tx -> tx.content()).containsExactly("pay ? to bob");
+    }
+
+    private static String signedJson(Transaction tx) {
+        return "{\"sender\":\"" + tx.sender() + "\",\"content\":\"" + tx.content() + "\",\"timestamp\":"
+                + tx.timestamp() + ",\"publicKey\":\"" + tx.publicKey() + "\",\"signature\":\"" + tx.signature() + "\"}";
+    }
+
+    @Test
+    void aSignedTransactionIsTakenWithItsKeyAndSignature() throws Exception {
+        Transaction signed = ChainFixture.signed(chain.genesis().hash(), "gzan3055", "signed hello", ChainFixture.NOW);
+
+        submit(signedJson(signed))
+                .andExpect(status().isCreated())
+                .andExpect(header().string("Location", "/transactions/" + signed.id()))
+                .andExpect(jsonPath("$.id").value(signed.id()))
+                .andExpect(jsonPath("$.publicKey").value(signed.publicKey()))
+                .andExpect(jsonPath("$.signature").value(signed.signature()));
+        assertThat(chain.pending(0, 10).transactions()).containsExactly(signed);
+        mvc.perform(get("/transactions/" + Hashes.transactionId("gzan3055", "signed hello", ChainFixture.NOW)))
+                .andExpect(status().isNotFound());
+    }
+
+    @Test
+    void aSignatureThatIsNotTheKeysOnThisNetworkIsABadRequestNamingTheSignature() throws Exception {
+        Transaction signed = ChainFixture.signed(chain.genesis().hash(), "gzan3055", "signed hello", ChainFixture.NOW);
+        Transaction elsewhere = ChainFixture.signed("ee".repeat(32), "gzan3055", "signed hello", ChainFixture.NOW);
+        Transaction otherContent = ChainFixture.signed(chain.genesis().hash(), "gzan3055", "other", ChainFixture.NOW);
+
+        for (String forged : List.of(signedJson(elsewhere), signedJson(signed).replace(signed.signature(),
+                otherContent.signature()), signedJson(signed).replace("signed hello", "signed goodbye"))) {
+            expectFieldError(forged, "signature").andExpect(jsonPath("$.errors[0].rule").value("signature"));
+        }
+        assertThat(chain.pending(0, 10).transactions()).isEmpty();
+    }
+
+    @Test
+    void aSignedTransactionNeedsItsTimestampItsKeyAndItsSignatureWellFormed() throws Exception {
+        Transaction signed = ChainFixture.signed(chain.genesis().hash(), "gzan3055", "signed hello", ChainFixture.NOW);
+        String json = signedJson(signed);
+
+        expectFieldError(json.replace(",\"timestamp\":" + signed.timestamp(), ""), "timestamp");
+        expectFieldError(json.replace(",\"signature\":\"" + signed.signature() + "\"", ""), "signature");
+        expectFieldError(json.replace(",\"publicKey\":\"" + signed.publicKey() + "\"", ""), "publicKey");
+        expectFieldError(json.replace(signed.publicKey(), signed.publicKey() + "="), "publicKey");
+        expectFieldError(json.replace(signed.signature(), signed.signature().substring(2)), "signature");
     }
 
     @Test

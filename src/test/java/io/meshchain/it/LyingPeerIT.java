@@ -67,6 +67,10 @@ class LyingPeerIT {
                         chain.get(0).hash()))),
                 brokenChain("valid-transactions", chain -> replaceAt(chain, withTransactions(chain.get(BROKEN - 1),
                         List.of(tampered(chain.get(BROKEN - 1).transactions().get(0)))))),
+                brokenChain("valid-signatures", chain -> replaceAt(chain, ChainFixture.mine(chain.get(BROKEN - 2),
+                        List.of(forgedSignature()), ChainFixture.NOW))),
+                brokenChain("valid-transactions", chain -> replaceAt(chain, ChainFixture.mine(chain.get(BROKEN - 2),
+                        List.of(strippedSignature()), ChainFixture.NOW))),
                 brokenChain("unique-transactions", chain -> {
                     Transaction twice = ChainFixture.tx();
                     return replaceAt(chain, ChainFixture.mine(chain.get(BROKEN - 2), List.of(twice, twice), ChainFixture.NOW));
@@ -98,6 +102,19 @@ class LyingPeerIT {
     private static Block withTransactions(Block block, List<Transaction> transactions) {
         return new Block(block.index(), block.timestamp(), block.previousHash(), block.difficulty(), block.proof(),
                 transactions, block.hash());
+    }
+
+    /** A signed transaction carrying the signature of another: its key did not sign it. */
+    private static Transaction forgedSignature() {
+        Transaction signed = ChainFixture.signed(GENESIS.hash(), "gzan3055", "signed", ChainFixture.NOW);
+        return new Transaction(signed.id(), signed.sender(), signed.content(), signed.timestamp(), signed.publicKey(),
+                ChainFixture.signed(GENESIS.hash(), "gzan3055", "something else", ChainFixture.NOW).signature());
+    }
+
+    /** A signed transaction served without its key and signature, under its id. */
+    private static Transaction strippedSignature() {
+        Transaction signed = ChainFixture.signed(GENESIS.hash(), "gzan3055", "signed", ChainFixture.NOW);
+        return new Transaction(signed.id(), signed.sender(), signed.content(), signed.timestamp());
     }
 
     /** The same id and sender, other content: what a forger would like to slip in. */

@@ -4,8 +4,10 @@ import io.meshchain.pow.BlockHeader;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hashes;
 import io.meshchain.pow.ProofSearch;
+import io.meshchain.pow.Signatures;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +34,24 @@ public final class ChainFixture {
     public static Transaction tx() {
         int n = counter.incrementAndGet();
         return Transaction.of("gzan3055", "payment " + n, NOW - Duration.ofDays(1).toMillis() + n);
+    }
+
+    /** RFC 8032's first test key: fixtures sign with it. */
+    public static final byte[] SIGNING_KEY = HexFormat.of()
+            .parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+
+    /** A transaction signed with {@link #SIGNING_KEY} for the network whose genesis block has {@code genesisHash}. */
+    public static Transaction signed(String genesisHash, String sender, String content, long timestamp) {
+        return signed(SIGNING_KEY, genesisHash, sender, content, timestamp);
+    }
+
+    /** A transaction signed with {@code privateKey} for the network whose genesis block has {@code genesisHash}. */
+    public static Transaction signed(byte[] privateKey, String genesisHash, String sender, String content,
+                                     long timestamp) {
+        byte[] publicKey = Signatures.publicKey(privateKey);
+        byte[] signature = Signatures.sign(privateKey,
+                Signatures.message(genesisHash, sender, content, timestamp, publicKey));
+        return Transaction.signed(sender, content, timestamp, Signatures.encode(publicKey), Signatures.encode(signature));
     }
 
     public static List<Transaction> txs(int count) {

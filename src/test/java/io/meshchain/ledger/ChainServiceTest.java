@@ -410,6 +410,36 @@ class ChainServiceTest {
     }
 
     @Test
+    void aSignedTransactionIsMinedIntoABlockThatCommitsToItsSignature() throws Exception {
+        Transaction signed = ChainFixture.signed(service.genesis().hash(), "gzan3055", "signed", NOW - 60_000);
+        service.submit(signed, null);
+        clock.advance(service.parameters().maxWait());
+
+        Block block = mineDue();
+
+        assertThat(block.transactions()).containsExactly(signed);
+        assertThat(service.status(signed.id())).hasValueSatisfying(status -> assertThat(status.confirmed()).isTrue());
+        Transaction otherSignature = new Transaction(signed.id(), signed.sender(), signed.content(), signed.timestamp(),
+                signed.publicKey(), ChainFixture.signed(service.genesis().hash(), "gzan3055", "x", NOW).signature());
+        assertThat(new Block(block.index(), block.timestamp(), block.previousHash(), block.difficulty(), block.proof(),
+                List.of(otherSignature), block.hash()).computeHash()).as("a swapped signature changes the hash")
+                .isNotEqualTo(block.hash());
+    }
+
+    @Test
+    void aPeersBlockWithAForgedSignatureIsRefused() {
+        Transaction signed = ChainFixture.signed(service.genesis().hash(), "gzan3055", "signed", NOW - 60_000);
+        Transaction forged = new Transaction(signed.id(), signed.sender(), signed.content(), signed.timestamp(),
+                signed.publicKey(), ChainFixture.signed(service.genesis().hash(), "gzan3055", "x", NOW).signature());
+        Block block = ChainFixture.mine(service.genesis(), List.of(forged), NOW - 1_000);
+
+        assertThatThrownBy(() -> service.adopt(List.of(block)))
+                .isInstanceOf(BlockRejectedException.class)
+                .hasFieldOrPropertyWithValue("rule", "valid-signatures");
+        assertThat(service.tip().height()).isZero();
+    }
+
+    @Test
     void chainWithLessWorkIsNotAdopted() throws Exception {
         submitAll(10);
         mineDue();

@@ -40,7 +40,8 @@ public class LedgerBenchmark {
             Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
             Block parent = ChainFixture.mine(genesis, ChainFixture.txs(5), ChainFixture.NOW - 60_000);
             block = ChainFixture.mine(parent, ChainFixture.txs(5), ChainFixture.NOW);
-            context = new BlockContext(StoredBlock.of(parent, BigInteger.ONE), parent.timestamp() - 1, ChainFixture.DIFFICULTY, 5, ChainFixture.NOW, Set.of()::contains);
+            context = new BlockContext(StoredBlock.of(parent, BigInteger.ONE), parent.timestamp() - 1, ChainFixture.DIFFICULTY, 5, ChainFixture.NOW, Set.of()::contains,
+                    Genesis.block(ChainFixture.DIFFICULTY).hash(), id -> false);
         }
     }
 

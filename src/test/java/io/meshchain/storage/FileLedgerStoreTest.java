@@ -465,6 +465,28 @@ class FileLedgerStoreTest {
     }
 
     @Test
+    void signedTransactionsKeepTheirKeysAndSignaturesInBlocksAndInThePool() throws IOException {
+        FileLedgerStore store = open();
+        Transaction signed = ChainFixture.signed(genesis.hash(), "gzan3055", "signed", ChainFixture.NOW);
+        Transaction unsigned = ChainFixture.tx();
+        Block block = ChainFixture.mine(genesis, List.of(unsigned, signed), ChainFixture.NOW);
+        Transaction pendingSigned = ChainFixture.signed(genesis.hash(), "gzan3055", "pending", ChainFixture.NOW + 1);
+        store.putBlocks(List.of(block), List.of()).durability().await();
+        store.appendPending(pending(pendingSigned)).await();
+        store.appendPending(pending(ChainFixture.tx())).await();
+
+        StoredLedger reopened = reopen(store);
+        FileLedgerStore again = opened.get(opened.size() - 1);
+
+        assertThat(again.blocks(1, 1)).containsExactly(block);
+        assertThat(again.blocks(1, 1).get(0).computeHash()).isEqualTo(block.hash());
+        assertThat(reopened.pending()).extracting(PendingTransaction::transaction).first().isEqualTo(pendingSigned);
+        assertThat(LedgerCodec.decodeBlocks(LedgerCodec.encodeBlocks(List.of(ChainFixture.mine(genesis,
+                List.of(unsigned), ChainFixture.NOW))).payload()).blocks().get(0).transactions())
+                .as("blocks without a signed transaction are written as before").containsExactly(unsigned);
+    }
+
+    @Test
     void aCompactionCarriesOverWhatWasAppendedWhileItWrote() throws IOException {
         FileLedgerStore store = open();
         Transaction kept = ChainFixture.tx();

@@ -15,12 +15,17 @@ import java.util.function.Predicate;
  * @param maxTransactions   most transactions a block may hold
  * @param now               the node's clock, epoch milliseconds
  * @param alreadyInChain    true for a transaction id already confirmed below this block
+ * @param genesisHash       the network's genesis block hash, which every signature covers
+ * @param signatureVerified true for a transaction id whose signature this node verified already (it is
+ *                          pending here): each signature is verified once per node
  */
 public record BlockContext(StoredBlock parent, long medianTimePast, int networkDifficulty, int maxTransactions, long now,
-                           Predicate<String> alreadyInChain) {
+                           Predicate<String> alreadyInChain, String genesisHash, Predicate<String> signatureVerified) {
 
     public BlockContext {
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(alreadyInChain, "alreadyInChain");
+        Objects.requireNonNull(genesisHash, "genesisHash");
+        Objects.requireNonNull(signatureVerified, "signatureVerified");
     }
 }

@@ -23,6 +23,7 @@ public final class BlockValidator {
             new MeetsDifficulty(),
             new UniqueTransactions(),
             new ValidTransactions(),
+            new ValidSignatures(),
             new TransactionsNotInFuture());
 
     private BlockValidator() {

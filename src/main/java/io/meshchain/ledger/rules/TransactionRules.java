@@ -55,6 +55,18 @@ public final class TransactionRules {
         return violations;
     }
 
+    /**
+     * A signed transaction carries its key's signature of its fields on the network whose genesis
+     * block has {@code genesisHash}: what a submission and a relay must show before they are taken.
+     */
+    public static List<RuleViolation> checkSignature(Transaction transaction, String genesisHash) {
+        if (!transaction.isSigned() || transaction.hasValidSignature(genesisHash)) {
+            return List.of();
+        }
+        return List.of(new RuleViolation("signature", "signature",
+                "is not the public key's signature of this transaction on this network"));
+    }
+
     /** True when {@code timestamp} is more than {@link #MAX_CLOCK_DRIFT} ahead of {@code now}. */
     static boolean isAheadOfClock(long timestamp, long now) {
         return timestamp > now + MAX_CLOCK_DRIFT.toMillis();

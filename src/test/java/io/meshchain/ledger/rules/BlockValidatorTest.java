@@ -11,6 +11,7 @@ import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.Transaction;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -26,9 +27,12 @@ class BlockValidatorTest {
     /** The median-time-past of the chain up to the parent: a little before it, as on a chain of steady blocks. */
     private final long medianTimePast = parent.timestamp() - 5_000;
 
+    /** Transactions whose signatures the node verified when they entered its pool. */
+    private final Set<String> verified = new HashSet<>();
+
     private BlockContext context(Set<String> inChain) {
         return new BlockContext(StoredBlock.of(parent, BigInteger.ONE), medianTimePast, ChainFixture.DIFFICULTY,
-                MAX_TRANSACTIONS, NOW, inChain::contains);
+                MAX_TRANSACTIONS, NOW, inChain::contains, genesis.hash(), verified::contains);
     }
 
     private String ruleBroken(Block block) {
@@ -100,7 +104,7 @@ class BlockValidatorTest {
         StoredBlock sameTimeAsMedian = new StoredBlock(parent.index(), parent.hash(), parent.timestamp(), parent.proof(),
                 BigInteger.ONE);
         BlockContext lastBlocksShareATimestamp = new BlockContext(sameTimeAsMedian, parent.timestamp(),
-                ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, id -> false);
+                ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, id -> false, genesis.hash(), id -> false);
         Block atTheMedian = ChainFixture.mine(parent, ChainFixture.txs(1), parent.timestamp());
         Block justAfter = ChainFixture.mine(parent, ChainFixture.txs(1), parent.timestamp() + 1);
 
@@ -166,5 +170,31 @@ class BlockValidatorTest {
     void invalidTransactionContentIsRejected() {
         Transaction invalid = Transaction.of("alice", "a|b", NOW);
         assertThat(ruleBroken(valid(List.of(invalid)))).isEqualTo("valid-transactions");
+    }
+
+    @Test
+    void aSignedTransactionWithItsKeysSignatureKeepsEveryRule() {
+        Transaction signed = ChainFixture.signed(genesis.hash(), "gzan3055", "signed", NOW - 1);
+        assertThatCode(() -> BlockValidator.validate(valid(List.of(signed)), context(Set.of())))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void aForgedSignatureIsRefusedUnlessThisNodeVerifiedItAlready() {
+        Transaction signed = ChainFixture.signed(genesis.hash(), "gzan3055", "signed", NOW - 1);
+        Transaction forged = new Transaction(signed.id(), signed.sender(), signed.content(), signed.timestamp(),
+                signed.publicKey(), ChainFixture.signed(genesis.hash(), "gzan3055", "other", NOW - 1).signature());
+        Block block = valid(List.of(forged));
+
+        assertThat(ruleBroken(block)).isEqualTo("valid-signatures");
+        verified.add(forged.id());
+        assertThatCode(() -> BlockValidator.validate(block, context(Set.of()))).as("verified once per node")
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void aSignatureForAnotherNetworkIsRefused() {
+        Transaction elsewhere = ChainFixture.signed("ee".repeat(32), "gzan3055", "signed elsewhere", NOW - 1);
+        assertThat(ruleBroken(valid(List.of(elsewhere)))).isEqualTo("valid-signatures");
     }
 }
