@@ -97,6 +97,11 @@ final class Chain {
         return store.transactionHeights(transactionIds);
     }
 
+    /** The keys those of {@code senders} are bound to by the chain. */
+    Map<String, SenderBinding> bindings(Collection<String> senders) {
+        return store.bindings(senders);
+    }
+
     Optional<ConfirmedTransaction> transaction(String transactionId) {
         return store.transaction(transactionId);
     }

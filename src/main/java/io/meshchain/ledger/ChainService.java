@@ -5,6 +5,7 @@ import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
 import io.meshchain.ledger.rules.MedianTimePast;
 import io.meshchain.ledger.rules.RuleViolation;
+import io.meshchain.ledger.rules.SenderKeys;
 import io.meshchain.ledger.rules.TransactionRules;
 import io.meshchain.pow.Difficulty;
 import java.math.BigInteger;
@@ -12,6 +13,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,9 +123,12 @@ public class ChainService {
         long now = clock.millis();
         Set<String> confirmed = chain.transactionHeights(stored.stream().map(p -> p.transaction().id()).toList())
                 .keySet();
+        ChainBindings bindings = new ChainBindings(chain.height());
+        bindings.prefetch(stored.stream().map(p -> p.transaction().sender()).collect(Collectors.toSet()));
         for (PendingTransaction pending : stored) {
             Transaction transaction = pending.transaction();
-            if (!confirmed.contains(transaction.id()) && TransactionRules.check(transaction, now).isEmpty()) {
+            if (!confirmed.contains(transaction.id()) && TransactionRules.check(transaction, now).isEmpty()
+                    && bindings.admits(transaction) && (transaction.isSigned() || !parameters.signaturesRequired())) {
                 pool.add(pending);
             }
         }
@@ -163,6 +171,7 @@ public class ChainService {
         }
         Submission known = null;
         Pushback pushback = null;
+        RuleViolation wrongKey = null;
         LedgerStore.Durability durability = null;
         lock.writeLock().lock();
         try {
@@ -171,13 +180,17 @@ public class ChainService {
                 known = new Submission(status.get(), false);
                 durability = store.written();
             } else {
-                pushback = pushbackLocked(transaction, now);
-                if (pushback == null) {
+                wrongKey = senderKey(transaction, chain.bindings(List.of(transaction.sender())));
+                pushback = wrongKey == null ? pushbackLocked(transaction, now) : null;
+                if (wrongKey == null && pushback == null) {
                     durability = addLocked(transaction, now);
                 }
             }
         } finally {
             lock.writeLock().unlock();
+        }
+        if (wrongKey != null) {
+            throw new InvalidTransactionException(List.of(wrongKey));
         }
         if (pushback != null) {
             events.publishEvent(new TransactionsRefused(pushback.rule(), 1));
@@ -228,13 +241,19 @@ public class ChainService {
         try {
             // The chain's index is asked about the whole batch at once, as sync asks about a page.
             Map<String, Long> confirmed = chain.transactionHeights(valid.stream().map(Transaction::id).toList());
+            Map<String, SenderBinding> bound = chain.bindings(valid.stream().map(Transaction::sender)
+                    .collect(Collectors.toSet()));
             Set<String> inBatch = new HashSet<>();
             for (int i = 0; i < valid.size(); i++) {
                 Transaction transaction = valid.get(i);
                 String id = transaction.id();
                 Pushback pushback;
+                RuleViolation wrongKey;
                 if (!inBatch.add(id) || pool.contains(id) || confirmed.containsKey(id)) {
                     known++;
+                } else if ((wrongKey = senderKey(transaction, bound)) != null) {
+                    refused.add(new BatchSubmission.Refusal(positions.get(i), wrongKey.rule(),
+                            wrongKey.field() + " " + wrongKey.message()));
                 } else if ((pushback = pushbackLocked(transaction, now)) != null) {
                     refused.add(new BatchSubmission.Refusal(positions.get(i), pushback.rule(), pushback.detail()));
                     pushedBack.merge(pushback.rule(), 1, Integer::sum);
@@ -302,6 +321,11 @@ public class ChainService {
         return durability;
     }
 
+    /** The key {@code sender} is bound to by this node's chain, if it is. */
+    public Optional<SenderBinding> binding(String sender) {
+        return read(() -> Optional.ofNullable(chain.bindings(List.of(sender)).get(sender)));
+    }
+
     public Optional<TransactionStatus> status(String transactionId) {
         return read(() -> statusLocked(transactionId));
     }
@@ -365,7 +389,7 @@ public class ChainService {
      * what an external miner works on.
      */
     public MiningTemplate template() {
-        return read(() -> templateLocked(pool.first(parameters.maxTransactions(), Long.MAX_VALUE)));
+        return read(() -> templateLocked(pool.first(parameters.maxTransactions(), Long.MAX_VALUE, oneKeyPerName())));
     }
 
     /**
@@ -376,7 +400,7 @@ public class ChainService {
     public Optional<MiningTemplate> dueTemplate() {
         return read(() -> {
             long now = clock.millis();
-            List<Transaction> settled = pool.first(parameters.maxTransactions(), now - SETTLE_MILLIS);
+            List<Transaction> settled = pool.first(parameters.maxTransactions(), now - SETTLE_MILLIS, oneKeyPerName());
             if (settled.isEmpty()) {
                 return Optional.empty();
             }
@@ -406,12 +430,48 @@ public class ChainService {
     }
 
     /**
+     * What a block may take from the pool, in the order it takes them: after a name's first signed
+     * transaction, only transactions signed with the same key ({@link SenderKeys}). Every pending
+     * transaction keeps the chain's bindings already (submissions are checked against them, and a new
+     * binding drops those it refuses), so only names the block itself would bind need checking:
+     * when two keys race for a new name, the first in canonical order has it, here and on every node.
+     */
+    private static Predicate<Transaction> oneKeyPerName() {
+        Map<String, String> signedFor = new HashMap<>();
+        return transaction -> {
+            String key = signedFor.get(transaction.sender());
+            if (key == null) {
+                if (transaction.isSigned()) {
+                    signedFor.put(transaction.sender(), transaction.publicKey());
+                }
+                return true;
+            }
+            return key.equals(transaction.publicKey());
+        };
+    }
+
+    /**
+     * Whether {@code transaction} is signed with the key its sender is bound to, if it is bound: a
+     * name belongs to the key of its first confirmed signed transaction. Null when it may be taken.
+     */
+    private static RuleViolation senderKey(Transaction transaction, Map<String, SenderBinding> bound) {
+        SenderBinding binding = bound.get(transaction.sender());
+        if (binding == null || binding.publicKey().equals(transaction.publicKey())) {
+            return null;
+        }
+        return new RuleViolation(SenderKeys.NAME, "sender", "belongs to the key " + binding.publicKey()
+                + " since block " + binding.height() + ": its transactions must be signed with that key");
+    }
+
+    /**
      * What a new transaction breaks, its signature included: checked before the lock is taken, since
      * an Ed25519 verification takes about 0.1 ms.
      */
     private List<RuleViolation> checked(Transaction transaction, long now) {
         List<RuleViolation> violations = TransactionRules.check(transaction, now);
-        return violations.isEmpty() ? TransactionRules.checkSignature(transaction, genesis.hash()) : violations;
+        return violations.isEmpty()
+                ? TransactionRules.checkSignature(transaction, genesis.hash(), parameters.signaturesRequired())
+                : violations;
     }
 
     /** Runs {@code reader} under the shared lock: it sees the ledger between two changes, never during one. */
@@ -488,9 +548,14 @@ public class ChainService {
                 }
             }
             Set<String> confirmed = chain.transactionHeights(block.transactionIds()).keySet();
-            BlockValidator.validate(block, context(tip, chain.medianTimePast(tip.height()).median(), confirmed::contains));
+            ChainBindings bindings = new ChainBindings(tip.height());
+            bindings.prefetch(block.transactions().stream().map(Transaction::sender).toList());
+            BlockValidator.validate(block, context(tip, chain.medianTimePast(tip.height()).median(), confirmed::contains,
+                    bindings));
             durability = chain.replaceFrom(List.of(block), List.of());
             pool.removeAll(block.transactions());
+            bindings.add(block);
+            dropUnboundLocked(bindings.made());
             admission.confirmed(clock.millis(), block.transactions().size());
             version++;
             newTip = chain.tipSummary();
@@ -570,8 +635,9 @@ public class ChainService {
             if (!ForkChoice.isBetter(candidate, chain.tipSummary())) {
                 return Adoption.NOT_BETTER;
             }
-            Set<String> inSuffix = validateSuffix(suffix, ancestor, blockWork);
-            change = replaceAbove(ancestorHeight, suffix, inSuffix);
+            ChainBindings bindings = new ChainBindings(ancestorHeight);
+            Set<String> inSuffix = validateSuffix(suffix, ancestor, blockWork, bindings);
+            change = replaceAbove(ancestorHeight, suffix, inSuffix, bindings);
         } finally {
             lock.writeLock().unlock();
         }
@@ -580,8 +646,12 @@ public class ChainService {
     }
 
     /** Checks every block of the suffix on its parent; returns the ids of the suffix's transactions. */
-    private Set<String> validateSuffix(List<Block> suffix, StoredBlock ancestor, BigInteger blockWork)
-            throws BlockRejectedException {
+    /**
+     * Checks every block of the suffix on its parent, against {@code bindings} of the chain up to the
+     * ancestor, which it moves along the suffix; returns the ids of the suffix's transactions.
+     */
+    private Set<String> validateSuffix(List<Block> suffix, StoredBlock ancestor, BigInteger blockWork,
+                                       ChainBindings bindings) throws BlockRejectedException {
         List<String> ids = new ArrayList<>();
         suffix.forEach(block -> ids.addAll(block.transactionIds()));
         Set<String> belowFork = new HashSet<>();
@@ -594,8 +664,11 @@ public class ChainService {
         Predicate<String> alreadyInChain = id -> inSuffix.contains(id) || belowFork.contains(id);
         StoredBlock parent = ancestor;
         MedianTimePast medianTimePast = chain.medianTimePast(ancestor.height());
+        bindings.prefetch(suffix.stream().flatMap(block -> block.transactions().stream()).map(Transaction::sender)
+                .collect(Collectors.toSet()));
         for (Block block : suffix) {
-            BlockValidator.validate(block, context(parent, medianTimePast.median(), alreadyInChain));
+            BlockValidator.validate(block, context(parent, medianTimePast.median(), alreadyInChain, bindings));
+            bindings.add(block);
             medianTimePast.add(block.timestamp());
             inSuffix.addAll(block.transactionIds());
             parent = StoredBlock.of(block, parent.totalWork().add(blockWork));
@@ -603,7 +676,8 @@ public class ChainService {
         return inSuffix;
     }
 
-    private Change replaceAbove(long ancestorHeight, List<Block> suffix, Set<String> inSuffix) {
+    private Change replaceAbove(long ancestorHeight, List<Block> suffix, Set<String> inSuffix,
+                                ChainBindings bindings) {
         List<String> removed = new ArrayList<>();
         List<PendingTransaction> orphaned = new ArrayList<>();
         int confirmedBefore = 0;
@@ -618,6 +692,15 @@ public class ChainService {
                 }
             }
         }
+        // A transaction of an abandoned block whose sender the new chain binds to another key can never be mined.
+        bindings.prefetch(orphaned.stream().map(pending -> pending.transaction().sender()).collect(Collectors.toSet()));
+        List<PendingTransaction> unminable = orphaned.stream().filter(pending -> !bindings.admits(pending.transaction()))
+                .toList();
+        if (!unminable.isEmpty()) {
+            orphaned.removeAll(unminable);
+            log.info("Dropped {} transactions of abandoned blocks: the new chain binds their senders to other keys",
+                    unminable.size());
+        }
         if (!removed.isEmpty()) {
             log.info("Switching to a better chain: {} blocks above height {} replaced by {}, {} transactions back to "
                     + "the pool", removed.size(), ancestorHeight, suffix.size(), orphaned.size());
@@ -631,6 +714,7 @@ public class ChainService {
         // What the chain gained: a race lost to a peer's block with the same transactions confirms nothing more.
         admission.confirmed(clock.millis(), confirmedAfter - confirmedBefore);
         pool.returnToFront(orphaned);
+        dropUnboundLocked(bindings.made());
         version++;
         return new Change(new ChainAdvanced(chain.tipSummary(), suffix, removed, ChainAdvanced.Cause.ADOPTED),
                 durability);
@@ -673,8 +757,81 @@ public class ChainService {
     }
 
     /** The context of a block on {@code parent}; signatures of transactions pending here were verified when they came. */
-    private BlockContext context(StoredBlock parent, long medianTimePast, Predicate<String> alreadyInChain) {
+    private BlockContext context(StoredBlock parent, long medianTimePast, Predicate<String> alreadyInChain,
+                                 ChainBindings bindings) {
         return new BlockContext(parent, medianTimePast, parameters.difficulty(), parameters.maxTransactions(),
-                clock.millis(), alreadyInChain, genesis.hash(), pool::contains);
+                clock.millis(), alreadyInChain, genesis.hash(), pool::contains, bindings::keyOf,
+                parameters.signaturesRequired());
+    }
+
+    /**
+     * The keys sender names are bound to on a chain that is this node's up to height {@code below},
+     * then goes on with blocks of its own: the store's bindings made at or below that height, then
+     * those the blocks {@link #add added} make, in order. Lookups are kept, so each name costs one.
+     */
+    private final class ChainBindings {
+
+        private final long below;
+        private final Map<String, String> stored = new HashMap<>();
+        private final Set<String> looked = new HashSet<>();
+        private final Map<String, String> made = new LinkedHashMap<>();
+
+        ChainBindings(long below) {
+            this.below = below;
+        }
+
+        /** Looks up the names not looked up yet, together. */
+        void prefetch(Collection<String> senders) {
+            List<String> unknown = senders.stream().filter(sender -> !looked.contains(sender)).distinct().toList();
+            if (unknown.isEmpty()) {
+                return;
+            }
+            chain.bindings(unknown).forEach((sender, binding) -> {
+                if (binding.height() <= below) {
+                    stored.put(sender, binding.publicKey());
+                }
+            });
+            looked.addAll(unknown);
+        }
+
+        /** The key {@code sender} is bound to, or null. */
+        String keyOf(String sender) {
+            if (made.containsKey(sender)) {
+                return made.get(sender);
+            }
+            prefetch(List.of(sender));
+            return stored.get(sender);
+        }
+
+        /** Moves on by {@code block}, taking the bindings it makes. */
+        void add(Block block) {
+            made.putAll(SenderKeys.bindsIn(block, this::keyOf));
+        }
+
+        /** Whether {@code transaction} may be pending on this chain: signed with its sender's key, if bound. */
+        boolean admits(Transaction transaction) {
+            String key = keyOf(transaction.sender());
+            return key == null || key.equals(transaction.publicKey());
+        }
+
+        /** The names the added blocks bound, each to its key. */
+        Map<String, String> made() {
+            return made;
+        }
+    }
+
+    /**
+     * Drops from the pool the transactions of names just bound to another key than theirs: they can
+     * never be mined now. Their senders must sign again with the bound key.
+     */
+    private void dropUnboundLocked(Map<String, String> bound) {
+        bound.forEach((sender, key) -> {
+            List<Transaction> wrong = pool.from(sender).stream().filter(tx -> !key.equals(tx.publicKey())).toList();
+            if (!wrong.isEmpty()) {
+                pool.removeAll(wrong);
+                log.info("Dropped {} pending transactions from {}: the name is now bound to key {}, which did not "
+                        + "sign them", wrong.size(), sender, key);
+            }
+        });
     }
 }

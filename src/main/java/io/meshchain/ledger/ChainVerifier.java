@@ -8,6 +8,8 @@ import io.meshchain.pow.Difficulty;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +59,12 @@ final class ChainVerifier {
                 throw damaged(start, "the store holds " + blocks.size() + " blocks and " + entries.size()
                         + " entries from there, where " + count + " were expected");
             }
+            Map<String, SenderBinding> bound = store.bindings(blocks.stream()
+                    .flatMap(block -> block.transactions().stream()).map(Transaction::sender)
+                    .collect(Collectors.toSet()));
             for (int i = 0; i < count; i++) {
                 Block block = blocks.get(i);
-                check(block, entries.get(i), parent, medianTimePast.median());
+                check(block, entries.get(i), parent, medianTimePast.median(), bound);
                 medianTimePast.add(block.timestamp());
                 parent = entries.get(i);
             }
@@ -70,10 +75,17 @@ final class ChainVerifier {
         }
     }
 
-    private void check(Block block, StoredBlock entry, StoredBlock parent, long medianTimePast) {
+    /** Checks a block; {@code bound} holds the chain's bindings of its senders, of which those made below it count. */
+    private void check(Block block, StoredBlock entry, StoredBlock parent, long medianTimePast,
+                       Map<String, SenderBinding> bound) {
+        Function<String, String> boundBelow = sender -> {
+            SenderBinding binding = bound.get(sender);
+            return binding != null && binding.height() < block.index() ? binding.publicKey() : null;
+        };
         try {
             BlockValidator.validate(block, new BlockContext(parent, medianTimePast, parameters.difficulty(),
-                    parameters.maxTransactions(), now, id -> false, genesisHash, id -> false));
+                    parameters.maxTransactions(), now, id -> false, genesisHash, id -> false, boundBelow,
+                    parameters.signaturesRequired()));
         } catch (BlockRejectedException e) {
             throw new StoredChainInvalidException(e);
         }

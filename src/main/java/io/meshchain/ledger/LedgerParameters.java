@@ -14,14 +14,22 @@ import java.util.Objects;
  * @param senderLimit     most pending transactions from one sender
  * @param targetWait      how long an acknowledged transaction should wait to be confirmed: new ones are
  *                        refused while the backlog would take longer ({@link Admission}); zero for no limit
+ * @param signaturesRequired whether every transaction must be signed (a network setting)
  */
 public record LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity,
-                               StoredChainCheck startupCheck, int senderLimit, Duration targetWait) {
+                               StoredChainCheck startupCheck, int senderLimit, Duration targetWait,
+                               boolean signaturesRequired) {
 
     public LedgerParameters {
         Objects.requireNonNull(maxWait, "maxWait");
         Objects.requireNonNull(startupCheck, "startupCheck");
         Objects.requireNonNull(targetWait, "targetWait");
+    }
+
+    /** Parameters of a network that takes unsigned transactions too. */
+    public LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity,
+                            StoredChainCheck startupCheck, int senderLimit, Duration targetWait) {
+        this(difficulty, maxTransactions, maxWait, poolCapacity, startupCheck, senderLimit, targetWait, false);
     }
 
     /** Parameters with a start-up check of the given depth, and a pool limited by its capacity alone. */

@@ -49,6 +49,9 @@ public interface LedgerStore {
      */
     Map<String, Long> transactionHeights(Collection<String> transactionIds);
 
+    /** The bindings of those of {@code senders} that the stored chain binds to a key, looked up together. */
+    Map<String, SenderBinding> bindings(Collection<String> senders);
+
     /** The transaction with this id and its block's height, if the stored chain holds it. */
     Optional<ConfirmedTransaction> transaction(String transactionId);
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Transactions accepted but not yet in the chain, in two orders: as they arrived here (the order the
@@ -94,14 +95,33 @@ final class PendingPool {
 
     /** Up to {@code count} transactions stamped at or before {@code latest}, in canonical order. */
     List<Transaction> first(int count, long latest) {
+        return first(count, latest, transaction -> true);
+    }
+
+    /**
+     * Up to {@code count} transactions stamped at or before {@code latest}, in canonical order,
+     * passing over those {@code admit} refuses; it sees them in that order, and may remember them.
+     */
+    List<Transaction> first(int count, long latest, Predicate<Transaction> admit) {
         List<Transaction> result = new ArrayList<>(Math.min(count, entries.size()));
         for (Transaction transaction : canonical) {
             if (result.size() == count || transaction.timestamp() > latest) {
                 break;
             }
-            result.add(transaction);
+            if (admit.test(transaction)) {
+                result.add(transaction);
+            }
         }
         return result;
+    }
+
+    /** The pending transactions from {@code sender}. */
+    List<Transaction> from(String sender) {
+        if (!bySender.containsKey(sender)) {
+            return List.of();
+        }
+        return entries.values().stream().map(PendingTransaction::transaction)
+                .filter(transaction -> transaction.sender().equals(sender)).toList();
     }
 
     /** When the oldest pending transaction started waiting; empty when nothing is pending. */

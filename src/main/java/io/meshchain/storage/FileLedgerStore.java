@@ -6,6 +6,7 @@ import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.ConfirmedTransaction;
 import io.meshchain.ledger.LedgerStore;
 import io.meshchain.ledger.PendingTransaction;
+import io.meshchain.ledger.SenderBinding;
 import io.meshchain.ledger.StorageException;
 import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.StoredChainInvalidException;
@@ -13,6 +14,7 @@ import io.meshchain.ledger.StoredLedger;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hex;
+import io.meshchain.pow.Signatures;
 import io.meshchain.system.ConfigurationException;
 import io.meshchain.system.MeshchainProperties;
 import java.io.IOException;
@@ -30,6 +32,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -437,6 +441,19 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     @Override
+    public Map<String, SenderBinding> bindings(Collection<String> senders) {
+        if (senders.isEmpty()) {
+            return Map.of();
+        }
+        return reading(() -> {
+            Map<String, SenderBinding> bound = new HashMap<>();
+            index.bindings(senders).forEach((sender, binding) -> bound.put(sender,
+                    new SenderBinding(Signatures.encode(binding.publicKey()), binding.height())));
+            return bound;
+        });
+    }
+
+    @Override
     public Optional<ConfirmedTransaction> transaction(String transactionId) {
         byte[] id = hash(transactionId);
         if (id == null) {
@@ -731,13 +748,17 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                     + " blocks high");
         }
         try (BlockIndex.Batch batch = index.batch()) {
+            Set<String> signers = new HashSet<>();
             for (BlockIndex.Entry old : index.entries(first, Math.toIntExact(tip - first + 1))) {
                 Block block = readBlock(old);
                 batch.remove(old, ids(block));
+                signers(block, signers);
                 if (abandoned != null) {
                     block.transactions().forEach(tx -> abandoned.add(new PendingTransaction(tx, block.timestamp())));
                 }
             }
+            recordBlocks.forEach(block -> signers(block, signers));
+            bind(batch, signers, first, recordBlocks);
             BigInteger work = first == 1 ? genesisEntry.totalWork() : index.entry(first - 1).orElseThrow(
                     () -> new IOException("the index has no entry for block " + (first - 1))).totalWork();
             List<StoredBlock> entries = new ArrayList<>(recordBlocks.size());
@@ -760,6 +781,43 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                     payloadOffset + payload.length);
             batch.commit();
             return entries;
+        }
+    }
+
+    private static void signers(Block block, Set<String> signers) {
+        for (Transaction transaction : block.transactions()) {
+            if (transaction.isSigned()) {
+                signers.add(transaction.sender());
+            }
+        }
+    }
+
+    /**
+     * Keeps the bindings of sender names in step with the chain: those made by the blocks from
+     * height {@code first} on, which leave, are undone; each name the new blocks sign for first is
+     * bound to that transaction's key.
+     */
+    private void bind(BlockIndex.Batch batch, Set<String> signers, long first, List<Block> recordBlocks)
+            throws IOException {
+        if (signers.isEmpty()) {
+            return;
+        }
+        Map<String, BlockIndex.Binding> bound = new HashMap<>(index.bindings(signers));
+        for (Iterator<Map.Entry<String, BlockIndex.Binding>> it = bound.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, BlockIndex.Binding> binding = it.next();
+            if (binding.getValue().height() >= first) {
+                batch.unbind(binding.getKey());
+                it.remove();
+            }
+        }
+        for (Block block : recordBlocks) {
+            for (Transaction transaction : block.transactions()) {
+                if (transaction.isSigned() && !bound.containsKey(transaction.sender())) {
+                    byte[] key = Signatures.decode(transaction.publicKey(), Signatures.PUBLIC_KEY_BYTES);
+                    batch.bind(transaction.sender(), key, block.index());
+                    bound.put(transaction.sender(), new BlockIndex.Binding(key, block.index()));
+                }
+            }
         }
     }
 

@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param pool      the pending pool
  * @param storage   where and how the ledger is kept on disk
  * @param http      what the node's HTTP server answers
+ * @param transactions what transactions the network takes
  */
 @ConfigurationProperties("meshchain")
 @Validated
@@ -45,7 +46,8 @@ public record MeshchainProperties(
         @NotNull @Valid Block block,
         @NotNull @Valid Pool pool,
         @NotNull @Valid Storage storage,
-        @Valid Http http) {
+        @Valid Http http,
+        @Valid Transactions transactions) {
 
     /** What a node id may look like: it appears in headers, logs and metric labels. */
     public static final String NODE_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
@@ -62,6 +64,23 @@ public record MeshchainProperties(
         peers = peers == null ? List.of() : List.copyOf(peers);
         discovery = discovery == null ? new Discovery(null) : discovery;
         http = http == null ? new Http(List.of()) : http;
+        transactions = transactions == null || transactions.signatures() == null
+                ? new Transactions(SignaturePolicy.OPTIONAL) : transactions;
+    }
+
+    /** Whether a network takes unsigned transactions. */
+    public enum SignaturePolicy {
+        /** Signed and unsigned alike; a name a signed transaction bound takes only its key's (the default). */
+        OPTIONAL,
+        /** Signed transactions only. */
+        REQUIRED
+    }
+
+    /**
+     * @param signatures whether every transaction must be signed; a network setting, the same on every
+     *                   node, since a block with an unsigned transaction is invalid where they must be
+     */
+    public record Transactions(SignaturePolicy signatures) {
     }
 
     /**

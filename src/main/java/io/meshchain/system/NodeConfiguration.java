@@ -18,6 +18,7 @@ class NodeConfiguration {
     LedgerParameters ledgerParameters(MeshchainProperties properties) {
         return new LedgerParameters(properties.mining().difficulty(), properties.block().maxTransactions(),
                 properties.block().maxWait(), properties.pool().capacity(), properties.storage().verify(),
-                properties.pool().senderLimit(), properties.pool().targetWait());
+                properties.pool().senderLimit(), properties.pool().targetWait(),
+                properties.transactions().signatures() == MeshchainProperties.SignaturePolicy.REQUIRED);
     }
 }

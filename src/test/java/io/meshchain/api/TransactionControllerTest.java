@@ -132,6 +132,19 @@ class TransactionControllerTest {
     }
 
     @Test
+    void aNameBoundToAKeyTakesOnlyThatKeysTransactions() throws Exception {
+        Transaction signed = ChainFixture.signed(chain.genesis().hash(), "gzan3055", "binds", ChainFixture.NOW - 1);
+        chain.adopt(List.of(ChainFixture.mine(chain.genesis(), List.of(signed), ChainFixture.NOW)));
+
+        submit("{\"sender\":\"gzan3055\",\"content\":\"as anyone\"}")
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].rule").value("sender-key"))
+                .andExpect(jsonPath("$.errors[0].field").value("sender"));
+        submit(signedJson(ChainFixture.signed(chain.genesis().hash(), "gzan3055", "again", ChainFixture.NOW)))
+                .andExpect(status().isCreated());
+    }
+
+    @Test
     void aSignedTransactionNeedsItsTimestampItsKeyAndItsSignatureWellFormed() throws Exception {
         Transaction signed = ChainFixture.signed(chain.genesis().hash(), "gzan3055", "signed hello", ChainFixture.NOW);
         String json = signedJson(signed);

@@ -41,7 +41,8 @@ class ConfigurationIT {
             "meshchain.node-id, 'two words'",
             "meshchain.peers, 'not a url'",
             "meshchain.http.allowed-hosts, 'chain.example.org:443'",
-            "meshchain.http.allowed-hosts, '*.example.org'"})
+            "meshchain.http.allowed-hosts, '*.example.org'",
+            "meshchain.transactions.signatures, sometimes"})
     void badValueStopsTheNodeNamingTheProperty(String property, String value, CapturedOutput output) {
         assertThatThrownBy(() -> start("--server.port=0", "--" + property + "=" + value)).isInstanceOf(Exception.class);
 

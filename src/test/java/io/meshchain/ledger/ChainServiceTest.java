@@ -7,9 +7,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.meshchain.ledger.rules.BlockRejectedException;
+import io.meshchain.ledger.rules.RuleViolation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -437,6 +439,77 @@ class ChainServiceTest {
                 .isInstanceOf(BlockRejectedException.class)
                 .hasFieldOrPropertyWithValue("rule", "valid-signatures");
         assertThat(service.tip().height()).isZero();
+    }
+
+    private static final byte[] OTHER_KEY = HexFormat.of()
+            .parseHex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+
+    @Test
+    void aConfirmedSignedTransactionBindsItsNameAndOtherKeysAreRefused() throws Exception {
+        Transaction first = ChainFixture.signed(service.genesis().hash(), "gzan3055", "binds", NOW - 60_000);
+        service.submit(first, null);
+        clock.advance(service.parameters().maxWait());
+        assertThat(service.binding("gzan3055")).as("pending binds nothing").isEmpty();
+        Block block = mineDue();
+
+        assertThat(service.binding("gzan3055")).contains(new SenderBinding(first.publicKey(), block.index()));
+        Transaction unsigned = Transaction.of("gzan3055", "as anyone", NOW);
+        Transaction otherKeys = ChainFixture.signed(OTHER_KEY, service.genesis().hash(), "gzan3055", "mine", NOW);
+        for (Transaction refused : List.of(unsigned, otherKeys)) {
+            assertThatThrownBy(() -> service.submit(refused, null)).isInstanceOf(InvalidTransactionException.class)
+                    .satisfies(e -> assertThat(((InvalidTransactionException) e).violations())
+                            .extracting(RuleViolation::rule).containsExactly("sender-key"));
+        }
+        assertThat(service.submitAll(List.of(unsigned, otherKeys), null).refused())
+                .extracting(BatchSubmission.Refusal::rule).containsExactly("sender-key", "sender-key");
+        Transaction sameKey = ChainFixture.signed(service.genesis().hash(), "gzan3055", "again", NOW);
+        assertThat(service.submit(sameKey, null).created()).isTrue();
+        assertThat(service.submit(Transaction.of("alice", "another name stays open", NOW), null).created()).isTrue();
+    }
+
+    @Test
+    void aNetworkThatRequiresSignaturesTakesSignedTransactionsOnly() {
+        ChainService required = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, CAPACITY,
+                StoredChainCheck.TAIL, CAPACITY, Duration.ZERO, true), clock, events::add, new InMemoryLedgerStore());
+
+        assertThatThrownBy(() -> required.submit(ChainFixture.tx(), null)).isInstanceOf(InvalidTransactionException.class)
+                .satisfies(e -> assertThat(((InvalidTransactionException) e).violations())
+                        .extracting(RuleViolation::rule).containsExactly("signature-required"));
+        assertThat(required.submit(ChainFixture.signed(required.genesis().hash(), "gzan3055", "signed", NOW), null)
+                .created()).isTrue();
+    }
+
+    @Test
+    void twoKeysRacingForANameTheFirstConfirmedHasItAndTheOthersLeaveThePool() throws Exception {
+        Transaction mine = ChainFixture.signed(service.genesis().hash(), "gzan3055", "mine", NOW - 60_000);
+        Transaction theirs = ChainFixture.signed(OTHER_KEY, service.genesis().hash(), "gzan3055", "theirs", NOW - 59_000);
+        service.submit(mine, null);
+        service.submit(theirs, null);
+        clock.advance(service.parameters().maxWait());
+
+        Block block = mineDue();
+
+        assertThat(block.transactions()).as("one key per name in a block").containsExactly(mine);
+        assertThat(service.binding("gzan3055")).map(SenderBinding::publicKey).contains(mine.publicKey());
+        assertThat(pending(service)).as("the other key's transaction can never be mined").isEmpty();
+    }
+
+    @Test
+    void aReorganisationThatAbandonsTheBindingBlockUndoesTheBinding() throws Exception {
+        Transaction binding = ChainFixture.signed(service.genesis().hash(), "gzan3055", "binds", NOW - 60_000);
+        Block ours = ChainFixture.mine(service.genesis(), List.of(binding), NOW - 50_000);
+        service.adopt(List.of(ours));
+        assertThat(service.binding("gzan3055")).isPresent();
+
+        Transaction theirs = ChainFixture.signed(OTHER_KEY, service.genesis().hash(), "gzan3055", "theirs", NOW - 40_000);
+        Block b1 = ChainFixture.mine(service.genesis(), List.of(theirs), NOW - 30_000);
+        Block b2 = ChainFixture.mine(b1, List.of(Transaction.of("alice", "another name", NOW - 20_000)), NOW - 20_000);
+        assertThat(service.adopt(List.of(b1, b2))).isEqualTo(ChainService.Adoption.ADOPTED);
+
+        assertThat(service.binding("gzan3055")).as("bound by the new chain's block")
+                .contains(new SenderBinding(theirs.publicKey(), 1));
+        assertThat(pending(service)).as("the abandoned binding transaction cannot be mined on this chain")
+                .doesNotContain(binding);
     }
 
     @Test

@@ -154,6 +154,20 @@ public final class InMemoryLedgerStore implements LedgerStore {
         return heights;
     }
 
+    /** Found by walking the chain from genesis: a test's chain is short. */
+    @Override
+    public synchronized Map<String, SenderBinding> bindings(Collection<String> senders) {
+        Map<String, SenderBinding> bound = new HashMap<>();
+        for (Block block : chain) {
+            for (Transaction transaction : block.transactions()) {
+                if (transaction.isSigned() && senders.contains(transaction.sender())) {
+                    bound.putIfAbsent(transaction.sender(), new SenderBinding(transaction.publicKey(), block.index()));
+                }
+            }
+        }
+        return bound;
+    }
+
     @Override
     public synchronized Optional<ConfirmedTransaction> transaction(String transactionId) {
         Long height = heightByTransaction.get(transactionId);

@@ -41,7 +41,7 @@ public class LedgerBenchmark {
             Block parent = ChainFixture.mine(genesis, ChainFixture.txs(5), ChainFixture.NOW - 60_000);
             block = ChainFixture.mine(parent, ChainFixture.txs(5), ChainFixture.NOW);
             context = new BlockContext(StoredBlock.of(parent, BigInteger.ONE), parent.timestamp() - 1, ChainFixture.DIFFICULTY, 5, ChainFixture.NOW, Set.of()::contains,
-                    Genesis.block(ChainFixture.DIFFICULTY).hash(), id -> false);
+                    Genesis.block(ChainFixture.DIFFICULTY).hash(), id -> false, sender -> null, false);
         }
     }
 

@@ -14,6 +14,7 @@ import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.LedgerStore;
 import io.meshchain.ledger.MutableClock;
 import io.meshchain.ledger.PendingTransaction;
+import io.meshchain.ledger.SenderBinding;
 import io.meshchain.ledger.StorageException;
 import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.StoredChainInvalidException;
@@ -484,6 +485,31 @@ class FileLedgerStoreTest {
         assertThat(LedgerCodec.decodeBlocks(LedgerCodec.encodeBlocks(List.of(ChainFixture.mine(genesis,
                 List.of(unsigned), ChainFixture.NOW))).payload()).blocks().get(0).transactions())
                 .as("blocks without a signed transaction are written as before").containsExactly(unsigned);
+    }
+
+    @Test
+    void bindingsSurviveARestartAndLeaveWithTheBlockThatMadeThem() throws IOException {
+        FileLedgerStore store = open();
+        Transaction binding = ChainFixture.signed(genesis.hash(), "gzan3055", "binds", ChainFixture.NOW);
+        Transaction again = ChainFixture.signed(genesis.hash(), "gzan3055", "again", ChainFixture.NOW + 1);
+        Block b1 = ChainFixture.mine(genesis, List.of(binding), ChainFixture.NOW);
+        Block b2 = ChainFixture.mine(b1, List.of(again), ChainFixture.NOW + 1);
+        store.putBlocks(List.of(b1, b2), List.of()).durability().await();
+        SenderBinding expected = new SenderBinding(binding.publicKey(), 1);
+        assertThat(store.bindings(List.of("gzan3055", "alice"))).containsExactly(Map.entry("gzan3055", expected));
+
+        reopen(store);
+        FileLedgerStore reopened = opened.get(opened.size() - 1);
+        assertThat(reopened.bindings(List.of("gzan3055"))).as("after a restart").containsEntry("gzan3055", expected);
+
+        reopened.putBlocks(List.of(b1, ChainFixture.mine(b1, List.of(ChainFixture.tx()), ChainFixture.NOW + 2)),
+                List.of()).durability().await();
+        assertThat(reopened.bindings(List.of("gzan3055"))).as("the binding block stays").containsEntry("gzan3055",
+                expected);
+        Block other = ChainFixture.mine(genesis, List.of(Transaction.of("alice", "no signature", ChainFixture.NOW)),
+                ChainFixture.NOW);
+        reopened.putBlocks(List.of(other), List.of(pending(binding))).durability().await();
+        assertThat(reopened.bindings(List.of("gzan3055"))).as("its block abandoned").isEmpty();
     }
 
     @Test

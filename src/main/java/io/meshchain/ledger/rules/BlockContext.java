@@ -2,6 +2,7 @@ package io.meshchain.ledger.rules;
 
 import io.meshchain.ledger.StoredBlock;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -18,14 +19,18 @@ import java.util.function.Predicate;
  * @param genesisHash       the network's genesis block hash, which every signature covers
  * @param signatureVerified true for a transaction id whose signature this node verified already (it is
  *                          pending here): each signature is verified once per node
+ * @param boundKey          the key a sender name is bound to by the chain below this block, or null
+ * @param signaturesRequired whether every transaction must be signed (a network setting)
  */
 public record BlockContext(StoredBlock parent, long medianTimePast, int networkDifficulty, int maxTransactions, long now,
-                           Predicate<String> alreadyInChain, String genesisHash, Predicate<String> signatureVerified) {
+                           Predicate<String> alreadyInChain, String genesisHash, Predicate<String> signatureVerified,
+                           Function<String, String> boundKey, boolean signaturesRequired) {
 
     public BlockContext {
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(alreadyInChain, "alreadyInChain");
         Objects.requireNonNull(genesisHash, "genesisHash");
         Objects.requireNonNull(signatureVerified, "signatureVerified");
+        Objects.requireNonNull(boundKey, "boundKey");
     }
 }

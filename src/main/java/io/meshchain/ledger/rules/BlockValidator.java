@@ -23,7 +23,9 @@ public final class BlockValidator {
             new MeetsDifficulty(),
             new UniqueTransactions(),
             new ValidTransactions(),
+            new SignedWhereRequired(),
             new ValidSignatures(),
+            new SenderKeys(),
             new TransactionsNotInFuture());
 
     private BlockValidator() {

@@ -57,10 +57,16 @@ public final class TransactionRules {
 
     /**
      * A signed transaction carries its key's signature of its fields on the network whose genesis
-     * block has {@code genesisHash}: what a submission and a relay must show before they are taken.
+     * block has {@code genesisHash}, and a network that requires signatures takes no other: what a
+     * submission and a relay must show before they are taken.
      */
-    public static List<RuleViolation> checkSignature(Transaction transaction, String genesisHash) {
-        if (!transaction.isSigned() || transaction.hasValidSignature(genesisHash)) {
+    public static List<RuleViolation> checkSignature(Transaction transaction, String genesisHash,
+                                                     boolean signaturesRequired) {
+        if (!transaction.isSigned()) {
+            return signaturesRequired ? List.of(new RuleViolation(SignedWhereRequired.NAME, "signature",
+                    "is required: this network takes signed transactions only")) : List.of();
+        }
+        if (transaction.hasValidSignature(genesisHash)) {
             return List.of();
         }
         return List.of(new RuleViolation("signature", "signature",
@@ -70,6 +76,13 @@ public final class TransactionRules {
     /** True when {@code timestamp} is more than {@link #MAX_CLOCK_DRIFT} ahead of {@code now}. */
     static boolean isAheadOfClock(long timestamp, long now) {
         return timestamp > now + MAX_CLOCK_DRIFT.toMillis();
+    }
+
+    /** What a sender name breaks: empty when it is one. */
+    public static List<RuleViolation> checkSender(String sender) {
+        List<RuleViolation> violations = new ArrayList<>(1);
+        senderFormat(sender, violations);
+        return violations;
     }
 
     /** The sender is an account name: {@code [A-Za-z0-9]{1,32}}. Keeps separators and markup out of ids. */

@@ -11,8 +11,11 @@ import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.Transaction;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +30,16 @@ class BlockValidatorTest {
     /** The median-time-past of the chain up to the parent: a little before it, as on a chain of steady blocks. */
     private final long medianTimePast = parent.timestamp() - 5_000;
 
+    /** Whether the network takes signed transactions only. */
+    private boolean signaturesRequired;
+    /** Sender names the chain below binds, to their keys. */
+    private final Map<String, String> bound = new HashMap<>();
     /** Transactions whose signatures the node verified when they entered its pool. */
     private final Set<String> verified = new HashSet<>();
 
     private BlockContext context(Set<String> inChain) {
         return new BlockContext(StoredBlock.of(parent, BigInteger.ONE), medianTimePast, ChainFixture.DIFFICULTY,
-                MAX_TRANSACTIONS, NOW, inChain::contains, genesis.hash(), verified::contains);
+                MAX_TRANSACTIONS, NOW, inChain::contains, genesis.hash(), verified::contains, bound::get, signaturesRequired);
     }
 
     private String ruleBroken(Block block) {
@@ -104,7 +111,7 @@ class BlockValidatorTest {
         StoredBlock sameTimeAsMedian = new StoredBlock(parent.index(), parent.hash(), parent.timestamp(), parent.proof(),
                 BigInteger.ONE);
         BlockContext lastBlocksShareATimestamp = new BlockContext(sameTimeAsMedian, parent.timestamp(),
-                ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, id -> false, genesis.hash(), id -> false);
+                ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, id -> false, genesis.hash(), id -> false, sender -> null, false);
         Block atTheMedian = ChainFixture.mine(parent, ChainFixture.txs(1), parent.timestamp());
         Block justAfter = ChainFixture.mine(parent, ChainFixture.txs(1), parent.timestamp() + 1);
 
@@ -196,5 +203,33 @@ class BlockValidatorTest {
     void aSignatureForAnotherNetworkIsRefused() {
         Transaction elsewhere = ChainFixture.signed("ee".repeat(32), "gzan3055", "signed elsewhere", NOW - 1);
         assertThat(ruleBroken(valid(List.of(elsewhere)))).isEqualTo("valid-signatures");
+    }
+
+    @Test
+    void aNameBelongsToTheKeyOfItsFirstSignedTransaction() {
+        byte[] otherKey = HexFormat.of().parseHex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+        Transaction first = ChainFixture.signed(genesis.hash(), "gzan3055", "first", NOW - 3);
+        Transaction sameKey = ChainFixture.signed(genesis.hash(), "gzan3055", "second", NOW - 2);
+        Transaction otherKeys = ChainFixture.signed(otherKey, genesis.hash(), "gzan3055", "mine now", NOW - 1);
+        Transaction unsigned = Transaction.of("gzan3055", "unsigned", NOW - 1);
+
+        assertThatCode(() -> BlockValidator.validate(valid(List.of(unsigned, first, sameKey)), context(Set.of())))
+                .as("unsigned before the name is bound, then the binding key").doesNotThrowAnyException();
+        assertThat(ruleBroken(valid(List.of(first, otherKeys)))).as("another key in the same block").isEqualTo("sender-key");
+        assertThat(ruleBroken(valid(List.of(first, unsigned)))).as("unsigned after it").isEqualTo("sender-key");
+
+        bound.put("gzan3055", first.publicKey());
+        assertThat(ruleBroken(valid(List.of(otherKeys)))).as("another key in a later block").isEqualTo("sender-key");
+        assertThat(ruleBroken(valid(List.of(unsigned)))).isEqualTo("sender-key");
+        assertThatCode(() -> BlockValidator.validate(valid(List.of(sameKey)), context(Set.of()))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void whereSignaturesAreRequiredAnUnsignedTransactionIsRefused() {
+        Transaction signed = ChainFixture.signed(genesis.hash(), "gzan3055", "signed", NOW - 1);
+        signaturesRequired = true;
+
+        assertThat(ruleBroken(valid(List.of(signed, ChainFixture.tx())))).isEqualTo("signature-required");
+        assertThatCode(() -> BlockValidator.validate(valid(List.of(signed)), context(Set.of()))).doesNotThrowAnyException();
     }
 }
