@@ -1,16 +1,22 @@
 package io.meshchain.cli;
 
+import io.meshchain.ledger.rules.TransactionRules;
+import io.meshchain.pow.Signatures;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The seed system's client, against a node's HTTP API, without starting Spring:
@@ -33,21 +39,27 @@ public final class Client {
 
     static final String USAGE = String.join(System.lineSeparator(),
             "Commands:",
-            "  tx <sender> <content...>   submit a transaction (also the seed's form: tx|sender|content)",
+            "  tx <sender> <content...>   submit a transaction (also the seed's form: tx|sender|content);",
+            "                             signed when there is a key for the sender (see keygen)",
+            "  keygen <name>              make a signing key for a sender name, kept in the keys directory",
+            "  whois <name>               the key a sender name belongs to, if any",
             "  pb                         print the pending transactions and the blockchain",
             "  status                     the node's height, tip and peers",
             "  tx-status <id>             whether a transaction is pending or confirmed",
             "  help                       this list",
             "  cc                         close the client",
-            "Options: --node <url>        the node to talk to (default " + DEFAULT_NODE + ")");
+            "Options: --node <url>        the node to talk to (default " + DEFAULT_NODE + ")",
+            "         --keys <dir>        where signing keys are kept (default " + Keys.DEFAULT_DIRECTORY + ")");
 
     private final NodeApi node;
+    private final Keys keys;
     private final PrintStream out;
     private final PrintStream err;
     private final Printer printer;
 
-    private Client(NodeApi node, PrintStream out, PrintStream err) {
+    private Client(NodeApi node, Keys keys, PrintStream out, PrintStream err) {
         this.node = node;
+        this.keys = keys;
         this.out = out;
         this.err = err;
         this.printer = new Printer(out);
@@ -57,12 +69,17 @@ public final class Client {
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         String nodeUrl = DEFAULT_NODE;
+        Path keyDirectory = Keys.DEFAULT_DIRECTORY;
         while (!rest.isEmpty() && rest.get(0).startsWith("--")) {
             String option = rest.remove(0);
             if (option.equals("--node") && !rest.isEmpty()) {
                 nodeUrl = rest.remove(0);
             } else if (option.startsWith("--node=")) {
                 nodeUrl = option.substring("--node=".length());
+            } else if (option.equals("--keys") && !rest.isEmpty()) {
+                keyDirectory = Path.of(rest.remove(0));
+            } else if (option.startsWith("--keys=")) {
+                keyDirectory = Path.of(option.substring("--keys=".length()));
             } else {
                 err.println("unknown option " + option);
                 err.println(USAGE);
@@ -80,7 +97,7 @@ public final class Client {
             err.println("--node must be a URL such as " + DEFAULT_NODE + ", was " + nodeUrl);
             return USAGE_ERROR;
         }
-        Client client = new Client(new NodeApi(node), out, err);
+        Client client = new Client(new NodeApi(node), new Keys(keyDirectory), out, err);
         return rest.isEmpty() ? client.interactive(in) : client.execute(String.join(" ", rest));
     }
 
@@ -121,6 +138,8 @@ public final class Client {
         try {
             return switch (command.name()) {
                 case "tx" -> submit(command.args().get(0), command.args().get(1));
+                case "keygen" -> keygen(command.args().get(0));
+                case "whois" -> whois(command.args().get(0));
                 case "pb" -> printBlockchain();
                 case "status" -> status();
                 case "tx-status" -> transactionStatus(command.args().get(0));
@@ -134,14 +153,81 @@ public final class Client {
         }
     }
 
+    /** Submits a transaction, signed with the sender's key when the keys directory holds one. */
     private int submit(String sender, String content) throws NodeApi.NodeException {
-        NodeApi.Answer answer = node.submit(sender, content);
+        Optional<byte[]> privateKey;
+        try {
+            privateKey = keys.privateKey(sender);
+        } catch (IOException e) {
+            err.println("cannot read the key of " + sender + ": " + e.getMessage());
+            return USAGE_ERROR;
+        }
+        NodeApi.Answer answer;
+        if (privateKey.isEmpty()) {
+            answer = node.submit(sender, content);
+        } else {
+            NodeApi.Answer genesis = node.get("/chain?from=0&limit=1");
+            if (!genesis.ok()) {
+                return refused(genesis);
+            }
+            String genesisHash = genesis.body().get("blocks").items().get(0).get("hash").text();
+            long timestamp = System.currentTimeMillis();
+            byte[] publicKey = Signatures.publicKey(privateKey.get());
+            byte[] signature;
+            try {
+                signature = Signatures.sign(privateKey.get(),
+                        Signatures.message(genesisHash, sender, content, timestamp, publicKey));
+            } catch (IllegalArgumentException e) {
+                err.println("cannot sign: " + e.getMessage());
+                return USAGE_ERROR;
+            }
+            answer = node.submitSigned(sender, content, timestamp, Signatures.encode(publicKey),
+                    Signatures.encode(signature));
+        }
         if (!answer.ok()) {
             err.println("rejected: " + answer.problem());
             return NODE_ERROR;
         }
         String known = answer.status() == 200 ? " (already known)" : "";
-        out.println("Transaction " + answer.body().get("id").text() + " " + answer.body().get("status").text() + known);
+        String signed = privateKey.isPresent() ? " signed" : "";
+        out.println("Transaction " + answer.body().get("id").text() + " " + answer.body().get("status").text() + signed
+                + known);
+        return OK;
+    }
+
+    /** Makes a signing key for a sender name; never over one that exists. */
+    private int keygen(String name) {
+        if (!TransactionRules.checkSender(name).isEmpty()) {
+            err.println("a sender name is 1 to 32 letters or digits, not " + name);
+            return USAGE_ERROR;
+        }
+        try {
+            String publicKey = keys.generate(name);
+            out.println("Key for " + name + " written to " + keys.file(name) + " (readable by you only)");
+            out.println("Public key " + publicKey + ": transactions from " + name + " are signed with it; the first "
+                    + "one confirmed makes the name yours");
+            return OK;
+        } catch (FileAlreadyExistsException e) {
+            err.println(keys.file(name) + " exists: a key is never overwritten (the name would be lost with it)");
+            return USAGE_ERROR;
+        } catch (IOException e) {
+            err.println("cannot write the key: " + e.getMessage());
+            return USAGE_ERROR;
+        }
+    }
+
+    /** Who a sender name belongs to. */
+    private int whois(String name) throws NodeApi.NodeException {
+        NodeApi.Answer answer = node.get("/senders/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+        if (!answer.ok()) {
+            return refused(answer);
+        }
+        Json key = answer.body().get("publicKey");
+        if (key.isNull()) {
+            out.println(name + " is open: no signed transaction for it is confirmed yet");
+        } else {
+            out.println(name + " belongs to key " + key.text() + " since block " + answer.body().get("boundAt").number());
+        }
         return OK;
     }
 
@@ -235,6 +321,12 @@ public final class Client {
                         throw new IllegalArgumentException("tx needs a sender and some content: tx <sender> <content...>");
                     }
                     return new Command(name, List.of(words[1], words[2]));
+                }
+                case "keygen", "whois" -> {
+                    if (words.length != 2) {
+                        throw new IllegalArgumentException("usage: " + name + " <name>");
+                    }
+                    return new Command(name, List.of(words[1]));
                 }
                 case "tx-status" -> {
                     if (words.length != 2) {

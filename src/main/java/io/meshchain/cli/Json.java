@@ -34,13 +34,17 @@ final class Json {
         }
     }
 
-    /** A JSON object with string values, e.g. a request body. */
-    static String object(Map<String, String> fields) {
+    /** A JSON object with string and whole-number values, e.g. a request body. */
+    static String object(Map<String, ?> fields) {
         StringWriter out = new StringWriter();
         try (JsonGenerator generator = FACTORY.createGenerator(ObjectWriteContext.empty(), out)) {
             generator.writeStartObject();
-            for (Map.Entry<String, String> field : fields.entrySet()) {
-                generator.writeStringProperty(field.getKey(), field.getValue());
+            for (Map.Entry<String, ?> field : fields.entrySet()) {
+                if (field.getValue() instanceof Long number) {
+                    generator.writeNumberProperty(field.getKey(), number);
+                } else {
+                    generator.writeStringProperty(field.getKey(), (String) field.getValue());
+                }
             }
             generator.writeEndObject();
         }

@@ -60,9 +60,21 @@ final class NodeApi {
     }
 
     Answer submit(String sender, String content) throws NodeException {
-        Map<String, String> transaction = new LinkedHashMap<>();
+        Map<String, Object> transaction = new LinkedHashMap<>();
         transaction.put("sender", sender);
         transaction.put("content", content);
+        return send("POST", "/transactions", Json.object(transaction));
+    }
+
+    /** Submits a signed transaction: its fields, its timestamp, its key and signature (base64url). */
+    Answer submitSigned(String sender, String content, long timestamp, String publicKey, String signature)
+            throws NodeException {
+        Map<String, Object> transaction = new LinkedHashMap<>();
+        transaction.put("sender", sender);
+        transaction.put("content", content);
+        transaction.put("timestamp", timestamp);
+        transaction.put("publicKey", publicKey);
+        transaction.put("signature", signature);
         return send("POST", "/transactions", Json.object(transaction));
     }
 

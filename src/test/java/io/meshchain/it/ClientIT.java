@@ -9,6 +9,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The seed's client against a running node: one-shot commands, exit codes, and the prompt on stdin. */
 class ClientIT {
@@ -36,10 +40,14 @@ class ClientIT {
     record Run(int exit, String out, String err) {
     }
 
+    /** The client's keys directory in these tests: never the user's own. */
+    @TempDir
+    static Path keys;
+
     private static Run client(String input, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(List.of("--node", node.url()));
+        List<String> all = new ArrayList<>(List.of("--node", node.url(), "--keys", keys.toString()));
         all.addAll(List.of(args));
         int exit = Client.run(all.toArray(String[]::new), new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -63,6 +71,36 @@ class ClientIT {
         Run run = client("", "tx|gzan3055|piped content");
         assertThat(run.exit()).isZero();
         assertThat(node.get("/transactions/" + idIn(run.out())).json().get("content").asString()).isEqualTo("piped content");
+    }
+
+    @Test
+    void keygenWritesAKeyOnlyItsOwnerReadsAndNeverOverwritesIt() throws Exception {
+        Run made = client("", "keygen", "keyed1");
+        assertThat(made.exit()).as(made.err()).isZero();
+        assertThat(made.out()).contains("Public key ");
+        Path file = keys.resolve("keyed1.key");
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
+        String key = Files.readString(file);
+
+        Run again = client("", "keygen", "keyed1");
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("never overwritten");
+        assertThat(Files.readString(file)).isEqualTo(key);
+        assertThat(client("", "keygen", "not-a-name").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void txSignsWithTheSendersKeyAndWhoisShowsNoBindingUntilOneIsConfirmed() {
+        assertThat(client("", "keygen", "keyed2").exit()).isZero();
+
+        Run run = client("", "tx", "keyed2", "signed", "by", "the", "client");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).matches("(?s)Transaction [0-9a-f]{64} pending signed\\R");
+        assertThat(node.get("/transactions/" + idIn(run.out())).json().get("publicKey").asString()).isNotBlank();
+        Run whois = client("", "whois", "keyed2");
+        assertThat(whois.exit()).isZero();
+        assertThat(whois.out()).contains("keyed2 is open");
     }
 
     @Test
