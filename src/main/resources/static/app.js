@@ -35,11 +35,43 @@ async function json(path, options) {
   return { ok: response.ok, status: response.status, body };
 }
 
+// A signed transaction shows its key's first characters: enough to tell two keys apart at a glance.
+function signedMark(tx) {
+  return tx.publicKey ? el('span', { className: 'signed', title: 'signed by key ' + tx.publicKey },
+    'signed · ' + tx.publicKey.slice(0, 8)) : null;
+}
+
 function transactionItem(tx, status) {
   return el('li', { 'data-id': tx.id },
     el('span', { className: 'who' }, tx.sender), ': ', tx.content,
+    signedMark(tx),
     status ? el('span', { className: 'status ' + status }, status) : null,
     el('span', { className: 'meta mono' }, when(tx.timestamp) + ' · ' + short(tx.id)));
+}
+
+const NO_SIGNING = 'This browser has no Ed25519 in WebCrypto: sign with the CLI (client keygen, then client tx).';
+
+// The fields to submit: signed with the pasted key when there is one.
+async function payloadFor(sender, content) {
+  const privateKey = $('private-key').value.trim();
+  if (!privateKey) return { sender, content };
+  const signing = window.meshchainSigning;
+  if (!signing || !(await signing.available())) throw new Error(NO_SIGNING);
+  const genesis = await json('/chain?from=0&limit=1');
+  if (!genesis.ok) throw new Error('cannot read the genesis block (HTTP ' + genesis.status + ')');
+  return signing.sign(privateKey, genesis.body.blocks[0].hash, sender, content, Date.now());
+}
+
+async function generateKey() {
+  const signing = window.meshchainSigning;
+  if (!signing || !(await signing.available())) {
+    $('signing-note').textContent = NO_SIGNING;
+    return;
+  }
+  const privateKey = await signing.newPrivateKey();
+  $('private-key').value = privateKey;
+  $('signing-note').textContent = 'Public key ' + (await signing.publicKeyOf(privateKey))
+    + '. Keep the private key: the name is lost with it.';
 }
 
 async function refreshSummary() {
@@ -150,7 +182,13 @@ function showProblem(problem) {
 async function submit(event) {
   event.preventDefault();
   const form = event.target;
-  const payload = { sender: form.sender.value.trim(), content: form.content.value };
+  let payload;
+  try {
+    payload = await payloadFor(form.sender.value.trim(), form.content.value);
+  } catch (error) {
+    showProblem({ title: 'Not signed', detail: error.message || String(error) });
+    return;
+  }
   let answer;
   try {
     answer = await json('/transactions', {
@@ -191,6 +229,9 @@ async function refresh() {
 
 document.addEventListener('DOMContentLoaded', () => {
   $('tx-form').addEventListener('submit', submit);
+  $('generate-key').addEventListener('click', () => generateKey().catch((error) => {
+    $('signing-note').textContent = 'Could not make a key: ' + (error.message || String(error));
+  }));
   $('newer').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); refresh(); });
   $('older').addEventListener('click', () => { state.page += 1; refresh(); });
   $('pending-earlier').addEventListener('click', () => { state.pendingPage = Math.max(0, state.pendingPage - 1); refresh(); });

@@ -57,6 +57,32 @@ class IndependentSignerIT {
         }
     }
 
+    /** The explorer's own signing code (static/sign.js, WebCrypto's Ed25519), run by Node as a browser runs it. */
+    @Test
+    void theExplorersSigningCodeSignsWhatTheNodeTakes() {
+        boolean available = nodeAvailable();
+        if (System.getenv("CI") != null) {
+            assertThat(available).as("CI must provide node").isTrue();
+        }
+        assumeTrue(available, "needs node (Node.js)");
+        try (TestNode node = TestNode.reserve("explorer")) {
+            node.start(List.of(), "--meshchain.mining.enabled=false");
+            String genesis = node.get("/chain?from=0&limit=1").json().get("blocks").get(0).get("hash").asString();
+            String program = "const s = require(process.argv[1]);"
+                    + "(async () => { const key = await s.newPrivateKey();"
+                    + " const t = await s.sign(key, process.argv[2], 'gzan3055', 'signed in the page \u00e9\ud83d\ude00', "
+                    + TIMESTAMP + "); process.stdout.write(JSON.stringify(t)); })()"
+                    + ".catch((e) => { console.error(e); process.exit(1); });";
+            String body = run("node", "-e", program, resource("/static/sign.js").toString(), genesis);
+
+            NodeClient.Response answer = node.post("/transactions", body);
+
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
+            assertThat(answer.json().get("content").asString()).isEqualTo("signed in the page \u00e9\ud83d\ude00");
+            assertThat(answer.json().get("publicKey").asString()).hasSize(43);
+        }
+    }
+
     private static boolean nodeAvailable() {
         try {
             run("node", "--version");
@@ -67,8 +93,12 @@ class IndependentSignerIT {
     }
 
     private static Path script() {
+        return resource("/independent/sign-transaction.js");
+    }
+
+    private static Path resource(String name) {
         try {
-            return Path.of(IndependentSignerIT.class.getResource("/independent/sign-transaction.js").toURI());
+            return Path.of(IndependentSignerIT.class.getResource(name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
