@@ -429,6 +429,38 @@ class ChainServiceTest {
     }
 
     @Test
+    void aLongSignedSuffixIsVerifiedInParallelAndAForgeryAmongItNamesItsBlock() throws Exception {
+        List<Block> honest = new ArrayList<>();
+        List<Block> forgedAtFour = new ArrayList<>();
+        Block tip = service.genesis();
+        Block forgedTip = service.genesis();
+        for (int i = 0; i < 8; i++) {
+            List<Transaction> signed = new ArrayList<>();
+            for (int t = 0; t < 5; t++) {
+                signed.add(ChainFixture.signed(service.genesis().hash(), "gzan3055", "block " + i + " tx " + t,
+                        NOW - 60_000 + i * 10 + t));
+            }
+            tip = ChainFixture.mine(tip, signed, NOW - 50_000 + i);
+            honest.add(tip);
+            if (i == 4) {
+                Transaction original = signed.get(2);
+                signed.set(2, new Transaction(original.id(), original.sender(), original.content(), original.timestamp(),
+                        original.publicKey(), signed.get(1).signature()));
+            }
+            forgedTip = ChainFixture.mine(forgedTip, signed, NOW - 50_000 + i);
+            forgedAtFour.add(forgedTip);
+        }
+        assertThat(honest.stream().mapToInt(block -> block.transactions().size()).sum())
+                .isGreaterThanOrEqualTo(ChainService.PARALLEL_VERIFICATION);
+
+        assertThatThrownBy(() -> service.adopt(forgedAtFour)).isInstanceOf(BlockRejectedException.class)
+                .hasFieldOrPropertyWithValue("rule", "valid-signatures")
+                .hasFieldOrPropertyWithValue("blockIndex", 5L);
+        assertThat(service.adopt(honest)).isEqualTo(ChainService.Adoption.ADOPTED);
+        assertThat(service.tip().hash()).isEqualTo(tip.hash());
+    }
+
+    @Test
     void aPeersBlockWithAForgedSignatureIsRefused() {
         Transaction signed = ChainFixture.signed(service.genesis().hash(), "gzan3055", "signed", NOW - 60_000);
         Transaction forged = new Transaction(signed.id(), signed.sender(), signed.content(), signed.timestamp(),
