@@ -1,5 +1,6 @@
 // Drives the block explorer in headless Chromium: submits a transaction through the form, waits
-// for it to show as pending and then as confirmed, and saves screenshots (laptop and phone).
+// for it to show as pending and then as confirmed, signs one in the page and waits for it to be
+// confirmed too, and saves screenshots (laptop and phone).
 // With "pool" as third argument it instead pages through a node's pending pool, which must hold
 // 45 transactions that stay pending.
 // Usage: node explorer.cjs <node url> <screenshot directory> [pool]
@@ -47,6 +48,23 @@ async function main() {
     console.log('pending:', (await page.textContent('#mine li')).trim());
     await page.waitForSelector('#mine li .status.confirmed', { timeout: WAIT_MS });
     console.log('confirmed:', (await page.textContent('#mine li')).trim());
+
+    // A signed one: a key made in the page (WebCrypto's Ed25519) signs it; it is marked signed with
+    // its key, and confirmed. A browser without Ed25519 says instead that signing needs the client.
+    await page.click('#signing summary');
+    await page.click('#generate-key');
+    await page.waitForFunction(() => document.getElementById('private-key').value.length === 43
+      || document.getElementById('signing-note').textContent.includes('CLI'), null, { timeout: WAIT_MS });
+    if ((await page.inputValue('#private-key')).length === 43) {
+      await page.fill('#sender', 'signedinpage');
+      await page.fill('#content', 'signed in the explorer');
+      await page.click('#tx-form button');
+      await page.waitForSelector('#mine li .signed', { timeout: WAIT_MS });
+      await page.waitForSelector('#mine li:has(.signed) .status.confirmed', { timeout: WAIT_MS });
+      console.log('signed:', (await page.textContent('#mine li:has(.signed)')).trim());
+    } else {
+      console.log('signing:', await page.textContent('#signing-note'));
+    }
 
     // The block holding it is listed; its details open on a click.
     await page.click('#blocks li.block');

@@ -33,7 +33,7 @@ class ExplorerBrowserIT {
             node.start(List.of(), "--meshchain.mining.enabled=true", "--meshchain.block.max-wait=500ms");
             node.submit("alice", "already in a block");
             String output = browse(node.url());
-            assertThat(output).contains("pending:").contains("confirmed:").contains("explorer ok");
+            assertThat(output).contains("pending:").contains("confirmed:").contains("signed:").contains("explorer ok");
         }
         assertThat(SCREENSHOTS.resolve("explorer-laptop.png")).isNotEmptyFile();
         assertThat(SCREENSHOTS.resolve("explorer-phone.png")).isNotEmptyFile();

@@ -27,11 +27,7 @@ class IndependentSignerIT {
 
     @Test
     void aTransactionSignedByNodesCryptoFromTheContractAloneIsAcceptedAndMined() {
-        boolean available = nodeAvailable();
-        if (System.getenv("CI") != null) {
-            assertThat(available).as("CI must provide node").isTrue();
-        }
-        assumeTrue(available, "needs node (Node.js)");
+        requireNode();
         try (TestNode node = TestNode.reserve("signed")) {
             node.start(List.of(), "--meshchain.block.max-wait=200ms");
             String genesis = node.get("/chain?from=0&limit=1").json().get("blocks").get(0).get("hash").asString();
@@ -60,11 +56,7 @@ class IndependentSignerIT {
     /** The explorer's own signing code (static/sign.js, WebCrypto's Ed25519), run by Node as a browser runs it. */
     @Test
     void theExplorersSigningCodeSignsWhatTheNodeTakes() {
-        boolean available = nodeAvailable();
-        if (System.getenv("CI") != null) {
-            assertThat(available).as("CI must provide node").isTrue();
-        }
-        assumeTrue(available, "needs node (Node.js)");
+        requireNode();
         try (TestNode node = TestNode.reserve("explorer")) {
             node.start(List.of(), "--meshchain.mining.enabled=false");
             String genesis = node.get("/chain?from=0&limit=1").json().get("blocks").get(0).get("hash").asString();
@@ -81,6 +73,15 @@ class IndependentSignerIT {
             assertThat(answer.json().get("content").asString()).isEqualTo("signed in the page \u00e9\ud83d\ude00");
             assertThat(answer.json().get("publicKey").asString()).hasSize(43);
         }
+    }
+
+    /** Skips the test without {@code node}, except in CI, which must have it. */
+    private static void requireNode() {
+        boolean available = nodeAvailable();
+        if (System.getenv("CI") != null) {
+            assertThat(available).as("CI must provide node").isTrue();
+        }
+        assumeTrue(available, "needs node (Node.js)");
     }
 
     private static boolean nodeAvailable() {
