@@ -300,7 +300,14 @@ final class RecordLog implements Closeable {
             if (position < written) {
                 records.add(readBytes(position, Math.toIntExact(written - position)));
             }
-            records.addAll(queued);
+            // Queued records start at written; those before position were in the log already then.
+            long at = written;
+            for (byte[] record : queued) {
+                if (at >= position) {
+                    records.add(record);
+                }
+                at += record.length;
+            }
             return records;
         } finally {
             lock.unlock();

@@ -67,6 +67,37 @@ class RecordLogTest {
     }
 
     @Test
+    void aReplacementCarriesOverExactlyTheRecordsAppendedAfterItsMarkWrittenOrQueued() throws IOException {
+        Path file = logWith("old");
+        try (RecordLog log = RecordLog.open(file, true).log()) {
+            log.append(bytes("queued before the mark"));
+            long mark = log.end();
+            log.sync(log.append(bytes("written after the mark")));
+            log.append(bytes("queued after the mark"));
+
+            RecordLog.Replacement replacement = RecordLog.prepare(file, List.of(bytes("snapshot")), true, FileChannel::open);
+            replacement.commit(log.recordsAfter(mark)).close();
+        }
+        assertThat(texts(RecordLog.open(file, true)))
+                .containsExactly("snapshot", "written after the mark", "queued after the mark");
+    }
+
+    @Test
+    void aMarkBeforeRecordsStillQueuedTakesNoneOfThem() throws IOException {
+        Path file = logWith("old");
+        try (RecordLog log = RecordLog.open(file, true).log()) {
+            log.append(bytes("queued before the mark"));
+            long mark = log.end();
+            log.append(bytes("queued after the mark"));
+
+            assertThat(log.recordsAfter(mark)).hasSize(1);
+            RecordLog.Replacement replacement = RecordLog.prepare(file, List.of(bytes("snapshot")), true, FileChannel::open);
+            replacement.commit(log.recordsAfter(mark)).close();
+        }
+        assertThat(texts(RecordLog.open(file, true))).containsExactly("snapshot", "queued after the mark");
+    }
+
+    @Test
     void missingFileStartsAnEmptyLog() throws IOException {
         Path file = dir.resolve("absent.log");
         RecordLog.Opened opened = RecordLog.open(file, true);
