@@ -2,6 +2,7 @@ package io.meshchain.api;
 
 import io.meshchain.ledger.BatchSubmission;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.InclusionProof;
 import io.meshchain.ledger.InvalidTransactionException;
 import io.meshchain.ledger.PendingPage;
 import io.meshchain.ledger.Submission;
@@ -190,6 +191,19 @@ class TransactionController {
 
     /** A page of the pool as {@code GET /transactions} answers it. */
     record PendingView(int total, int offset, List<TransactionView> transactions) {
+    }
+
+    @Operation(summary = "A confirmed transaction's inclusion proof", description = """
+            {"id", "blockIndex", "blockHash", "leafIndex", "leafCount", "transactionsRoot", "auditPath"}: the RFC             6962 audit path from the transaction's leaf (its id, then its signature when signed) to its block's             transactions root, leaf side first. With the block's header, anyone checks it without trusting the node.""",
+            responses = {
+                @ApiResponse(responseCode = "200", description = "The proof"),
+                @ApiResponse(responseCode = "404", description = "Unknown to this node"),
+                @ApiResponse(responseCode = "409", description = "Pending: no block holds it yet")})
+    @GetMapping("/{id}/proof")
+    InclusionProof proof(@PathVariable String id) {
+        return chain.inclusionProof(id).orElseThrow(() -> chain.status(id).isPresent()
+                ? new ResponseStatusException(HttpStatus.CONFLICT, "transaction " + id + " is pending: no block holds it yet")
+                : new ResponseStatusException(HttpStatus.NOT_FOUND, "no transaction " + id + " on this node"));
     }
 
     @Operation(summary = "One transaction: pending, or confirmed with its block",

@@ -1,6 +1,10 @@
 package io.meshchain.cli;
 
 import io.meshchain.ledger.rules.TransactionRules;
+import io.meshchain.pow.BlockHeader;
+import io.meshchain.pow.Difficulty;
+import io.meshchain.pow.Hashes;
+import io.meshchain.pow.MerkleTree;
 import io.meshchain.pow.Signatures;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +18,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -43,6 +49,7 @@ public final class Client {
             "                             signed when there is a key for the sender (see keygen)",
             "  keygen <name>              make a signing key for a sender name, kept in the keys directory",
             "  whois <name>               the key a sender name belongs to, if any",
+            "  prove <id>                 check here that a confirmed transaction is in its block",
             "  pb                         print the pending transactions and the blockchain",
             "  status                     the node's height, tip and peers",
             "  tx-status <id>             whether a transaction is pending or confirmed",
@@ -140,6 +147,7 @@ public final class Client {
                 case "tx" -> submit(command.args().get(0), command.args().get(1));
                 case "keygen" -> keygen(command.args().get(0));
                 case "whois" -> whois(command.args().get(0));
+                case "prove" -> prove(command.args().get(0));
                 case "pb" -> printBlockchain();
                 case "status" -> status();
                 case "tx-status" -> transactionStatus(command.args().get(0));
@@ -214,6 +222,61 @@ public final class Client {
             err.println("cannot write the key: " + e.getMessage());
             return USAGE_ERROR;
         }
+    }
+
+    /**
+     * Checks, without trusting the node, that a transaction is in a block: its leaf and the audit path
+     * give the block's transactions root, the root and the block's other header fields give the
+     * block's hash, and that hash meets the block's difficulty. Prints each step.
+     */
+    private int prove(String id) throws NodeApi.NodeException {
+        NodeApi.Answer proof = node.get("/transactions/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/proof");
+        if (!proof.ok()) {
+            err.println(proof.status() == 409 ? "transaction " + id + " is pending: no block holds it yet"
+                    : proof.status() == 404 ? "no transaction " + id + " on " + node.node() : "refused: " + proof.problem());
+            return NODE_ERROR;
+        }
+        NodeApi.Answer transaction = node.transaction(id);
+        NodeApi.Answer block = node.get("/chain/blocks/" + proof.body().get("blockHash").text());
+        if (!transaction.ok() || !block.ok()) {
+            return refused(transaction.ok() ? block : transaction);
+        }
+        Json signature = transaction.body().get("signature");
+        byte[] leaf;
+        List<byte[]> path = new ArrayList<>();
+        try {
+            leaf = Hashes.leaves(List.of(id), Collections.singletonList(signature.isNull() ? null
+                    : Signatures.decode(signature.text(), Signatures.SIGNATURE_BYTES))).get(0);
+            for (Json hash : proof.body().get("auditPath").items()) {
+                path.add(HexFormat.of().parseHex(hash.text()));
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("the node's proof is malformed: " + e.getMessage());
+            return NODE_ERROR;
+        }
+        String root = proof.body().get("transactionsRoot").text();
+        long leafIndex = proof.body().get("leafIndex").number();
+        long leafCount = proof.body().get("leafCount").number();
+        Json header = block.body();
+        boolean inRoot = MerkleTree.verify(leaf, leafIndex, leafCount, path, HexFormat.of().parseHex(root));
+        String hash = Hashes.blockHash(new BlockHeader(header.get("index").number(), header.get("timestamp").number(),
+                header.get("previousHash").text(), (int) header.get("difficulty").number(), root,
+                header.get("proof").number()));
+        boolean headerHolds = hash.equals(header.get("hash").text());
+        boolean worked = Difficulty.isMetBy(hash, (int) header.get("difficulty").number());
+        out.println("transaction " + id + ", leaf " + leafIndex + " of " + leafCount + " in block "
+                + header.get("index").number());
+        out.println((inRoot ? "ok  " : "BAD ") + "its leaf and " + path.size() + " hashes give the root " + root);
+        out.println((headerHolds ? "ok  " : "BAD ") + "that root and the block's header give its hash " + hash);
+        out.println((worked ? "ok  " : "BAD ") + "that hash has the " + header.get("difficulty").number()
+                + " leading zero bits of its difficulty");
+        if (inRoot && headerHolds && worked) {
+            out.println("proved: block " + header.get("index").number() + " holds it; how deep it is buried is "
+                    + "for the chain to say (tx-status)");
+            return OK;
+        }
+        err.println("not proved: the node's answer does not hold");
+        return NODE_ERROR;
     }
 
     /** Who a sender name belongs to. */
@@ -322,7 +385,7 @@ public final class Client {
                     }
                     return new Command(name, List.of(words[1], words[2]));
                 }
-                case "keygen", "whois" -> {
+                case "keygen", "whois", "prove" -> {
                     if (words.length != 2) {
                         throw new IllegalArgumentException("usage: " + name + " <name>");
                     }

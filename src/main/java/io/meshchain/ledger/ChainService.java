@@ -8,6 +8,9 @@ import io.meshchain.ledger.rules.RuleViolation;
 import io.meshchain.ledger.rules.SenderKeys;
 import io.meshchain.ledger.rules.TransactionRules;
 import io.meshchain.pow.Difficulty;
+import io.meshchain.pow.Hashes;
+import io.meshchain.pow.Hex;
+import io.meshchain.pow.MerkleTree;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -326,6 +329,23 @@ public class ChainService {
     /** The key {@code sender} is bound to by this node's chain, if it is. */
     public Optional<SenderBinding> binding(String sender) {
         return read(() -> Optional.ofNullable(chain.bindings(List.of(sender)).get(sender)));
+    }
+
+    /**
+     * The inclusion proof of a confirmed transaction; empty when this node's chain does not hold it
+     * (a pending one included: see {@link #status}).
+     */
+    public Optional<InclusionProof> inclusionProof(String transactionId) {
+        return read(() -> chain.transaction(transactionId).flatMap(confirmed -> chain.block(confirmed.height()))
+                .map(block -> {
+                    List<Transaction> transactions = block.transactions();
+                    int leaf = block.transactionIds().indexOf(transactionId);
+                    List<byte[]> leaves = Hashes.leaves(block.transactionIds(),
+                            transactions.stream().map(Transaction::signatureBytes).toList());
+                    return new InclusionProof(transactionId, block.index(), block.hash(), leaf, transactions.size(),
+                            block.header().transactionsRoot(),
+                            MerkleTree.auditPath(leaves, leaf).stream().map(Hex::encode).toList());
+                }));
     }
 
     public Optional<TransactionStatus> status(String transactionId) {

@@ -8,6 +8,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,8 +21,6 @@ public final class Hashes {
     static final byte TRANSACTION_ENCODING_VERSION = 1;
     /** Version byte of a signed transaction's encoding: v1 followed by the signer's public key. */
     static final byte SIGNED_TRANSACTION_ENCODING_VERSION = 2;
-    /** Version byte of the transactions-root encoding. */
-    static final byte ROOT_ENCODING_VERSION = 1;
 
     private Hashes() {
     }
@@ -140,32 +139,36 @@ public final class Hashes {
     }
 
     /**
-     * Commits to the ordered list of transaction ids: {@code version | count | id...}. Reordering,
-     * adding, removing or changing a transaction changes the root, and so the block's hash.
+     * The transactions root: RFC 6962's Merkle tree hash ({@link MerkleTree}) over the block's
+     * transactions in order, each leaf the transaction's 32-byte id. Reordering, adding, removing or
+     * changing a transaction changes the root, and so the block's hash; one transaction's place in
+     * it is proved with a log-sized audit path.
      */
     public static String transactionsRoot(List<String> transactionIds) {
         return transactionsRoot(transactionIds, null);
     }
 
     /**
-     * The root of transactions some of which are signed: a signed transaction's id is followed by its
-     * 64-byte signature, so that a block commits to every signature it carries and a stripped or
-     * swapped signature changes its hash. Unsigned transactions contribute their id alone, as above.
+     * The root of transactions some of which are signed: a signed transaction's leaf is its id
+     * followed by its 64-byte signature, so that a block commits to every signature it carries and a
+     * stripped or swapped signature changes its hash.
      *
      * @param signatures the signature of each transaction, null for an unsigned one; null for none signed
      */
     public static String transactionsRoot(List<String> transactionIds, List<byte[]> signatures) {
-        MessageDigest digest = digest();
-        digest.update(ROOT_ENCODING_VERSION);
-        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(transactionIds.size()).array());
+        return Hex.encode(MerkleTree.root(leaves(transactionIds, signatures)));
+    }
+
+    /** The Merkle leaves of transactions: each id, followed by its signature when it has one. */
+    public static List<byte[]> leaves(List<String> transactionIds, List<byte[]> signatures) {
+        List<byte[]> leaves = new ArrayList<>(transactionIds.size());
         for (int i = 0; i < transactionIds.size(); i++) {
-            digest.update(Hex.decode32(transactionIds.get(i)));
+            byte[] id = Hex.decode32(transactionIds.get(i));
             byte[] signature = signatures == null ? null : signatures.get(i);
-            if (signature != null) {
-                digest.update(signature);
-            }
+            leaves.add(signature == null ? id : ByteBuffer.allocate(id.length + signature.length).put(id)
+                    .put(signature).array());
         }
-        return Hex.encode(digest.digest());
+        return leaves;
     }
 
     /** A new SHA-256 digest, for a caller that keeps one of its own. */

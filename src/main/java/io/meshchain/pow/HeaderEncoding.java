@@ -14,7 +14,11 @@ import java.nio.ByteBuffer;
  */
 final class HeaderEncoding {
 
-    static final byte VERSION = 1;
+    /**
+     * 2: the transactions root is RFC 6962's Merkle tree hash ({@link MerkleTree}); 1 hashed the
+     * version, the count and the ids in one digest. Chains of version 1 are refused at start.
+     */
+    static final byte VERSION = 2;
     static final int LENGTH = 1 + 8 + 8 + 32 + 4 + 32 + 8;
     static final int PROOF_OFFSET = LENGTH - Long.BYTES;
 

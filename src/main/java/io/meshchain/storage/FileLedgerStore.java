@@ -307,7 +307,9 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
             if (covered.tip() > 0) {
                 throw new StoredChainInvalidException("the stored chain grows from genesis block "
                         + Hex.encode(covered.genesis()) + ", but this node's settings give genesis block "
-                        + genesis.hash() + ": it was written with other network settings, such as another difficulty");
+                        + genesis.hash() + ": it was written with other network settings, such as another difficulty, "
+                        + "or by a version of meshchain before block header version 2 (whose transactions root was not "
+                        + "a Merkle tree); start the node on an empty data directory to join this network");
             }
             return null; // no block yet: the chain is this network's from now on
         }

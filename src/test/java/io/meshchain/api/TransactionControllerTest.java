@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.meshchain.LedgerTestConfiguration;
+import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.InMemoryLedgerStore;
@@ -19,6 +20,10 @@ import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.network.RelayHeader;
 import io.meshchain.pow.Hashes;
+import io.meshchain.pow.MerkleTree;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +35,7 @@ import org.springframework.test.context.event.ApplicationEvents;
 import org.springframework.test.context.event.RecordApplicationEvents;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
+import tools.jackson.databind.json.JsonMapper;
 
 @WebMvcTest(TransactionController.class)
 @Import(LedgerTestConfiguration.class)
@@ -129,6 +135,36 @@ class TransactionControllerTest {
             expectFieldError(forged, "signature").andExpect(jsonPath("$.errors[0].rule").value("signature"));
         }
         assertThat(chain.pending(0, 10).transactions()).isEmpty();
+    }
+
+    @Test
+    void aConfirmedTransactionsProofTiesItToItsBlocksRootAndAPendingOneIsAConflict() throws Exception {
+        Transaction signed = ChainFixture.signed(chain.genesis().hash(), "gzan3055", "proved", ChainFixture.NOW - 3);
+        List<Transaction> transactions = List.of(Transaction.of("alice", "first", ChainFixture.NOW - 5), signed,
+                Transaction.of("alice", "third", ChainFixture.NOW - 2));
+        Block block = ChainFixture.mine(chain.genesis(), transactions, ChainFixture.NOW);
+        chain.adopt(List.of(block));
+        Transaction pending = Transaction.of("gzan3055x", "still pending", ChainFixture.NOW);
+        chain.submit(pending, null);
+
+        String body = mvc.perform(get("/transactions/" + signed.id() + "/proof"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.blockIndex").value(1))
+                .andExpect(jsonPath("$.blockHash").value(block.hash()))
+                .andExpect(jsonPath("$.leafIndex").value(1))
+                .andExpect(jsonPath("$.leafCount").value(3))
+                .andExpect(jsonPath("$.transactionsRoot").value(block.header().transactionsRoot()))
+                .andReturn().getResponse().getContentAsString();
+        List<byte[]> path = new ArrayList<>();
+        JsonMapper.builder().build().readTree(body).get("auditPath")
+                .forEach(hash -> path.add(HexFormat.of().parseHex(hash.asString())));
+        byte[] leaf = Hashes.leaves(List.of(signed.id()), Collections.singletonList(signed.signatureBytes()))
+                .get(0);
+        assertThat(MerkleTree.verify(leaf, 1, 3, path, HexFormat.of().parseHex(block.header().transactionsRoot())))
+                .isTrue();
+
+        mvc.perform(get("/transactions/" + pending.id() + "/proof")).andExpect(status().isConflict());
+        mvc.perform(get("/transactions/" + "ab".repeat(32) + "/proof")).andExpect(status().isNotFound());
     }
 
     @Test

@@ -104,6 +104,24 @@ class ClientIT {
     }
 
     @Test
+    void proveChecksHereThatAConfirmedTransactionIsInItsBlock() {
+        long earliest = System.currentTimeMillis() - 60_000;
+        String id = node.post("/transactions", "{\"sender\":\"prover1\",\"content\":\"to be proved\",\"timestamp\":"
+                + earliest + "}").json().get("id").asString();
+        Run pending = client("", "prove", id);
+        assertThat(pending.exit()).isEqualTo(1);
+        assertThat(pending.err()).contains("pending");
+
+        ExternalMiner.mine(node, 0, transaction -> transaction.id().equals(id));
+        Run proved = client("", "prove", id);
+
+        assertThat(proved.exit()).as(proved.err()).isZero();
+        assertThat(proved.out()).contains("ok  its leaf and", "ok  that root and the block's header",
+                "ok  that hash has the", "proved: block");
+        assertThat(client("", "prove", "ab".repeat(32)).exit()).isEqualTo(1);
+    }
+
+    @Test
     void rejectedTransactionPrintsTheNodesReasonAndFails() {
         Run run = client("", "tx", "not-alphanumeric", "hello");
         assertThat(run.exit()).isEqualTo(1);

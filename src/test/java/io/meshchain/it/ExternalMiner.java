@@ -29,7 +29,9 @@ final class ExternalMiner {
         List<Transaction> transactions = new ArrayList<>();
         for (JsonNode tx : template.get("transactions")) {
             Transaction transaction = new Transaction(tx.get("id").asString(), tx.get("sender").asString(),
-                    tx.get("content").asString(), tx.get("timestamp").asLong());
+                    tx.get("content").asString(), tx.get("timestamp").asLong(),
+                    tx.has("publicKey") ? tx.get("publicKey").asString() : null,
+                    tx.has("signature") ? tx.get("signature").asString() : null);
             if (include.test(transaction)) {
                 transactions.add(transaction);
             }
