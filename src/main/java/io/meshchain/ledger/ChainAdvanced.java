@@ -3,7 +3,8 @@ package io.meshchain.ledger;
 import java.util.List;
 
 /**
- * Published after the tip changed, outside the ledger's lock.
+ * Published after the tip changed and the change is on disk, outside the ledger's lock, one at a time in
+ * the order the changes were made.
  *
  * @param tip     the new tip
  * @param added   blocks that joined the chain, lowest first

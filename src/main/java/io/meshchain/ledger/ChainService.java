@@ -83,6 +83,11 @@ public class ChainService {
     private final Admission admission;
     private final Block genesis;
     private volatile long version;
+    /** Changes of the chain made, under the write lock: each change's place in the order of announcements. */
+    private long changesMade;
+    /** Changes of the chain announced to listeners, guarded by {@link #announcing}. */
+    private long changesAnnounced;
+    private final Object announcing = new Object();
 
     /**
      * Opens the ledger in {@code store}: the blocks at the tip are checked by the same rules as a
@@ -556,8 +561,7 @@ public class ChainService {
     }
 
     private Block appendOnTip(Block block, ChainAdvanced.Cause cause) throws BlockRejectedException {
-        ChainTip newTip;
-        LedgerStore.Durability durability;
+        Change change;
         lock.writeLock().lock();
         try {
             StoredBlock tip = chain.tip();
@@ -574,22 +578,26 @@ public class ChainService {
             bindings.prefetch(block.transactions().stream().map(Transaction::sender).toList());
             BlockValidator.validate(block, context(tip, chain.medianTimePast(tip.height()).median(), confirmed::contains,
                     bindings, pool::contains));
-            durability = chain.replaceFrom(List.of(block), List.of());
+            LedgerStore.Durability durability = chain.replaceFrom(List.of(block), List.of());
             pool.removeAll(block.transactions());
             bindings.add(block);
             dropUnboundLocked(bindings.made());
             admission.confirmed(clock.millis(), block.transactions().size());
             version++;
-            newTip = chain.tipSummary();
+            change = new Change(new ChainAdvanced(chain.tipSummary(), List.of(block), List.of(), cause), durability,
+                    ++changesMade);
         } finally {
             lock.writeLock().unlock();
         }
-        announceOnceDurable(new Change(new ChainAdvanced(newTip, List.of(block), List.of(), cause), durability));
+        announceOnceDurable(change);
         return block;
     }
 
-    /** A change of the chain made under the lock, and the wait until it is on disk. */
-    private record Change(ChainAdvanced event, LedgerStore.Durability durability) {
+    /**
+     * A change of the chain made under the lock, the wait until it is on disk, and its place in the
+     * order of changes.
+     */
+    private record Change(ChainAdvanced event, LedgerStore.Durability durability, long sequence) {
     }
 
     /**
@@ -597,14 +605,42 @@ public class ChainService {
      * a block only once it is forced), then compacts the pool's record if it is worth it. Were the
      * force to fail, listeners still hear of the change, which the chain has made, and the node reports
      * itself not ready until a write succeeds.
+     * <p>
+     * Listeners hear of changes in the order they were made, one at a time, whichever thread made
+     * them and whichever force returned first: the block stream relies on it. A listener must
+     * therefore not wait on anything that may itself be waiting to announce.
      */
     private void announceOnceDurable(Change change) {
         try {
             change.durability().await();
         } finally {
-            events.publishEvent(change.event());
+            announceInOrder(change);
         }
         compactIfWorthwhile();
+    }
+
+    private void announceInOrder(Change change) {
+        boolean interrupted = false;
+        synchronized (announcing) {
+            // Every change made is announced (nothing between its making and this call can throw), so
+            // the one before this is announced soon; an interrupt must not make this one skip its turn.
+            while (changesAnnounced != change.sequence() - 1) {
+                try {
+                    announcing.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            try {
+                events.publishEvent(change.event());
+            } finally {
+                changesAnnounced = change.sequence();
+                announcing.notifyAll();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- fork choice --------------------------------------------------------------------------
@@ -757,7 +793,7 @@ public class ChainService {
         dropUnboundLocked(bindings.made());
         version++;
         return new Change(new ChainAdvanced(chain.tipSummary(), suffix, removed, ChainAdvanced.Cause.ADOPTED),
-                durability);
+                durability, ++changesMade);
     }
 
     /**

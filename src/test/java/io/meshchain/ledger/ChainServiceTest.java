@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.RuleViolation;
@@ -13,6 +14,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -354,6 +360,39 @@ class ChainServiceTest {
         assertThat(event.cause()).isEqualTo(ChainAdvanced.Cause.ADOPTED);
         assertThat(event.removed()).hasSize(1);
         assertThat(event.added()).containsExactly(b1, b2);
+    }
+
+    /**
+     * Listeners hear of changes in the order they were made, even when a later change is on disk
+     * before an earlier one: the block stream tells clients of blocks in the chain's order.
+     */
+    @Test
+    void changesAreAnnouncedInTheOrderTheyWereMadeWhateverForceReturnsFirst() throws Exception {
+        List<Object> heard = Collections.synchronizedList(new ArrayList<>());
+        InMemoryLedgerStore slow = new InMemoryLedgerStore();
+        ChainService ordered = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, CAPACITY),
+                clock, heard::add, slow);
+        Block first = ChainFixture.mine(ordered.genesis(), List.of(ChainFixture.tx()), NOW);
+        Block second = ChainFixture.mine(first, List.of(ChainFixture.tx()), NOW + 1);
+        CountDownLatch firstForced = new CountDownLatch(1);
+        slow.holdNextForce(firstForced);
+        ExecutorService adopters = Executors.newFixedThreadPool(2);
+        try {
+            Future<ChainService.Adoption> firstAdopted = adopters.submit(() -> ordered.adopt(List.of(first)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> ordered.tip().height() == 1);
+            Future<ChainService.Adoption> secondAdopted = adopters.submit(() -> ordered.adopt(List.of(second)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> ordered.tip().height() == 2);
+
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                    .until(() -> heard.stream().noneMatch(ChainAdvanced.class::isInstance));
+            firstForced.countDown();
+            assertThat(firstAdopted.get(5, TimeUnit.SECONDS)).isEqualTo(ChainService.Adoption.ADOPTED);
+            assertThat(secondAdopted.get(5, TimeUnit.SECONDS)).isEqualTo(ChainService.Adoption.ADOPTED);
+        } finally {
+            adopters.shutdownNow();
+        }
+        assertThat(heard.stream().filter(ChainAdvanced.class::isInstance).map(e -> ((ChainAdvanced) e).tip().height()))
+                .containsExactly(1L, 2L);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,6 +32,7 @@ public final class InMemoryLedgerStore implements LedgerStore {
     private int pendingRewrites;
     private int compactAbove = Integer.MAX_VALUE;
     private final AtomicInteger flushesAwaited = new AtomicInteger();
+    private CountDownLatch nextForce;
 
     public InMemoryLedgerStore() {
         this(List.of(), List.of(), false);
@@ -217,6 +219,11 @@ public final class InMemoryLedgerStore implements LedgerStore {
         };
     }
 
+    /** The next blocks stored are not durable until {@code released} counts down: a slow force. */
+    public synchronized void holdNextForce(CountDownLatch released) {
+        nextForce = released;
+    }
+
     /** How many times a caller waited for its writes to be durable: one flush each, on a disk. */
     public int flushesAwaited() {
         return flushesAwaited.get();
@@ -241,7 +248,17 @@ public final class InMemoryLedgerStore implements LedgerStore {
             index(block);
             entries.add(entry(chain.size() - 1));
         }
-        return new StoredBlocks(entries, () -> { });
+        CountDownLatch force = nextForce;
+        nextForce = null;
+        return new StoredBlocks(entries, () -> {
+            if (force != null) {
+                try {
+                    force.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
     }
 
     @Override
