@@ -40,6 +40,8 @@ class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
 
     /** Seconds a client should wait when the node's disk refuses writes. */
     static final String STORAGE_RETRY_AFTER_SECONDS = "30";
+    /** Seconds a client should wait when the node serves as many block streams as it allows. */
+    static final String STREAMS_RETRY_AFTER_SECONDS = "10";
 
     @ExceptionHandler
     ProblemDetail invalidTransaction(InvalidTransactionException e) {
@@ -81,6 +83,14 @@ class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
                 .header(HttpHeaders.RETRY_AFTER, STORAGE_RETRY_AFTER_SECONDS)
                 .body(ProblemDetails.of(HttpStatus.SERVICE_UNAVAILABLE, "storage-unavailable", "Storage unavailable",
                         "the node cannot store the change right now; nothing was acknowledged, retry later"));
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> streamsUnavailable(StreamsUnavailableException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, STREAMS_RETRY_AFTER_SECONDS)
+                .body(ProblemDetails.of(HttpStatus.SERVICE_UNAVAILABLE, "streams-unavailable", "No block stream free",
+                        e.getMessage()));
     }
 
     @ExceptionHandler

@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param storage   where and how the ledger is kept on disk
  * @param http      what the node's HTTP server answers
  * @param transactions what transactions the network takes
+ * @param events    the block stream, {@code GET /chain/events}
  */
 @ConfigurationProperties("meshchain")
 @Validated
@@ -47,7 +48,8 @@ public record MeshchainProperties(
         @NotNull @Valid Pool pool,
         @NotNull @Valid Storage storage,
         @Valid Http http,
-        @Valid Transactions transactions) {
+        @Valid Transactions transactions,
+        @Valid Events events) {
 
     /** What a node id may look like: it appears in headers, logs and metric labels. */
     public static final String NODE_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
@@ -66,6 +68,7 @@ public record MeshchainProperties(
         http = http == null ? new Http(List.of()) : http;
         transactions = transactions == null || transactions.signatures() == null
                 ? new Transactions(SignaturePolicy.OPTIONAL) : transactions;
+        events = events == null ? new Events(Events.DEFAULT_MAX_STREAMS) : events;
     }
 
     /** Whether a network takes unsigned transactions. */
@@ -81,6 +84,15 @@ public record MeshchainProperties(
      *                   node, since a block with an unsigned transaction is invalid where they must be
      */
     public record Transactions(SignaturePolicy signatures) {
+    }
+
+    /**
+     * @param maxStreams block streams open at once; beyond them a new one gets 503 with Retry-After
+     */
+    public record Events(@Min(1) @Max(100_000) int maxStreams) {
+
+        /** What the node holds within the image's heap, measured (BENCHMARKS.md). */
+        public static final int DEFAULT_MAX_STREAMS = 1000;
     }
 
     /**

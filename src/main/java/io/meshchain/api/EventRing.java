@@ -1,0 +1,169 @@
+package io.meshchain.api;
+
+import io.meshchain.ledger.Block;
+import io.meshchain.ledger.ChainAdvanced;
+import io.meshchain.ledger.ChainTip;
+import io.meshchain.ledger.Transaction;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.OptionalLong;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The chain's recent changes as events of the block stream, in the order the node announced them,
+ * shared by every open stream: each stream only keeps its place in it. It holds at most
+ * {@code maxEvents} events and about {@code maxBytes} of them; a stream whose place falls out of it
+ * has been overtaken and is cut off. It also knows the announced chain's tip after every event, which
+ * is where a stream that replayed old blocks from the ledger joins it.
+ */
+final class EventRing {
+
+    /** What an event leaves a client's view of the chain at: its tip's index and hash. */
+    record View(long height, String hash) {
+    }
+
+    /** A {@code reorg} event's data: blocks above {@code forkIndex} left the chain. */
+    record Reorg(long forkIndex, List<String> removed) {
+    }
+
+    /** One event of the stream; its data is written as JSON once, when a stream first needs it. */
+    static final class Event {
+
+        final long sequence;
+        final String name;
+        final long id;
+        final View view;
+        final long bytes;
+        private final Object payload;
+        private volatile String data;
+
+        Event(long sequence, String name, long id, View view, long bytes, Object payload) {
+            this.sequence = sequence;
+            this.name = name;
+            this.id = id;
+            this.view = view;
+            this.bytes = bytes;
+            this.payload = payload;
+        }
+
+        String data(JsonMapper json) {
+            String text = data;
+            if (text == null) {
+                text = json.writeValueAsString(payload);
+                data = text;
+            }
+            return text;
+        }
+    }
+
+    static final String BLOCK = "block";
+    static final String REORG = "reorg";
+
+    private final int maxEvents;
+    private final long maxBytes;
+    private final ArrayDeque<Event> events = new ArrayDeque<>();
+    private long nextSequence = 1;
+    private long bytes;
+    private View view;
+
+    EventRing(int maxEvents, long maxBytes, ChainTip tip) {
+        this.maxEvents = maxEvents;
+        this.maxBytes = maxBytes;
+        this.view = new View(tip.height(), tip.hash());
+    }
+
+    /** Adds the events of a change: a {@code reorg} first when blocks left the chain, then a {@code block} each. */
+    synchronized void append(ChainAdvanced change) {
+        if (!change.removed().isEmpty()) {
+            Block first = change.added().get(0);
+            long forkIndex = first.index() - 1;
+            add(REORG, forkIndex, new View(forkIndex, first.previousHash()), 64L * (change.removed().size() + 1),
+                    new Reorg(forkIndex, change.removed()));
+        }
+        for (Block block : change.added()) {
+            add(BLOCK, block.index(), new View(block.index(), block.hash()), estimatedBytes(block), block);
+        }
+    }
+
+    private void add(String name, long id, View after, long size, Object payload) {
+        events.addLast(new Event(nextSequence++, name, id, after, size, payload));
+        bytes += size;
+        view = after;
+        while (events.size() > 1 && (events.size() > maxEvents || bytes > maxBytes)) {
+            bytes -= events.removeFirst().bytes;
+        }
+    }
+
+    /** Where the ring stands: the announced chain's tip after the last event, and the next event's number. */
+    record Position(View view, long head) {
+    }
+
+    /** The announced chain's tip after the last event. */
+    synchronized View view() {
+        return view;
+    }
+
+    synchronized Position position() {
+        return new Position(view, nextSequence);
+    }
+
+    /** The sequence number the next event will get: where a new stream starts. */
+    synchronized long head() {
+        return nextSequence;
+    }
+
+    /**
+     * Up to {@code limit} events from {@code sequence} on; empty when there are none yet, null when
+     * the event at {@code sequence} has already been dropped (the stream was overtaken).
+     */
+    synchronized List<Event> from(long sequence, int limit) {
+        if (sequence >= nextSequence) {
+            return List.of();
+        }
+        if (events.isEmpty() || sequence < events.peekFirst().sequence) {
+            return null;
+        }
+        List<Event> found = new ArrayList<>(Math.min(limit, (int) (nextSequence - sequence)));
+        for (Event event : events) {
+            if (event.sequence >= sequence) {
+                found.add(event);
+                if (found.size() == limit) {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Where a stream whose client has seen the chain up to {@code height} and {@code hash} goes on:
+     * the sequence after the latest event that left the announced chain there. Empty when no event
+     * still held did (the announcement is yet to come, or the chain went another way).
+     */
+    synchronized OptionalLong joinAt(long height, String hash) {
+        if (view.height() == height && view.hash().equals(hash)) {
+            return OptionalLong.of(nextSequence);
+        }
+        for (Iterator<Event> newestFirst = events.descendingIterator(); newestFirst.hasNext(); ) {
+            Event event = newestFirst.next();
+            if (event.view.height() == height && event.view.hash().equals(hash)) {
+                return OptionalLong.of(event.sequence + 1);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** About what a block's event takes in memory, as its object and as JSON; cheap to compute. */
+    static long estimatedBytes(Block block) {
+        long size = 512;
+        for (Transaction transaction : block.transactions()) {
+            size += 256 + 2L * (transaction.sender().length() + transaction.content().length());
+            if (transaction.signature() != null) {
+                size += 256;
+            }
+        }
+        return size;
+    }
+}
