@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -53,10 +54,17 @@ public final class Client {
             "  pb                         print the pending transactions and the blockchain",
             "  status                     the node's height, tip and peers",
             "  tx-status <id>             whether a transaction is pending or confirmed",
+            "  watch [after] [count]      print blocks as they join the chain, and switches of branch; first",
+            "                             the blocks after index <after>, if given; stop after <count> blocks",
             "  help                       this list",
             "  cc                         close the client",
             "Options: --node <url>        the node to talk to (default " + DEFAULT_NODE + ")",
             "         --keys <dir>        where signing keys are kept (default " + Keys.DEFAULT_DIRECTORY + ")");
+
+    /** Pause before opening a broken block stream again. */
+    static final Duration WATCH_RETRY = Duration.ofSeconds(1);
+    /** How long {@code watch} tries to open a broken block stream again before it gives up. */
+    static final Duration WATCH_GIVE_UP_AFTER = Duration.ofSeconds(30);
 
     private final NodeApi node;
     private final Keys keys;
@@ -151,6 +159,7 @@ public final class Client {
                 case "pb" -> printBlockchain();
                 case "status" -> status();
                 case "tx-status" -> transactionStatus(command.args().get(0));
+                case "watch" -> watch(command.args());
                 case "help" -> help();
                 case "cc" -> OK;
                 default -> throw new IllegalStateException("parsed an unknown command " + command.name());
@@ -358,6 +367,56 @@ public final class Client {
         return OK;
     }
 
+    /**
+     * Prints blocks as the node's stream sends them, and switches of branch, until {@code count} blocks
+     * were printed (forever without one). A stream that breaks is opened again after the last event
+     * received, as a browser's EventSource does, for {@link #WATCH_GIVE_UP_AFTER} before giving up.
+     */
+    private int watch(List<String> args) throws NodeApi.NodeException {
+        long[] lastId = {args.isEmpty() ? -1 : Long.parseLong(args.get(0))};
+        long[] left = {args.size() < 2 ? Long.MAX_VALUE : Long.parseLong(args.get(1))};
+        NodeApi.EventHandler print = event -> {
+            lastId[0] = event.id();
+            if ("reorg".equals(event.name())) {
+                out.println();
+                out.println("Switched branch: " + event.data().get("removed").items().size()
+                        + " blocks above block " + event.data().get("forkIndex").number() + " left the chain");
+                return true;
+            }
+            printer.blocks(List.of(event.data()));
+            return --left[0] > 0;
+        };
+        boolean opened = false;
+        long lostSince = System.nanoTime();
+        while (true) {
+            switch (node.events(lastId[0], print)) {
+                case STOPPED -> {
+                    return OK;
+                }
+                case BROKE -> {
+                    opened = true;
+                    lostSince = System.nanoTime();
+                }
+                case UNREACHABLE -> {
+                    if (!opened) {
+                        err.println("cannot reach the node at " + node.node());
+                        return NODE_ERROR;
+                    }
+                    if (System.nanoTime() - lostSince > WATCH_GIVE_UP_AFTER.toNanos()) {
+                        err.println("lost the node at " + node.node() + " for " + WATCH_GIVE_UP_AFTER.toSeconds() + " s");
+                        return NODE_ERROR;
+                    }
+                }
+            }
+            try {
+                Thread.sleep(WATCH_RETRY.toMillis()); // a pause between attempts, as EventSource's retry
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return NODE_ERROR;
+            }
+        }
+    }
+
     private int help() {
         out.println(USAGE);
         return OK;
@@ -396,6 +455,16 @@ public final class Client {
                         throw new IllegalArgumentException("tx-status needs one transaction id: tx-status <id>");
                     }
                     return new Command(name, List.of(words[1]));
+                }
+                case "watch" -> {
+                    List<String> all = List.of(trimmed.split("\\s+"));
+                    List<String> numbers = all.subList(1, all.size());
+                    if (numbers.size() > 2 || !numbers.stream().allMatch(n -> n.matches("[0-9]{1,18}"))
+                            || numbers.size() == 2 && Long.parseLong(numbers.get(1)) == 0) {
+                        throw new IllegalArgumentException("usage: watch [after] [count]: a block index, then a number"
+                                + " of blocks, 1 or more");
+                    }
+                    return new Command(name, numbers);
                 }
                 case "pb", "status", "help", "cc" -> {
                     if (words.length > 1) {

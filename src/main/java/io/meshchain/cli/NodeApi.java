@@ -1,7 +1,9 @@
 package io.meshchain.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -22,6 +24,8 @@ final class NodeApi {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** Longest wait for a node's answer. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** Longest silence on a block stream before it counts as broken: the node comments every 15 s at most. */
+    static final Duration STREAM_READ_TIMEOUT = Duration.ofSeconds(45);
 
     /** The node could not be reached, or answered what is not JSON. */
     static final class NodeException extends Exception {
@@ -115,6 +119,91 @@ final class NodeApi {
             throw new NodeException(node + " answered HTTP " + status + " with something that is not JSON;"
                     + " is it a meshchain node?");
         }
+    }
+
+    /** An event of {@code GET /chain/events}: its name ({@code block}, {@code reorg}), id and data. */
+    record Event(String name, long id, Json data) {
+    }
+
+    /** Receives the events of a stream as they come; true to go on reading, false to stop. */
+    @FunctionalInterface
+    interface EventHandler {
+        boolean handle(Event event);
+    }
+
+    /**
+     * Reads {@code GET /chain/events} until the stream ends, the node goes quiet for longer than
+     * {@link #STREAM_READ_TIMEOUT} (it writes a comment at least every 15 s), or {@code handler} says
+     * to stop. With {@code lastEventId} 0 or more, the blocks after that index come first.
+     *
+     * @return how the stream ended
+     * @throws NodeException when the node answers with an error: it is not a stream to retry
+     */
+    StreamEnd events(long lastEventId, EventHandler handler) throws NodeException {
+        HttpURLConnection connection;
+        int status;
+        try {
+            connection = (HttpURLConnection) URI.create(node.toString().replaceAll("/+$", "") + "/chain/events")
+                    .toURL().openConnection();
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) STREAM_READ_TIMEOUT.toMillis());
+            connection.setRequestProperty("Accept", "text/event-stream, application/problem+json");
+            if (lastEventId >= 0) {
+                connection.setRequestProperty("Last-Event-ID", Long.toString(lastEventId));
+            }
+            status = connection.getResponseCode();
+        } catch (IOException | IllegalArgumentException e) {
+            return StreamEnd.UNREACHABLE;
+        }
+        if (status != 200) {
+            InputStream error = connection.getErrorStream();
+            String problem;
+            try {
+                problem = error == null ? "" : new String(error.readAllBytes(), StandardCharsets.UTF_8);
+                problem = new Answer(status, Json.parse(problem)).problem();
+            } catch (IOException | JacksonException | IllegalArgumentException e) {
+                problem = "HTTP " + status;
+            }
+            throw new NodeException("the node refused the block stream: " + problem);
+        }
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(connection.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String name = null;
+            long id = -1;
+            StringBuilder data = new StringBuilder();
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isEmpty()) {
+                    if (data.length() > 0 && !handler.handle(new Event(name, id, Json.parse(data.toString())))) {
+                        return StreamEnd.STOPPED;
+                    }
+                    name = null;
+                    id = -1;
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    name = line.substring(6).strip();
+                } else if (line.startsWith("id:")) {
+                    id = Long.parseLong(line.substring(3).strip());
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).replaceFirst("^ ", ""));
+                }
+                // a line starting with ':' is a comment that keeps the stream alive
+            }
+        } catch (IOException | JacksonException | IllegalArgumentException e) {
+            return StreamEnd.BROKE;
+        } finally {
+            connection.disconnect();
+        }
+        return StreamEnd.BROKE;
+    }
+
+    /** How a block stream ended. */
+    enum StreamEnd {
+        /** The handler had what it wanted. */
+        STOPPED,
+        /** The stream was open, then ended or went quiet: the node stopped, or cut this client off. */
+        BROKE,
+        /** No stream could be opened: the node is not there. */
+        UNREACHABLE
     }
 
     private static String describe(Exception e) {

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,6 +120,26 @@ class ClientIT {
         assertThat(proved.out()).contains("ok  its leaf and", "ok  that root and the block's header",
                 "ok  that hash has the", "proved: block");
         assertThat(client("", "prove", "ab".repeat(32)).exit()).isEqualTo(1);
+    }
+
+    @Test
+    void watchPrintsBlocksAsTheyJoinTheChainFromAfterTheIndexGivenAndStopsAfterTheCount() throws Exception {
+        long tip = node.height();
+        CompletableFuture<Run> watching = CompletableFuture.supplyAsync(() -> client("", "watch", Long.toString(tip), "2"));
+        for (String sender : List.of("watched1", "watched2")) {
+            // stamped a minute ago, so that it is due for a block at once
+            String id = node.post("/transactions", "{\"sender\":\"" + sender + "\",\"content\":\"seen by watch\","
+                    + "\"timestamp\":" + (System.currentTimeMillis() - 60_000) + "}").json().get("id").asString();
+            ExternalMiner.mine(node, 0, transaction -> transaction.id().equals(id));
+        }
+
+        Run run = watching.get(30, TimeUnit.SECONDS);
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).containsSubsequence("Block " + (tip + 1), "watched1: seen by watch",
+                "Block " + (tip + 2), "watched2: seen by watch");
+        assertThat(client("", "watch", "x").exit()).isEqualTo(2);
+        assertThat(client("", "watch", "1", "0").err()).contains("usage: watch [after] [count]");
     }
 
     @Test
