@@ -2,8 +2,9 @@
 // for it to show as pending and then as confirmed, signs one in the page and waits for it to be
 // confirmed too, and saves screenshots (laptop and phone).
 // With "pool" as third argument it instead pages through a node's pending pool, which must hold
-// 45 transactions that stay pending.
-// Usage: node explorer.cjs <node url> <screenshot directory> [pool]
+// 45 transactions that stay pending. With "stream" it sees a block appear without a reload, pushed
+// by the block stream, and then, with the stream blocked, by polling.
+// Usage: node explorer.cjs <node url> <screenshot directory> [pool|stream]
 'use strict';
 
 const { chromium } = require('playwright-core');
@@ -24,6 +25,12 @@ async function main() {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(url, { waitUntil: 'load' });
     await page.waitForSelector('#blocks li.block', { timeout: WAIT_MS });
+    if (mode === 'stream') {
+      await streamed(page, browser);
+      if (errors.length) throw new Error('errors on the page: ' + errors.join('; '));
+      console.log('stream ok');
+      return;
+    }
     if (mode === 'pool') {
       await pool(page);
       if (errors.length) throw new Error('errors on the page: ' + errors.join('; '));
@@ -99,6 +106,44 @@ async function pool(page) {
   if (!(await page.isDisabled('#pending-later'))) throw new Error('the last page has no newer one');
   if ((await page.locator('#pending li').count()) !== 5) throw new Error('the last page should list 5');
   await page.screenshot({ path: screenshots + '/explorer-pool.png', fullPage: true });
+}
+
+// The newest block listed, by index.
+async function topBlock(page) {
+  return Number((await page.textContent('#blocks li.block .index')).replace('#', ''));
+}
+
+// Submits a transaction through the form and waits for a block above `before` to be listed, in
+// less time than the page's slow poll (10 s) while the stream is up.
+async function newBlockShown(page, before, content, check) {
+  await page.fill('#sender', 'streamwatcher');
+  await page.fill('#content', content);
+  await page.click('#tx-form button');
+  await page.waitForSelector('#tx-result .ok', { timeout: WAIT_MS });
+  await page.waitForFunction(check, before, { timeout: 8000 });
+  return topBlock(page);
+}
+
+// A block appears without a reload: pushed by the stream (the badge counts its events); then, with
+// the stream refused by the network, the page says it polls and still shows the next block.
+async function streamed(page, browser) {
+  await page.waitForFunction(() => document.getElementById('live').textContent === 'live', null, { timeout: WAIT_MS });
+  const events = Number(await page.getAttribute('#live', 'data-events'));
+  const shown = await newBlockShown(page, await topBlock(page), 'pushed to the page',
+    (before) => Number(document.querySelector('#blocks li.block .index').textContent.slice(1)) > before);
+  const after = Number(await page.getAttribute('#live', 'data-events'));
+  if (after <= events) throw new Error('block #' + shown + ' was shown, but not from a stream event');
+  console.log('streamed: block #' + shown + ' after ' + (after - events) + ' stream events');
+
+  const blocked = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await blocked.route('**/chain/events', (route) => route.abort());
+  await blocked.goto(page.url(), { waitUntil: 'load' });
+  await blocked.waitForSelector('#blocks li.block', { timeout: WAIT_MS });
+  await blocked.waitForFunction(() => document.getElementById('live').textContent === 'polling', null,
+    { timeout: WAIT_MS });
+  const polled = await newBlockShown(blocked, await topBlock(blocked), 'polled by the page',
+    (before) => Number(document.querySelector('#blocks li.block .index').textContent.slice(1)) > before);
+  console.log('polled: block #' + polled + ' with the stream down');
 }
 
 main().catch((error) => {

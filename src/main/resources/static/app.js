@@ -1,7 +1,11 @@
-// meshchain explorer: plain JavaScript against the node's own HTTP API, refreshed every 2 s.
+// meshchain explorer: plain JavaScript against the node's own HTTP API. New blocks come from the
+// node's block stream (GET /chain/events) as they join the chain; the pool, peers and health are
+// read again every 10 s. When the stream drops, the page polls everything every 2 s until it is back.
 'use strict';
 
 const REFRESH_MS = 2000;
+const STREAMING_REFRESH_MS = 10000;
+const STREAM_RETRY_MS = 10000;
 const PAGE_SIZE = 10;
 const PENDING_PAGE_SIZE = 20;
 
@@ -210,20 +214,66 @@ async function submit(event) {
   refresh();
 }
 
+// One refresh at a time; one asked for meanwhile runs right after it.
 let refreshing = false;
+let refreshAgain = false;
 async function refresh() {
-  if (refreshing) return;
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
   refreshing = true;
   try {
     await refreshSummary();
     await Promise.all([refreshHealth(), refreshPending(), refreshBlocks(), refreshSubmitted()]);
-    $('live').classList.remove('stale');
-    $('live').textContent = 'live';
+    showLiveness();
   } catch (error) {
     $('live').classList.add('stale');
     $('live').textContent = 'node unreachable';
   } finally {
     refreshing = false;
+    if (refreshAgain) {
+      refreshAgain = false;
+      refresh();
+    }
+  }
+}
+
+// The block stream: each block or switch of branch refreshes the page at once. EventSource opens a
+// dropped stream again by itself (after the last block it had); one the node refused (503: it serves
+// as many as it allows) is tried again after a while. Meanwhile the page polls.
+const stream = { source: null, open: false, events: 0 };
+
+function showLiveness() {
+  const live = $('live');
+  live.classList.remove('stale');
+  live.textContent = stream.open ? 'live' : 'polling';
+  live.title = stream.open ? 'New blocks are pushed by the node as they come'
+    : 'The block stream is down: refreshing every 2 seconds';
+  live.dataset.events = String(stream.events);
+}
+
+function openStream() {
+  if (typeof EventSource === 'undefined') return;
+  const source = new EventSource('/chain/events');
+  stream.source = source;
+  source.addEventListener('open', () => { stream.open = true; showLiveness(); });
+  const changed = () => { stream.events += 1; refresh(); };
+  source.addEventListener('block', changed);
+  source.addEventListener('reorg', changed);
+  source.addEventListener('error', () => {
+    stream.open = false;
+    showLiveness();
+    if (source.readyState === EventSource.CLOSED) setTimeout(openStream, STREAM_RETRY_MS);
+  });
+}
+
+let lastPoll = 0;
+function poll() {
+  const every = stream.open ? STREAMING_REFRESH_MS : REFRESH_MS;
+  if (Date.now() - lastPoll >= every) {
+    lastPoll = Date.now();
+    refresh();
   }
 }
 
@@ -237,6 +287,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('pending-earlier').addEventListener('click', () => { state.pendingPage = Math.max(0, state.pendingPage - 1); refresh(); });
   $('pending-later').addEventListener('click', () => { state.pendingPage += 1; refresh(); });
   $('close-detail').addEventListener('click', () => { $('block-detail').hidden = true; state.detailHash = null; });
-  refresh();
-  setInterval(refresh, REFRESH_MS);
+  openStream();
+  poll();
+  setInterval(poll, 500);
 });

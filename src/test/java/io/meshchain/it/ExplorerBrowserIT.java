@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The block explorer in a real browser: headless Chromium from Debian's packages, driven by
  * Playwright ({@code src/test/browser/explorer.cjs}). It submits a transaction through the form,
- * sees it pending and then confirmed, and saves screenshots to {@code target/explorer/}.
+ * sees it pending and then confirmed, sees a new block pushed by the block stream (and polled when the
+ * stream is down), and saves screenshots to {@code target/explorer/}.
  * <p>
  * It needs {@code chromium} and {@code playwright-core} (see the README). CI installs both and
  * sets {@code CI}, which makes their absence a failure; elsewhere the test is skipped without them.
@@ -37,6 +38,17 @@ class ExplorerBrowserIT {
         }
         assertThat(SCREENSHOTS.resolve("explorer-laptop.png")).isNotEmptyFile();
         assertThat(SCREENSHOTS.resolve("explorer-phone.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void aNewBlockIsPushedToThePageWithoutReloadAndPolledWhenTheStreamIsDown() throws Exception {
+        requireBrowser();
+        try (TestNode node = TestNode.reserve("explorer-stream")) {
+            node.start(List.of(), "--meshchain.mining.enabled=true", "--meshchain.block.max-wait=500ms");
+            node.submit("alice", "a first block to list");
+            String output = browse(node.url(), "stream");
+            assertThat(output).contains("streamed: block #").contains("polled: block #").contains("stream ok");
+        }
     }
 
     @Test
