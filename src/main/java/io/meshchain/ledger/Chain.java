@@ -106,6 +106,10 @@ final class Chain {
         return store.transaction(transactionId);
     }
 
+    Optional<TransactionLeaves> leaves(String transactionId) {
+        return store.leaves(transactionId);
+    }
+
     /** Blocks with {@code from <= index < from + limit}, in order. */
     List<Block> range(long from, int limit) {
         if (from > height() || limit <= 0) {

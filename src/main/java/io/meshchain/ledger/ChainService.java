@@ -8,7 +8,6 @@ import io.meshchain.ledger.rules.RuleViolation;
 import io.meshchain.ledger.rules.SenderKeys;
 import io.meshchain.ledger.rules.TransactionRules;
 import io.meshchain.pow.Difficulty;
-import io.meshchain.pow.Hashes;
 import io.meshchain.pow.Hex;
 import io.meshchain.pow.MerkleTree;
 import java.math.BigInteger;
@@ -341,16 +340,11 @@ public class ChainService {
      * (a pending one included: see {@link #status}).
      */
     public Optional<InclusionProof> inclusionProof(String transactionId) {
-        return read(() -> chain.transaction(transactionId).flatMap(confirmed -> chain.block(confirmed.height()))
-                .map(block -> {
-                    List<Transaction> transactions = block.transactions();
-                    int leaf = block.transactionIds().indexOf(transactionId);
-                    List<byte[]> leaves = Hashes.leaves(block.transactionIds(),
-                            transactions.stream().map(Transaction::signatureBytes).toList());
-                    return new InclusionProof(transactionId, block.index(), block.hash(), leaf, transactions.size(),
-                            block.header().transactionsRoot(),
-                            MerkleTree.auditPath(leaves, leaf).stream().map(Hex::encode).toList());
-                }));
+        return read(() -> chain.leaves(transactionId)).map(found -> new InclusionProof(transactionId, found.height(),
+                found.blockHash(), found.position(), found.leafHashes().size(),
+                Hex.encode(MerkleTree.rootOfLeafHashes(found.leafHashes())),
+                MerkleTree.auditPathOfLeafHashes(found.leafHashes(), found.position()).stream().map(Hex::encode)
+                        .toList()));
     }
 
     public Optional<TransactionStatus> status(String transactionId) {

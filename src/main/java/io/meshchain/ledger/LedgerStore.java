@@ -55,6 +55,13 @@ public interface LedgerStore {
     /** The transaction with this id and its block's height, if the stored chain holds it. */
     Optional<ConfirmedTransaction> transaction(String transactionId);
 
+    /**
+     * The block, position and leaf hashes of the transaction with this id, if the stored chain holds
+     * it: what its inclusion proof is built from, read without the block's transactions where the
+     * store keeps the leaf hashes.
+     */
+    Optional<TransactionLeaves> leaves(String transactionId);
+
     /** A reader of the stored chain as it is now, for long walks that must not hold the ledger's lock. */
     ChainReader reader();
 

@@ -22,42 +22,63 @@ public final class MerkleTree {
 
     /** The tree hash of {@code leaves}; of none, SHA-256 of nothing. */
     public static byte[] root(List<byte[]> leaves) {
-        MessageDigest digest = Hashes.sha256();
-        if (leaves.isEmpty()) {
-            return digest.digest();
-        }
-        return root(leaves, 0, leaves.size(), digest);
+        return rootOfLeafHashes(leafHashes(leaves));
     }
 
-    private static byte[] root(List<byte[]> leaves, int from, int to, MessageDigest digest) {
+    /** The tree hash of leaves given by their hashes ({@link #leafHashes}). */
+    public static byte[] rootOfLeafHashes(List<byte[]> leafHashes) {
+        MessageDigest digest = Hashes.sha256();
+        if (leafHashes.isEmpty()) {
+            return digest.digest();
+        }
+        return root(leafHashes, 0, leafHashes.size(), digest);
+    }
+
+    /** Each leaf's hash, SHA-256 of 0x00 and the leaf: what the tree is built on, 32 bytes each. */
+    public static List<byte[]> leafHashes(List<byte[]> leaves) {
+        MessageDigest digest = Hashes.sha256();
+        List<byte[]> hashes = new ArrayList<>(leaves.size());
+        for (byte[] leaf : leaves) {
+            hashes.add(leafHash(leaf, digest));
+        }
+        return hashes;
+    }
+
+    private static byte[] root(List<byte[]> leafHashes, int from, int to, MessageDigest digest) {
         if (to - from == 1) {
-            return leafHash(leaves.get(from), digest);
+            return leafHashes.get(from);
         }
         int split = from + largestPowerOfTwoBelow(to - from);
-        return nodeHash(root(leaves, from, split, digest), root(leaves, split, to, digest), digest);
+        return nodeHash(root(leafHashes, from, split, digest), root(leafHashes, split, to, digest), digest);
     }
 
     /** The audit path of the leaf at {@code index}: the hashes that tie it to the root, leaf side first. */
     public static List<byte[]> auditPath(List<byte[]> leaves, int index) {
-        if (index < 0 || index >= leaves.size()) {
-            throw new IllegalArgumentException("no leaf " + index + " among " + leaves.size());
+        return auditPathOfLeafHashes(leafHashes(leaves), index);
+    }
+
+    /** The audit path of the leaf at {@code index}, the leaves given by their hashes ({@link #leafHashes}). */
+    public static List<byte[]> auditPathOfLeafHashes(List<byte[]> leafHashes, int index) {
+        if (index < 0 || index >= leafHashes.size()) {
+            throw new IllegalArgumentException("no leaf " + index + " among " + leafHashes.size());
         }
         List<byte[]> path = new ArrayList<>();
-        path(leaves, index, 0, leaves.size(), path, Hashes.sha256());
+        path(leafHashes, index, 0, leafHashes.size(), path, Hashes.sha256());
         return path;
     }
 
-    private static void path(List<byte[]> leaves, int index, int from, int to, List<byte[]> path, MessageDigest digest) {
+    private static void path(List<byte[]> leafHashes, int index, int from, int to, List<byte[]> path,
+                             MessageDigest digest) {
         if (to - from == 1) {
             return;
         }
         int split = from + largestPowerOfTwoBelow(to - from);
         if (index < split) {
-            path(leaves, index, from, split, path, digest);
-            path.add(root(leaves, split, to, digest));
+            path(leafHashes, index, from, split, path, digest);
+            path.add(root(leafHashes, split, to, digest));
         } else {
-            path(leaves, index, split, to, path, digest);
-            path.add(root(leaves, from, split, digest));
+            path(leafHashes, index, split, to, path, digest);
+            path.add(root(leafHashes, from, split, digest));
         }
     }
 

@@ -63,6 +63,12 @@ final class BlockIndex implements Closeable {
     static final long MEMTABLE_BYTES = 16L * 1024 * 1024;
     private static final long WRITE_BUFFER_BYTES = 8L * 1024 * 1024;
     private static final int BLOOM_BITS_PER_KEY = 10;
+    /**
+     * Blocks of at least this many transactions have their leaf hashes kept, so that a proof reads
+     * 32 bytes a transaction instead of the block. A smaller block is read about as fast as its
+     * hashes, and a chain of small blocks, the common case, would pay for the copy in every write.
+     */
+    static final int LEAVES_FROM = 16;
     /** Share of a memtable given to its bloom filter, where lookups are by whole key. */
     private static final double MEMTABLE_BLOOM_RATIO = 0.1;
     private static final int HASH_BYTES = 32;
@@ -160,6 +166,7 @@ final class BlockIndex implements Closeable {
     private final ColumnFamilyHandle hashes;
     private final ColumnFamilyHandle transactions;
     private final ColumnFamilyHandle senders;
+    private final ColumnFamilyHandle leaves;
 
     private BlockIndex(Path directory) throws IOException {
         this.directory = directory;
@@ -177,7 +184,11 @@ final class BlockIndex implements Closeable {
                 new ColumnFamilyDescriptor(key("transactions"), family(CompressionType.NO_COMPRESSION, true)),
                 // Sender names bound to keys: added with signed transactions; an index without it gets it
                 // empty, which is right, since no chain before held a signed transaction.
-                new ColumnFamilyDescriptor(key("senders"), family(CompressionType.NO_COMPRESSION, true)));
+                new ColumnFamilyDescriptor(key("senders"), family(CompressionType.NO_COMPRESSION, true)),
+                // The leaf hashes of blocks of many transactions, by height: an inclusion proof is built
+                // from them without reading the block. Added with proofs; older blocks have none there,
+                // and their proofs read the block, which is right, if slower.
+                new ColumnFamilyDescriptor(key("leaves"), family(CompressionType.NO_COMPRESSION, false)));
         try {
             Files.createDirectories(directory);
             this.db = RocksDB.open(options, directory.toString(), families, handles);
@@ -193,6 +204,7 @@ final class BlockIndex implements Closeable {
         this.hashes = handles.get(2);
         this.transactions = handles.get(3);
         this.senders = handles.get(4);
+        this.leaves = handles.get(5);
     }
 
     private ColumnFamilyOptions family(CompressionType compression, boolean pointLookups) {
@@ -339,6 +351,19 @@ final class BlockIndex implements Closeable {
         return value == null ? OptionalLong.empty() : OptionalLong.of(ByteBuffer.wrap(value).getLong());
     }
 
+    /** The leaf hashes of the block at {@code height}, where the index keeps them ({@link #LEAVES_FROM}). */
+    Optional<List<byte[]>> leaves(long height) throws IOException {
+        byte[] value = get(leaves, null, height(height));
+        if (value == null) {
+            return Optional.empty();
+        }
+        List<byte[]> hashes = new ArrayList<>(value.length / 32);
+        for (int offset = 0; offset < value.length; offset += 32) {
+            hashes.add(Arrays.copyOfRange(value, offset, offset + 32));
+        }
+        return Optional.of(hashes);
+    }
+
     Optional<Location> transaction(byte[] id) throws IOException {
         byte[] value = get(transactions, null, id);
         return value == null ? Optional.empty() : Optional.of(location(value));
@@ -421,6 +446,7 @@ final class BlockIndex implements Closeable {
         void remove(Entry entry, List<byte[]> transactionIds) throws IOException {
             try {
                 batch.delete(heights, height(entry.height()));
+                batch.delete(leaves, height(entry.height()));
                 batch.delete(hashes, entry.hash());
                 for (byte[] id : transactionIds) {
                     batch.delete(transactions, id);
@@ -430,10 +456,18 @@ final class BlockIndex implements Closeable {
             }
         }
 
-        /** Puts a block that joins the chain and its transactions, given their ids in block order. */
-        void put(Entry entry, List<byte[]> transactionIds) throws IOException {
+        /**
+         * Puts a block that joins the chain and its transactions, given their ids in block order, and
+         * the hashes of its tree's leaves, kept when there are {@link #LEAVES_FROM} or more.
+         */
+        void put(Entry entry, List<byte[]> transactionIds, List<byte[]> leafHashes) throws IOException {
             try {
                 batch.put(heights, height(entry.height()), encodeEntry(entry));
+                if (leafHashes.size() >= LEAVES_FROM) {
+                    ByteBuffer value = ByteBuffer.allocate(32 * leafHashes.size());
+                    leafHashes.forEach(value::put);
+                    batch.put(leaves, height(entry.height()), value.array());
+                }
                 batch.put(hashes, entry.hash(), height(entry.height()));
                 for (int position = 0; position < transactionIds.size(); position++) {
                     batch.put(transactions, transactionIds.get(position),

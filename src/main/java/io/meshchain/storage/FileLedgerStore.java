@@ -12,8 +12,11 @@ import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.StoredChainInvalidException;
 import io.meshchain.ledger.StoredLedger;
 import io.meshchain.ledger.Transaction;
+import io.meshchain.ledger.TransactionLeaves;
 import io.meshchain.pow.Difficulty;
+import io.meshchain.pow.Hashes;
 import io.meshchain.pow.Hex;
+import io.meshchain.pow.MerkleTree;
 import io.meshchain.pow.Signatures;
 import io.meshchain.system.ConfigurationException;
 import io.meshchain.system.MeshchainProperties;
@@ -480,6 +483,31 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     @Override
+    public Optional<TransactionLeaves> leaves(String transactionId) {
+        byte[] id = hash(transactionId);
+        if (id == null) {
+            return Optional.empty();
+        }
+        return reading(() -> {
+            Optional<BlockIndex.Location> location = index.transaction(id);
+            if (location.isEmpty()) {
+                return Optional.empty();
+            }
+            long height = location.get().height();
+            BlockIndex.Entry entry = index.entry(height).orElseThrow(() -> new IOException(
+                    "the index places transaction " + transactionId + " in block " + height + ", which it lacks"));
+            Optional<List<byte[]>> kept = index.leaves(height);
+            List<byte[]> leafHashes = kept.isPresent() ? kept.get() : leafHashes(readBlock(entry));
+            int position = location.get().position();
+            if (position >= leafHashes.size()) {
+                throw new IOException("the index places transaction " + transactionId + " at position " + position
+                        + " of block " + height + ", which holds " + leafHashes.size());
+            }
+            return Optional.of(new TransactionLeaves(height, Hex.encode(entry.hash()), position, leafHashes));
+        });
+    }
+
+    @Override
     public ChainReader reader() {
         return reading(() -> {
             BlockIndex.View view = index.view();
@@ -776,7 +804,8 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                 BlockIndex.Entry entry = new BlockIndex.Entry(block.index(), Hex.decode32(block.hash()),
                         block.timestamp(), block.proof(), work, payloadOffset + offsets[i], lengths[i],
                         crc(payload, offsets[i], lengths[i]));
-                batch.put(entry, ids(block));
+                batch.put(entry, ids(block), block.transactions().size() >= BlockIndex.LEAVES_FROM
+                        ? leafHashes(block) : List.of());
                 entries.add(stored(entry));
             }
             batch.meta(genesisEntry.hash(), recordBlocks.get(recordBlocks.size() - 1).index(),
@@ -821,6 +850,11 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                 }
             }
         }
+    }
+
+    private static List<byte[]> leafHashes(Block block) {
+        return MerkleTree.leafHashes(Hashes.leaves(block.transactionIds(),
+                block.transactions().stream().map(Transaction::signatureBytes).toList()));
     }
 
     private static List<byte[]> ids(Block block) {

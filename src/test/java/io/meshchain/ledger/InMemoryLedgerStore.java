@@ -1,6 +1,8 @@
 package io.meshchain.ledger;
 
 import io.meshchain.pow.Difficulty;
+import io.meshchain.pow.Hashes;
+import io.meshchain.pow.MerkleTree;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -168,6 +170,18 @@ public final class InMemoryLedgerStore implements LedgerStore {
             }
         }
         return bound;
+    }
+
+    @Override
+    public synchronized Optional<TransactionLeaves> leaves(String transactionId) {
+        Long height = heightByTransaction.get(transactionId);
+        if (height == null) {
+            return Optional.empty();
+        }
+        Block block = chain.get(Math.toIntExact(height));
+        return Optional.of(new TransactionLeaves(height, block.hash(), block.transactionIds().indexOf(transactionId),
+                MerkleTree.leafHashes(Hashes.leaves(block.transactionIds(),
+                        block.transactions().stream().map(Transaction::signatureBytes).toList()))));
     }
 
     @Override

@@ -20,8 +20,11 @@ import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.StoredChainInvalidException;
 import io.meshchain.ledger.StoredLedger;
 import io.meshchain.ledger.Transaction;
+import io.meshchain.ledger.TransactionLeaves;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.pow.Difficulty;
+import io.meshchain.pow.Hex;
+import io.meshchain.pow.MerkleTree;
 import io.meshchain.system.ConfigurationException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -351,6 +354,44 @@ class FileLedgerStoreTest {
         assertThat(damaged.blocks(3, 1)).containsExactly(chain.get(2));
         assertThatThrownBy(() -> damaged.blocks(1, 1)).isInstanceOf(StorageException.class)
                 .hasMessageContaining("checksum");
+    }
+
+    /**
+     * A proof of a transaction of a block of many is built from the leaf hashes the index keeps, without
+     * reading the block: here the block is damaged on disk, so reading it fails, and the proof does not.
+     * A small block's proof reads the block.
+     */
+    @Test
+    void leavesOfABlockOfManyTransactionsComeFromTheIndexWithoutReadingTheBlock() throws IOException {
+        FileLedgerStore store = open();
+        Block many = ChainFixture.mine(genesis, ChainFixture.txs(BlockIndex.LEAVES_FROM + 4), ChainFixture.NOW);
+        Block few = ChainFixture.mine(many, ChainFixture.txs(3), ChainFixture.NOW + 1);
+        store.putBlocks(List.of(many, few), List.of());
+        close(store);
+        try (RandomAccessFile file = new RandomAccessFile(dir.resolve(FileLedgerStore.BLOCKS_FILE).toFile(), "rw")) {
+            file.seek(RecordLog.FIRST_RECORD + RecordLog.RECORD_HEADER_BYTES + 10); // inside the first block
+            int b = file.read();
+            file.seek(RecordLog.FIRST_RECORD + RecordLog.RECORD_HEADER_BYTES + 10);
+            file.write(b ^ 0xFF);
+        }
+        FileLedgerStore damaged = store();
+        damaged.open(genesis);
+
+        String inMany = many.transactions().get(7).id();
+        TransactionLeaves leaves = damaged.leaves(inMany).orElseThrow();
+        assertThat(leaves.height()).isEqualTo(1);
+        assertThat(leaves.blockHash()).isEqualTo(many.hash());
+        assertThat(leaves.position()).isEqualTo(7);
+        assertThat(Hex.encode(MerkleTree.rootOfLeafHashes(leaves.leafHashes())))
+                .isEqualTo(many.header().transactionsRoot());
+        assertThatThrownBy(() -> damaged.transaction(inMany)).isInstanceOf(StorageException.class)
+                .hasMessageContaining("checksum");
+
+        TransactionLeaves ofFew = damaged.leaves(few.transactions().get(2).id()).orElseThrow();
+        assertThat(ofFew.position()).isEqualTo(2);
+        assertThat(Hex.encode(MerkleTree.rootOfLeafHashes(ofFew.leafHashes()))).isEqualTo(few.header().transactionsRoot());
+        assertThat(damaged.leaves(ChainFixture.tx().id())).isEmpty();
+        assertThat(damaged.leaves("not an id")).isEmpty();
     }
 
     @Test

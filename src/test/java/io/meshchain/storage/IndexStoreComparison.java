@@ -383,7 +383,7 @@ public final class IndexStoreComparison {
             if (batch == null) {
                 batch = index.batch();
             }
-            batch.put(entry, transactionIds);
+            batch.put(entry, transactionIds, List.of()); // blocks of five: no leaf hashes kept
         }
 
         @Override
