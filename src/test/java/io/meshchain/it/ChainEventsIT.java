@@ -75,6 +75,14 @@ class ChainEventsIT {
                 assertThat(truncated.id()).isEqualTo(5);
                 assertThat(truncated.data().get("removed").isEmpty()).isTrue();
             }
+            // Stopping the node ends its streams at once rather than waiting for them through the grace period.
+            try (EventStreamClient open = EventStreamClient.open(node.url(), -1, false)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> open.connections() == 1);
+                long stopping = System.nanoTime();
+                node.stop();
+                assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(10));
+                await().atMost(Duration.ofSeconds(5)).until(open::ended);
+            }
         }
     }
 

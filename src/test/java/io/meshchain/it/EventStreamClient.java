@@ -43,7 +43,7 @@ final class EventStreamClient implements AutoCloseable {
     private volatile long lastId;
     private volatile InputStream body;
     private volatile boolean closed;
-    private volatile int lastStatus;
+    private volatile boolean ended;
 
     private EventStreamClient(String nodeUrl, long lastEventId, boolean reconnect) {
         this.nodeUrl = nodeUrl;
@@ -69,7 +69,6 @@ final class EventStreamClient implements AutoCloseable {
                     request.header("Last-Event-ID", Long.toString(lastId));
                 }
                 HttpResponse<InputStream> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-                lastStatus = response.statusCode();
                 body = response.body();
                 if (response.statusCode() == 200) {
                     connections.incrementAndGet();
@@ -90,6 +89,7 @@ final class EventStreamClient implements AutoCloseable {
                 }
             }
         } while (reconnect && !closed);
+        ended = true;
     }
 
     private void read(InputStream in) throws IOException {
@@ -197,8 +197,9 @@ final class EventStreamClient implements AutoCloseable {
         return connections.get();
     }
 
-    int lastStatus() {
-        return lastStatus;
+    /** True once the client stopped reading: its stream ended and it does not reconnect, or it was closed. */
+    boolean ended() {
+        return ended;
     }
 
     @Override
