@@ -226,8 +226,10 @@ async function refresh() {
   try {
     await refreshSummary();
     await Promise.all([refreshHealth(), refreshPending(), refreshBlocks(), refreshSubmitted()]);
+    stream.reachable = true;
     showLiveness();
   } catch (error) {
+    stream.reachable = false;
     $('live').classList.add('stale');
     $('live').textContent = 'node unreachable';
   } finally {
@@ -242,7 +244,7 @@ async function refresh() {
 // The block stream: each block or switch of branch refreshes the page at once. EventSource opens a
 // dropped stream again by itself (after the last block it had); one the node refused (503: it serves
 // as many as it allows) is tried again after a while. Meanwhile the page polls.
-const stream = { source: null, open: false, events: 0 };
+const stream = { source: null, open: false, events: 0, reachable: true };
 
 function showLiveness() {
   const live = $('live');
@@ -263,7 +265,7 @@ function openStream() {
   source.addEventListener('reorg', changed);
   source.addEventListener('error', () => {
     stream.open = false;
-    showLiveness();
+    if (stream.reachable) showLiveness(); // else the badge keeps saying the node is unreachable
     if (source.readyState === EventSource.CLOSED) setTimeout(openStream, STREAM_RETRY_MS);
   });
 }

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
@@ -42,9 +45,11 @@ import tools.jackson.databind.json.JsonMapper;
  * the node announced them (once they are on disk).
  * <p>
  * Nothing is queued per client. Events are kept once, in an {@link EventRing} every stream shares,
- * and each stream keeps only its place in it; a few sender threads (a bounded pool, not one thread
- * per client) write to the streams that have something to write, a batch at a time, so that many
- * fast clients share them fairly. A client too slow to keep up is overtaken by the ring and cut off:
+ * and each stream keeps only its place in it. Sender threads write to the streams that have
+ * something to write, a batch at a time, so that many fast clients share them fairly; an idle stream
+ * holds none, and for a stream whose write hangs another thread is kept for the rest, never more
+ * than one a stream ({@link #SENDER_THREADS}). A client too slow to keep up is overtaken by the
+ * ring and cut off:
  * it can come back with {@code Last-Event-ID} and read on from the ledger. A stream that resumes reads
  * the blocks it missed from the ledger a page at a time, then joins the ring where the announced
  * chain is what it has sent. A comment is written to a stream that had nothing else for
@@ -60,11 +65,15 @@ class ChainEventStream implements SmartLifecycle {
     /** About how much memory the ring's events may take, however large their blocks. */
     static final long RING_BYTES = 16L * 1024 * 1024;
     /**
-     * Threads that write to streams. A write to a client that stopped reading blocks its thread until
-     * Tomcat's connection timeout (60 s by default) fails it; that stream is cut off after
-     * {@link #STALL}, and the other threads serve the rest meanwhile.
+     * Threads that write to streams, taking turns from one queue (a stream has one turn queued or
+     * running at a time). A write to a client that stopped reading blocks its thread until Tomcat's
+     * connection timeout (60 s by default) fails it, and nothing can unblock it sooner; so for every
+     * write hung for {@link #HUNG}, one more thread is kept, never more than the streams allowed and
+     * these besides. Idle threads end after 30 s.
      */
     static final int SENDER_THREADS = 16;
+    /** A write under way for this long holds its thread: another takes its place for the other streams. */
+    static final Duration HUNG = Duration.ofSeconds(1);
     /** A write that has not returned after this long means a client that stopped reading: it is cut off. */
     static final Duration STALL = Duration.ofSeconds(10);
     /** Events written to one stream before the others get a turn. */
@@ -74,10 +83,10 @@ class ChainEventStream implements SmartLifecycle {
     /** Blocks a resuming stream remembers having sent, to say where a switch of branches forked. */
     static final int REPLAY_MEMORY = 256;
     /**
-     * A stream with nothing else written for this long gets a comment. Checked every 5 s, so no stream
-     * goes more than 14 s without a write.
+     * A stream with nothing else written for this long gets a comment. Checked every second, so no
+     * stream goes more than 11 s without a write.
      */
-    static final Duration KEEP_ALIVE = Duration.ofSeconds(9);
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(10);
 
     private static final MediaType JSON_TEXT = new MediaType("application", "json", StandardCharsets.UTF_8);
 
@@ -87,22 +96,26 @@ class ChainEventStream implements SmartLifecycle {
     private final EventRing ring;
     private final ThreadPoolExecutor senders;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+    /** Streams with a write under way, cut off or not. */
+    private final Set<Stream> writing = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
     private final Counter blocksSent;
     private final Counter reorgsSent;
     private final Counter overtaken;
     private final Counter stalled;
     private final Counter refused;
-    private volatile boolean running;
+    /** True from the start (the web server may take requests before this bean's phase starts) until stop. */
+    private volatile boolean running = true;
 
     ChainEventStream(ChainService chain, JsonMapper json, MeshchainProperties properties, MeterRegistry meters) {
         this.chain = chain;
         this.json = json;
         this.maxStreams = properties.events().maxStreams();
         this.ring = new EventRing(RING_EVENTS, RING_BYTES, chain.tip());
-        // At most one task per stream is ever queued, so the queue's bound is never what refuses one.
-        this.senders = new ThreadPoolExecutor(SENDER_THREADS, SENDER_THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(maxStreams + SENDER_THREADS), new CustomizableThreadFactory("chain-events-"));
+        // The queue holds at most a turn per stream; the pool grows past SENDER_THREADS only by
+        // keepIdleStreamsAlive, for writes that hang.
+        this.senders = new ThreadPoolExecutor(SENDER_THREADS, maxStreams + SENDER_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new CustomizableThreadFactory("chain-events-"));
         this.senders.allowCoreThreadTimeOut(true);
         Gauge.builder("meshchain.events.streams", open, AtomicInteger::get)
                 .description("Block streams (GET /chain/events) open").register(meters);
@@ -136,11 +149,16 @@ class ChainEventStream implements SmartLifecycle {
             throw new StreamsUnavailableException("this node already serves " + maxStreams
                     + " block streams (meshchain.events.max-streams)");
         }
-        SseEmitter emitter = new SseEmitter(0L); // no time limit: the client or a cut-off ends it
-        Stream stream = new Stream(emitter);
-        emitter.onCompletion(stream::close);
-        emitter.onTimeout(stream::close);
-        emitter.onError(error -> stream.close());
+        try {
+            return register(lastEventId);
+        } catch (RuntimeException e) {
+            open.decrementAndGet();
+            throw e;
+        }
+    }
+
+    private SseEmitter register(OptionalLong lastEventId) {
+        Stream stream = new Stream();
         EventRing.Position position = ring.position();
         long resumeAfter = lastEventId.orElse(-1);
         if (resumeAfter < 0) {
@@ -151,39 +169,53 @@ class ChainEventStream implements SmartLifecycle {
             stream.cursor = position.head();
             stream.truncate = new EventRing.Reorg(position.view().height(), List.of());
         } else {
-            String seen = chain.hashAt(resumeAfter).orElseThrow();
+            String seen = chain.hashAt(resumeAfter).orElseThrow(() -> new IllegalStateException(
+                    "no block " + resumeAfter + " at or below the announced tip " + position.view().height()));
             stream.replay = new Replay(resumeAfter, seen);
         }
-        streams.add(stream);
         stream.commentDue = true; // the first write sends the headers: the client knows it is connected
-        stream.wake();
-        return emitter;
+        streams.add(stream);
+        if (!running) {
+            stream.finish(); // stop() may have gone through the streams before this one was added: it ends at once
+        }
+        return stream.emitter;
     }
 
-    /** Takes in a change of the chain and wakes every stream; changes arrive in the order they were made. */
+    /**
+     * Takes in a change of the chain and wakes every stream; changes arrive in the order they were
+     * made. First of the change's listeners: one that throws keeps Spring from calling those after it,
+     * and a change missing from the ring would be a gap in every stream.
+     */
     @EventListener
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     void chainAdvanced(ChainAdvanced change) {
         ring.append(change);
         streams.forEach(Stream::wake);
     }
 
-    @Scheduled(fixedDelay = 5, timeUnit = TimeUnit.SECONDS)
+    @Scheduled(fixedDelay = 1, timeUnit = TimeUnit.SECONDS)
     void keepAlive() {
         keepIdleStreamsAlive();
     }
 
     /**
-     * Marks a comment due on every stream that had nothing written for {@link #KEEP_ALIVE}, and cuts
-     * off every stream whose write has hung for {@link #STALL}.
+     * Marks a comment due on every stream that had nothing written for {@link #KEEP_ALIVE}, cuts off
+     * every stream whose write has hung for {@link #STALL}, and keeps a sender thread for every write
+     * hung for {@link #HUNG} besides the usual ones.
      */
     void keepIdleStreamsAlive() {
         long now = System.nanoTime();
+        long hung = writing.stream().filter(stream -> {
+            long started = stream.writeStarted;
+            return started != 0 && now - started >= HUNG.toNanos();
+        }).count();
+        senders.setCorePoolSize((int) Math.min(SENDER_THREADS + hung, senders.getMaximumPoolSize()));
         for (Stream stream : streams) {
-            long writing = stream.writeStarted;
-            if (writing != 0 && now - writing >= STALL.toNanos()) {
+            long started = stream.writeStarted;
+            if (started != 0 && now - started >= STALL.toNanos()) {
                 stalled.increment();
                 log.debug("Block stream cut off: its client stopped reading");
-                stream.close(); // its turn completes the response once the hung write returns or fails
+                stream.finish(); // completed now, or by its turn once the hung write returns or fails
             } else if (now - stream.lastWrite >= KEEP_ALIVE.toNanos()) {
                 stream.commentDue = true;
                 stream.wake();
@@ -238,10 +270,8 @@ class ChainEventStream implements SmartLifecycle {
         }
 
         /**
-         * Where the chain as it is now leaves what the client was given: the highest height at which
-         * both have the same block, one of those remembered. Where even the oldest remembered differs,
-         * and it is where the client said it was, that is taken as the fork: what the client holds up
-         * to there, this node cannot know (a client checks that a block's previousHash is its tip's).
+         * Where the chain as it is now leaves what the client was given: the highest remembered block
+         * that the chain still holds; empty when it holds none of them.
          */
         Optional<EventRing.View> fork(ChainService chain) {
             for (Iterator<EventRing.View> newestFirst = sent.descendingIterator(); newestFirst.hasNext(); ) {
@@ -250,7 +280,22 @@ class ChainEventStream implements SmartLifecycle {
                     return Optional.of(view);
                 }
             }
+            return Optional.empty();
+        }
+
+        /** Where the client said it was, while that is still remembered. */
+        Optional<EventRing.View> start() {
             return fromStart ? Optional.of(sent.peekFirst()) : Optional.empty();
+        }
+
+        /** Starts again at {@code fork}, below where the client said it was; returns the hashes sent since. */
+        List<String> restartAt(EventRing.View fork) {
+            List<String> sentSince = new ArrayList<>();
+            sent.stream().skip(1).forEach(view -> sentSince.add(view.hash()));
+            sent.clear();
+            sent.addLast(fork);
+            fromStart = true;
+            return sentSince;
         }
 
         /** Forgets what was sent above {@code fork}; returns the hashes forgotten, lowest first. */
@@ -269,6 +314,8 @@ class ChainEventStream implements SmartLifecycle {
         private final SseEmitter emitter;
         /** Set while a turn of this stream is queued or running: one at a time, in order. */
         private final AtomicBoolean queued = new AtomicBoolean();
+        /** Set once Spring has the response: writes before would pile up in the emitter's memory. */
+        private volatile boolean ready;
         private volatile boolean closed;
         private volatile boolean commentDue;
         private volatile long lastWrite = System.nanoTime();
@@ -279,25 +326,38 @@ class ChainEventStream implements SmartLifecycle {
         private Replay replay;
         private EventRing.Reorg truncate;
 
-        Stream(SseEmitter emitter) {
-            this.emitter = emitter;
+        Stream() {
+            // No time limit: the client, a cut-off or the node stopping ends it.
+            this.emitter = new SseEmitter(0L) {
+                @Override
+                protected void extendResponse(ServerHttpResponse response) {
+                    super.extendResponse(response);
+                    ready = true; // Spring takes the emitter's writes from now on
+                    wake();
+                }
+            };
+            emitter.onCompletion(this::close);
+            emitter.onTimeout(this::close);
+            emitter.onError(error -> close());
         }
 
         /** Queues a turn unless one is queued or running; that one looks again before it ends. */
         void wake() {
-            if (closed || !queued.compareAndSet(false, true)) {
+            if (closed || !ready || !queued.compareAndSet(false, true)) {
                 return;
             }
             try {
                 senders.execute(this);
             } catch (RejectedExecutionException e) {
+                // The node is stopping, or every thread the streams may have is held by a hung write.
                 queued.set(false);
-                finish(); // the node is stopping
+                finish();
             }
         }
 
         @Override
         public void run() {
+            long head = ring.head();
             boolean more;
             try {
                 more = turn();
@@ -307,13 +367,14 @@ class ChainEventStream implements SmartLifecycle {
                 log.debug("Block stream ended: {}", e.toString());
                 close();
                 more = false;
-            } finally {
-                queued.set(false);
             }
+            // Read before the turn is given up: from then on another turn may be changing them.
+            boolean behind = replay == null && cursor < ring.head();
+            queued.set(false);
             if (closed) {
                 completeQuietly();
-            } else if (more || commentDue || replay == null && cursor < ring.head()) {
-                wake();
+            } else if (more || commentDue || behind || ring.head() != head) {
+                wake(); // including events that came while this turn ran: their wake found it queued
             }
         }
 
@@ -394,15 +455,45 @@ class ChainEventStream implements SmartLifecycle {
         /** The chain switched branches under the replay: says where, as a live stream would be told. */
         private boolean rewind() throws IOException {
             Optional<EventRing.View> fork = replay.fork(chain);
-            if (fork.isEmpty()) {
-                overtaken.increment();
-                close();
-                return false;
+            if (fork.isPresent()) {
+                List<String> removed = replay.rewindTo(fork.get());
+                if (removed.isEmpty()) {
+                    return resyncByReconnecting(); // what was sent and the chain agree after all: two snapshots raced
+                }
+                return reorg(new EventRing.Reorg(fork.get().height(), removed));
             }
-            List<String> removed = replay.rewindTo(fork.get());
-            EventRing.Reorg reorg = new EventRing.Reorg(fork.get().height(), removed);
+            // Even the block the client said it had left the chain: the switch forked below it. The
+            // announced switch says where, and which blocks it removed, those the client had among them.
+            Optional<EventRing.View> start = replay.start();
+            Optional<EventRing.Reorg> switched = start.flatMap(view -> ring.reorgRemoving(view.hash()));
+            if (switched.isEmpty()) {
+                return resyncByReconnecting(); // not announced yet, or no longer held
+            }
+            long forkIndex = switched.get().forkIndex();
+            Optional<String> forkHash = chain.hashAt(forkIndex);
+            int hadAbove = (int) (start.get().height() - forkIndex);
+            if (forkHash.isEmpty() || hadAbove > switched.get().removed().size()) {
+                return resyncByReconnecting();
+            }
+            List<String> removed = new ArrayList<>(switched.get().removed().subList(0, hadAbove));
+            removed.addAll(replay.restartAt(new EventRing.View(forkIndex, forkHash.get())));
+            return reorg(new EventRing.Reorg(forkIndex, removed));
+        }
+
+        private boolean reorg(EventRing.Reorg reorg) throws IOException {
             write(EventRing.REORG, reorg.forkIndex(), json.writeValueAsString(reorg));
             return true;
+        }
+
+        /**
+         * Ends a stream that cannot say where the chain switched under its replay: its client comes
+         * back with the last id it had and reads on from the chain as it is then.
+         */
+        private boolean resyncByReconnecting() {
+            overtaken.increment();
+            log.debug("Block stream cut off: the chain switched branches under its replay");
+            close();
+            return false;
         }
 
         private void write(String name, long id, String data) throws IOException {
@@ -416,10 +507,12 @@ class ChainEventStream implements SmartLifecycle {
 
         private void send(SseEmitter.SseEventBuilder event) throws IOException {
             writeStarted = System.nanoTime();
+            writing.add(this);
             try {
                 emitter.send(event);
             } finally {
                 writeStarted = 0;
+                writing.remove(this);
             }
             lastWrite = System.nanoTime();
             commentDue = false;

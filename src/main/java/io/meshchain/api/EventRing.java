@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -155,13 +156,27 @@ final class EventRing {
         return OptionalLong.empty();
     }
 
-    /** About what a block's event takes in memory, as its object and as JSON; cheap to compute. */
+    /** The latest switch still held that removed the block with {@code hash}, if any. */
+    synchronized Optional<Reorg> reorgRemoving(String hash) {
+        for (Iterator<Event> newestFirst = events.descendingIterator(); newestFirst.hasNext(); ) {
+            Event event = newestFirst.next();
+            if (event.payload instanceof Reorg reorg && reorg.removed().contains(hash)) {
+                return Optional.of(reorg);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * About what a block's event takes in memory, as its object and as its JSON once written, both
+     * counted at two bytes a character (the most a Java string takes); cheap to compute.
+     */
     static long estimatedBytes(Block block) {
-        long size = 512;
+        long size = 1024;
         for (Transaction transaction : block.transactions()) {
-            size += 256 + 2L * (transaction.sender().length() + transaction.content().length());
+            size += 600 + 4L * (transaction.sender().length() + transaction.content().length());
             if (transaction.signature() != null) {
-                size += 256;
+                size += 600;
             }
         }
         return size;

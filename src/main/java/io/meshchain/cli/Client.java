@@ -387,26 +387,27 @@ public final class Client {
             return --left[0] > 0;
         };
         boolean opened = false;
+        boolean toldBusy = false;
         long lostSince = System.nanoTime();
         while (true) {
-            switch (node.events(lastId[0], print)) {
-                case STOPPED -> {
-                    return OK;
-                }
-                case BROKE -> {
-                    opened = true;
-                    lostSince = System.nanoTime();
-                }
-                case UNREACHABLE -> {
-                    if (!opened) {
-                        err.println("cannot reach the node at " + node.node());
-                        return NODE_ERROR;
-                    }
-                    if (System.nanoTime() - lostSince > WATCH_GIVE_UP_AFTER.toNanos()) {
-                        err.println("lost the node at " + node.node() + " for " + WATCH_GIVE_UP_AFTER.toSeconds() + " s");
-                        return NODE_ERROR;
-                    }
-                }
+            NodeApi.StreamEnd end = node.events(lastId[0], print);
+            if (end == NodeApi.StreamEnd.STOPPED) {
+                return OK;
+            }
+            if (end == NodeApi.StreamEnd.BROKE) {
+                opened = true;
+                lostSince = System.nanoTime();
+            } else if (end == NodeApi.StreamEnd.UNREACHABLE && !opened) {
+                err.println("cannot reach the node at " + node.node());
+                return NODE_ERROR;
+            } else if (end == NodeApi.StreamEnd.REFUSED && !toldBusy) {
+                err.println("the node at " + node.node() + " serves as many block streams as it allows; trying again");
+                toldBusy = true;
+            }
+            if (System.nanoTime() - lostSince > WATCH_GIVE_UP_AFTER.toNanos()) {
+                err.println("no block stream from the node at " + node.node() + " for " + WATCH_GIVE_UP_AFTER.toSeconds()
+                        + " s");
+                return NODE_ERROR;
             }
             try {
                 Thread.sleep(WATCH_RETRY.toMillis()); // a pause between attempts, as EventSource's retry

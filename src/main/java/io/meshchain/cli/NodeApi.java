@@ -137,7 +137,7 @@ final class NodeApi {
      * to stop. With {@code lastEventId} 0 or more, the blocks after that index come first.
      *
      * @return how the stream ended
-     * @throws NodeException when the node answers with an error: it is not a stream to retry
+     * @throws NodeException when the node answers with an error other than {@code 503}: retrying will not help
      */
     StreamEnd events(long lastEventId, EventHandler handler) throws NodeException {
         HttpURLConnection connection;
@@ -155,6 +155,10 @@ final class NodeApi {
         } catch (IOException | IllegalArgumentException e) {
             return StreamEnd.UNREACHABLE;
         }
+        if (status == 503) {
+            connection.disconnect();
+            return StreamEnd.REFUSED;
+        }
         if (status != 200) {
             InputStream error = connection.getErrorStream();
             String problem;
@@ -166,12 +170,14 @@ final class NodeApi {
             }
             throw new NodeException("the node refused the block stream: " + problem);
         }
+        boolean heard = false;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(connection.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String name = null;
             long id = -1;
             StringBuilder data = new StringBuilder();
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                heard = true;
                 if (line.isEmpty()) {
                     if (data.length() > 0 && !handler.handle(new Event(name, id, Json.parse(data.toString())))) {
                         return StreamEnd.STOPPED;
@@ -189,20 +195,22 @@ final class NodeApi {
                 // a line starting with ':' is a comment that keeps the stream alive
             }
         } catch (IOException | JacksonException | IllegalArgumentException e) {
-            return StreamEnd.BROKE;
+            return heard ? StreamEnd.BROKE : StreamEnd.UNREACHABLE;
         } finally {
             connection.disconnect();
         }
-        return StreamEnd.BROKE;
+        return heard ? StreamEnd.BROKE : StreamEnd.UNREACHABLE;
     }
 
     /** How a block stream ended. */
     enum StreamEnd {
         /** The handler had what it wanted. */
         STOPPED,
-        /** The stream was open, then ended or went quiet: the node stopped, or cut this client off. */
+        /** The stream was open and the node wrote to it, then it ended or went quiet: the node stopped, or cut this client off. */
         BROKE,
-        /** No stream could be opened: the node is not there. */
+        /** The node serves as many streams as it allows ({@code 503}). */
+        REFUSED,
+        /** No stream could be opened, or it ended before the node wrote anything: the node is not there. */
         UNREACHABLE
     }
 

@@ -21,7 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code GET /chain/events} as its clients see it (API.md): every block of the chain in order, a
+ * {@code GET /chain/events} as its clients see it (the HTTP contract): every block of the chain in order, a
  * switch of branches announced before its blocks, resuming after {@code Last-Event-ID}, comments
  * that keep an idle stream alive, and a client that stops reading cut off without holding up the others.
  */
