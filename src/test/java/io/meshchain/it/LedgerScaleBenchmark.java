@@ -50,7 +50,7 @@ public final class LedgerScaleBenchmark {
             List<Form> forms = new ArrayList<>(List.of(new Form("the image's form with -Xmx384m, on this machine",
                     image, false)));
             if (PodLimits.create("meshchain-bench-probe").map(LedgerScaleBenchmark::closed).orElse(false)) {
-                // The heap as the image's JAVA_TOOL_OPTIONS give it: a share of the pod's memory limit.
+                // The heap as the image's entrypoint gives it: a share of the pod's memory limit.
                 List<String> options = new ArrayList<>(image.jvmOptions().stream()
                         .filter(option -> !option.startsWith("-Xmx")).toList());
                 options.add(IMAGE_HEAP_SHARE);
