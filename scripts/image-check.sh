@@ -40,10 +40,12 @@ say() { printf '[image-check] %s\n' "$*"; }
 fail() { say "FAILED: $*"; [[ -f $work/node.log ]] && tail -40 "$work/node.log"; exit 1; }
 
 stand_in_present() {
-  buildah inspect --type image "$1" 2> /dev/null | python3 -c '
+  local inspected
+  inspected=$(buildah inspect --type image "$1" 2> /dev/null) || return 1
+  python3 -c '
 import json, sys
 labels = json.load(sys.stdin)["OCIv1"]["config"].get("Labels") or {}
-sys.exit(0 if labels.get(sys.argv[1]) == "true" else 1)' "$STAND_IN_LABEL"
+sys.exit(0 if labels.get(sys.argv[1]) == "true" else 1)' "$STAND_IN_LABEL" <<< "$inspected"
 }
 
 # One Debian root with the JDK stands in for both bases (the JDK holds the JRE).

@@ -129,6 +129,27 @@ class KubernetesManifestsTest {
         assertThat(at(set, "spec", "template", "metadata", "annotations", "prometheus.io/path")).isEqualTo("/actuator/prometheus");
     }
 
+    /** Losing a machine loses one node where the cluster has machines enough; with fewer, the nodes still start. */
+    @Test
+    void nodesSpreadOverMachinesWithoutRefusingToStart() throws IOException {
+        Map<String, Object> spread = (Map<String, Object>) at(only("StatefulSet", "meshchain"), "spec", "template", "spec",
+                "topologySpreadConstraints", "0");
+        assertThat(at(spread, "topologyKey")).isEqualTo("kubernetes.io/hostname");
+        assertThat(at(spread, "whenUnsatisfiable")).isEqualTo("ScheduleAnyway");
+        assertThat(at(spread, "maxSkew")).isEqualTo(1);
+        assertThat(at(spread, "labelSelector", "matchLabels")).isEqualTo(NODE);
+    }
+
+    /** The volume holds millions of blocks of five transactions (0.83 GB per million, and a tenth more to compact). */
+    @Test
+    void ledgerVolumeHoldsMillionsOfBlocks() throws IOException {
+        String size = (String) at(only("StatefulSet", "meshchain"), "spec", "volumeClaimTemplates", "0", "spec", "resources",
+                "requests", "storage");
+        assertThat(size).matches("\\d+Gi");
+        long blocks = Long.parseLong(size.replace("Gi", "")) * (1L << 30) * 10 / 11 / 830;
+        assertThat(blocks).as("blocks of five transactions that fit").isGreaterThanOrEqualTo(4_000_000);
+    }
+
     @Test
     void nodePodsGetNoServiceAccountToken() throws IOException {
         assertThat(at(only("StatefulSet", "meshchain"), "spec", "template", "spec", "automountServiceAccountToken"))

@@ -1,0 +1,140 @@
+package io.meshchain.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The optional monitoring component (k8s/components/monitoring): its ServiceMonitor and
+ * PrometheusRule are valid against the Prometheus Operator's API models, the ServiceMonitor finds
+ * the nodes, and every alert reads series that exist: the node's own, as a running node exports them,
+ * and the names the StatefulSet gives its pods and volumes.
+ * <p>
+ * The models come from npm ({@code @kubernetes-models/prometheus-operator}, run by {@code node}):
+ * CI installs them beside the browser test's tools and sets {@code CI}, which makes their absence a
+ * failure; elsewhere that one test is skipped without them.
+ */
+class MonitoringComponentIT {
+
+    private static final Path K8S = Path.of("k8s");
+    private static final Path COMPONENT = K8S.resolve("components/monitoring");
+    private static final Path VALIDATOR = Path.of("src", "test", "k8s", "validate-custom-resources.mjs");
+    private static final Path TOOLS = Path.of(System.getenv().getOrDefault("MESHCHAIN_BROWSER_TOOLS", "target/browser-tools"));
+    private static final Pattern NODE_METRIC = Pattern.compile("\\bmeshchain_[a-z_]+\\b");
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load(Path file) throws IOException {
+        return new Yaml().load(Files.readString(file));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T at(Map<String, Object> object, String... path) {
+        Object value = object;
+        for (String key : path) {
+            value = key.matches("\\d+") ? ((List<Object>) value).get(Integer.parseInt(key)) : ((Map<String, Object>) value).get(key);
+        }
+        return (T) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> rules() throws IOException {
+        return at(load(COMPONENT.resolve("prometheusrule.yaml")), "spec", "groups", "0", "rules");
+    }
+
+    @Test
+    void componentListsItsManifestsAndTheyAreValidForTheOperator() throws Exception {
+        Map<String, Object> kustomization = load(COMPONENT.resolve("kustomization.yaml"));
+        assertThat((String) kustomization.get("kind")).isEqualTo("Component");
+        assertThat((List<String>) at(kustomization, "resources")).containsExactlyInAnyOrder("servicemonitor.yaml",
+                "prometheusrule.yaml");
+
+        Path modules = TOOLS.resolve("node_modules");
+        boolean ready = Files.isDirectory(modules.resolve("@kubernetes-models/prometheus-operator"));
+        if (System.getenv("CI") != null) {
+            assertThat(ready).as("CI must provide @kubernetes-models/prometheus-operator in %s", TOOLS).isTrue();
+        }
+        assumeTrue(ready, "needs @kubernetes-models/prometheus-operator and yaml in " + TOOLS + " (see .ci/run)");
+        List<String> command = new ArrayList<>(List.of("node", VALIDATOR.toString(), modules.toAbsolutePath().toString(),
+                COMPONENT.resolve("servicemonitor.yaml").toString(), COMPONENT.resolve("prometheusrule.yaml").toString()));
+        Process validator = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(validator.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(validator.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(validator.exitValue()).as(output).isZero();
+        assertThat(output).contains("ok monitoring.coreos.com/v1 ServiceMonitor meshchain",
+                "ok monitoring.coreos.com/v1 PrometheusRule meshchain");
+    }
+
+    /** The ServiceMonitor selects the headless Service of the nodes, by labels it carries, on a port it names. */
+    @Test
+    void serviceMonitorScrapesEveryNodeThroughThePeersService() throws IOException {
+        Map<String, Object> monitor = load(COMPONENT.resolve("servicemonitor.yaml"));
+        Map<String, Object> peers = load(K8S.resolve("service-peers.yaml"));
+        Map<String, Object> client = load(K8S.resolve("service.yaml"));
+        Map<String, Object> labels = new HashMap<>(at(load(K8S.resolve("kustomization.yaml")), "labels", "0", "pairs"));
+        labels.putAll(at(peers, "metadata", "labels"));
+        Map<String, Object> selected = at(monitor, "spec", "selector", "matchLabels");
+
+        assertThat(labels).containsAllEntriesOf(selected);
+        Map<String, Object> clientLabels = at(client, "metadata", "labels");
+        assertThat(clientLabels == null ? Map.<String, Object>of() : clientLabels).as("the client Service is not scraped twice over").doesNotContainEntry(
+                "app.kubernetes.io/component", selected.get("app.kubernetes.io/component"));
+        assertThat((Object) at(peers, "spec", "clusterIP")).isEqualTo("None");
+        assertThat((Object) at(peers, "spec", "ports", "0", "name")).isEqualTo(at(monitor, "spec", "endpoints", "0", "port"));
+        assertThat((Object) at(monitor, "spec", "endpoints", "0", "path")).isEqualTo("/actuator/prometheus");
+    }
+
+    /** Pods are meshchain-N, volumes data-meshchain-N, and the scrape job is named after the peers Service. */
+    @Test
+    void alertsNameThePodsVolumesAndJobTheManifestsMake() throws IOException {
+        Map<String, Object> statefulSet = load(K8S.resolve("statefulset.yaml"));
+        String name = at(statefulSet, "metadata", "name");
+        String claim = at(statefulSet, "spec", "volumeClaimTemplates", "0", "metadata", "name");
+        String job = at(load(K8S.resolve("service-peers.yaml")), "metadata", "name");
+        String expressions = String.join("\n", rules().stream().map(rule -> String.valueOf(rule.get("expr"))).toList());
+
+        assertThat(expressions).contains("pod=~\"" + name + "-[0-9]+\"", "persistentvolumeclaim=~\"" + claim + "-" + name
+                + "-[0-9]+\"", "job=\"" + job + "\"");
+        assertThat(rules()).extracting(rule -> (String) rule.get("alert")).containsExactlyInAnyOrder("MeshchainNodeDown",
+                "MeshchainNodeNotReady", "MeshchainPeerUnreachable", "MeshchainHeightBehindPeers", "MeshchainBlocksRejected",
+                "MeshchainDiskNearlyFull");
+    }
+
+    /** Every meshchain_ series an alert reads is one a running node exports. */
+    @Test
+    void alertsReadSeriesARunningNodeExports() throws IOException {
+        Set<String> read = new LinkedHashSet<>();
+        for (Map<String, Object> rule : rules()) {
+            Matcher metric = NODE_METRIC.matcher(String.valueOf(rule.get("expr")));
+            while (metric.find()) {
+                read.add(metric.group());
+            }
+        }
+        assertThat(read).isNotEmpty();
+        try (TestNode node = TestNode.reserve("monitored")) {
+            node.start(List.of("http://127.0.0.1:9"), "--meshchain.mining.enabled=false");
+            await().atMost(Duration.ofSeconds(20)).until(() -> node.get("/actuator/prometheus").body()
+                    .contains("meshchain_peer_reachable{"));
+            String scrape = node.get("/actuator/prometheus").body();
+            for (String series : read) {
+                assertThat(scrape).as(series).containsPattern("(?m)^" + series + "[{ ]");
+            }
+        }
+    }
+}
