@@ -223,10 +223,6 @@ class ChainEventStream implements SmartLifecycle {
         }
     }
 
-    int openStreams() {
-        return open.get();
-    }
-
     @Override
     public void start() {
         running = true;

@@ -465,21 +465,35 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
             return Optional.empty();
         }
         return reading(() -> {
-            Optional<BlockIndex.Location> location = index.transaction(id);
-            if (location.isEmpty()) {
+            Optional<Placed> placed = placed(id, transactionId);
+            if (placed.isEmpty()) {
                 return Optional.empty();
             }
-            long height = location.get().height();
-            BlockIndex.Entry entry = index.entry(height).orElseThrow(() -> new IOException(
-                    "the index places transaction " + transactionId + " in block " + height + ", which it lacks"));
-            List<Transaction> transactions = readBlock(entry).transactions();
-            int position = location.get().position();
+            long height = placed.get().entry().height();
+            List<Transaction> transactions = readBlock(placed.get().entry()).transactions();
+            int position = placed.get().position();
             if (position >= transactions.size() || !transactions.get(position).id().equals(transactionId)) {
                 throw new IOException("the index places transaction " + transactionId + " at position " + position
                         + " of block " + height + ", which holds another");
             }
             return Optional.of(new ConfirmedTransaction(transactions.get(position), height));
         });
+    }
+
+    /** A confirmed transaction's position in its block, and that block's entry, as the index has them. */
+    private record Placed(int position, BlockIndex.Entry entry) {
+    }
+
+    /** Where the index places the transaction with this id; empty when the chain does not hold it. */
+    private Optional<Placed> placed(byte[] id, String transactionId) throws IOException {
+        Optional<BlockIndex.Location> location = index.transaction(id);
+        if (location.isEmpty()) {
+            return Optional.empty();
+        }
+        long height = location.get().height();
+        BlockIndex.Entry entry = index.entry(height).orElseThrow(() -> new IOException(
+                "the index places transaction " + transactionId + " in block " + height + ", which it lacks"));
+        return Optional.of(new Placed(location.get().position(), entry));
     }
 
     @Override
@@ -489,16 +503,15 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
             return Optional.empty();
         }
         return reading(() -> {
-            Optional<BlockIndex.Location> location = index.transaction(id);
-            if (location.isEmpty()) {
+            Optional<Placed> placed = placed(id, transactionId);
+            if (placed.isEmpty()) {
                 return Optional.empty();
             }
-            long height = location.get().height();
-            BlockIndex.Entry entry = index.entry(height).orElseThrow(() -> new IOException(
-                    "the index places transaction " + transactionId + " in block " + height + ", which it lacks"));
+            BlockIndex.Entry entry = placed.get().entry();
+            long height = entry.height();
             Optional<List<byte[]>> kept = index.leaves(height);
             List<byte[]> leafHashes = kept.isPresent() ? kept.get() : leafHashes(readBlock(entry));
-            int position = location.get().position();
+            int position = placed.get().position();
             if (position >= leafHashes.size()) {
                 throw new IOException("the index places transaction " + transactionId + " at position " + position
                         + " of block " + height + ", which holds " + leafHashes.size());
