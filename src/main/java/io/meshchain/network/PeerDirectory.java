@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -168,6 +169,12 @@ class PeerDirectory implements PeerStatus {
     @Override
     public synchronized int reachablePeers() {
         return (int) states.values().stream().filter(state -> !state.self && state.reachable).count();
+    }
+
+    @Override
+    public synchronized OptionalLong bestReachableHeight() {
+        return states.values().stream().filter(state -> !state.self && state.reachable && state.height != null)
+                .mapToLong(state -> state.height).max();
     }
 
     private static final class State {

@@ -1,11 +1,13 @@
 package io.meshchain.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,16 +17,21 @@ import tools.jackson.databind.JsonNode;
 /** What an operator sees: probes, health details and metrics; nothing of actuator beyond what API.md lists. */
 class OperationsIT {
 
+    private static TestNode peer;
     private static TestNode node;
 
+    /** A node with one peer that answers and one that never does: ready, since one answers. */
     @BeforeAll
     static void start() {
-        node = TestNode.reserve("ops").start(List.of("http://127.0.0.1:9"), "--meshchain.mining.enabled=true");
+        peer = TestNode.reserve("ops-peer").start(List.of(), "--meshchain.mining.enabled=false");
+        node = TestNode.reserve("ops").start(List.of(peer.url(), "http://127.0.0.1:9"), "--meshchain.mining.enabled=true");
+        await().atMost(Duration.ofSeconds(20)).until(() -> node.get("/readyz").status() == 200);
     }
 
     @AfterAll
     static void stop() {
         node.close();
+        peer.close();
     }
 
     @Test
@@ -42,9 +49,28 @@ class OperationsIT {
         assertThat(details.get("nodeId").asString()).isEqualTo("ops");
         assertThat(details.get("height").asLong()).isZero();
         assertThat(details.get("tip").asString()).isEqualTo(node.tipHash());
-        assertThat(details.get("peersConfigured").asInt()).isEqualTo(1);
-        assertThat(details.get("peersReachable").asInt()).isZero();
+        assertThat(details.get("peersConfigured").asInt()).isEqualTo(2);
+        assertThat(details.get("peersReachable").asInt()).isEqualTo(1);
         assertThat(details.get("miner").asString()).isIn("idle", "mining");
+    }
+
+    /**
+     * Readiness as Besu's: a node none of whose peers answers takes no clients, though it lives and
+     * says why; one in step with a peer that answers is ready (the node above).
+     */
+    @Test
+    void aNodeCutOffFromEveryPeerIsAliveButNotReady() {
+        try (TestNode isolated = TestNode.reserve("ops-isolated")) {
+            isolated.start(List.of("http://127.0.0.1:9"), "--meshchain.mining.enabled=false");
+            await().atMost(Duration.ofSeconds(20)).until(() -> isolated.get("/readyz").status() == 503);
+            JsonNode sync = isolated.get("/readyz").json().get("components").get("sync");
+            assertThat(sync.get("status").asString()).isEqualTo("OUT_OF_SERVICE");
+            assertThat(sync.get("details").get("reason").asString()).isEqualTo("no configured peer is reachable");
+            assertThat(isolated.get("/livez").status()).isEqualTo(200);
+        }
+        JsonNode sync = node.get("/readyz").json().get("components").get("sync");
+        assertThat(sync.get("status").asString()).isEqualTo("UP");
+        assertThat(sync.get("details").get("peersReachable").asInt()).isEqualTo(1);
     }
 
     @Test
