@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -27,7 +28,8 @@ import org.yaml.snakeyaml.Yaml;
  * the nodes, and every alert reads series that exist: the node's own, as a running node exports them,
  * and the names the StatefulSet gives its pods and volumes.
  * <p>
- * The models come from npm ({@code @kubernetes-models/prometheus-operator}, run by {@code node}):
+ * The models come from npm ({@code @kubernetes-models/prometheus-operator}, run by {@code node}; their
+ * validation checks types and values, their TypeScript declarations the field names):
  * CI installs them beside the browser test's tools and sets {@code CI}, which makes their absence a
  * failure; elsewhere that one test is skipped without them.
  */
@@ -65,20 +67,52 @@ class MonitoringComponentIT {
         assertThat((List<String>) at(kustomization, "resources")).containsExactlyInAnyOrder("servicemonitor.yaml",
                 "prometheusrule.yaml");
 
+        String output = validate(COMPONENT.resolve("servicemonitor.yaml"), COMPONENT.resolve("prometheusrule.yaml"));
+        assertThat(output).contains("ok monitoring.coreos.com/v1 ServiceMonitor meshchain",
+                "ok monitoring.coreos.com/v1 PrometheusRule meshchain");
+    }
+
+    /** As for the core manifests: a misspelled field and a value of the wrong type are caught. */
+    @Test
+    void aMisspelledFieldOrAWrongTypeIsCaught(@TempDir Path directory) throws Exception {
+        String monitor = Files.readString(COMPONENT.resolve("servicemonitor.yaml"));
+        Path misspelled = Files.writeString(directory.resolve("misspelled.yaml"), monitor.replace("- port: http", "- prot: http"));
+        Path wrongType = Files.writeString(directory.resolve("wrong-type.yaml"), monitor.replace("interval: 15s", "interval: 15"));
+
+        assertThat(validateFails(misspelled)).contains("/spec/endpoints/0/prot");
+        assertThat(validateFails(wrongType)).contains("interval must be string");
+    }
+
+    /** Runs the validator on the files; it must pass. Returns what it printed. */
+    private static String validate(Path... files) throws Exception {
+        Process validator = validator(files);
+        String output = new String(validator.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(validator.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(validator.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    /** Runs the validator on the files; it must refuse them. Returns what it printed. */
+    private static String validateFails(Path... files) throws Exception {
+        Process validator = validator(files);
+        String output = new String(validator.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(validator.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(validator.exitValue()).as(output).isEqualTo(1);
+        return output;
+    }
+
+    private static Process validator(Path... files) throws IOException {
         Path modules = TOOLS.resolve("node_modules");
         boolean ready = Files.isDirectory(modules.resolve("@kubernetes-models/prometheus-operator"));
         if (System.getenv("CI") != null) {
             assertThat(ready).as("CI must provide @kubernetes-models/prometheus-operator in %s", TOOLS).isTrue();
         }
         assumeTrue(ready, "needs @kubernetes-models/prometheus-operator and yaml in " + TOOLS + " (see .ci/run)");
-        List<String> command = new ArrayList<>(List.of("node", VALIDATOR.toString(), modules.toAbsolutePath().toString(),
-                COMPONENT.resolve("servicemonitor.yaml").toString(), COMPONENT.resolve("prometheusrule.yaml").toString()));
-        Process validator = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(validator.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(validator.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(validator.exitValue()).as(output).isZero();
-        assertThat(output).contains("ok monitoring.coreos.com/v1 ServiceMonitor meshchain",
-                "ok monitoring.coreos.com/v1 PrometheusRule meshchain");
+        List<String> command = new ArrayList<>(List.of("node", VALIDATOR.toString(), modules.toAbsolutePath().toString()));
+        for (Path file : files) {
+            command.add(file.toString());
+        }
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     /** The ServiceMonitor selects the headless Service of the nodes, by labels it carries, on a port it names. */
