@@ -460,63 +460,53 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
 
     @Override
     public Optional<ConfirmedTransaction> transaction(String transactionId) {
-        byte[] id = hash(transactionId);
-        if (id == null) {
-            return Optional.empty();
-        }
-        return reading(() -> {
-            Optional<Placed> placed = placed(id, transactionId);
-            if (placed.isEmpty()) {
-                return Optional.empty();
-            }
-            long height = placed.get().entry().height();
-            List<Transaction> transactions = readBlock(placed.get().entry()).transactions();
-            int position = placed.get().position();
+        return readPlaced(transactionId, (position, entry) -> {
+            List<Transaction> transactions = readBlock(entry).transactions();
             if (position >= transactions.size() || !transactions.get(position).id().equals(transactionId)) {
                 throw new IOException("the index places transaction " + transactionId + " at position " + position
-                        + " of block " + height + ", which holds another");
+                        + " of block " + entry.height() + ", which holds another");
             }
-            return Optional.of(new ConfirmedTransaction(transactions.get(position), height));
+            return new ConfirmedTransaction(transactions.get(position), entry.height());
         });
-    }
-
-    /** A confirmed transaction's position in its block, and that block's entry, as the index has them. */
-    private record Placed(int position, BlockIndex.Entry entry) {
-    }
-
-    /** Where the index places the transaction with this id; empty when the chain does not hold it. */
-    private Optional<Placed> placed(byte[] id, String transactionId) throws IOException {
-        Optional<BlockIndex.Location> location = index.transaction(id);
-        if (location.isEmpty()) {
-            return Optional.empty();
-        }
-        long height = location.get().height();
-        BlockIndex.Entry entry = index.entry(height).orElseThrow(() -> new IOException(
-                "the index places transaction " + transactionId + " in block " + height + ", which it lacks"));
-        return Optional.of(new Placed(location.get().position(), entry));
     }
 
     @Override
     public Optional<TransactionLeaves> leaves(String transactionId) {
+        return readPlaced(transactionId, (position, entry) -> {
+            Optional<List<byte[]>> kept = index.leaves(entry.height());
+            List<byte[]> leafHashes = kept.isPresent() ? kept.get() : leafHashes(readBlock(entry));
+            if (position >= leafHashes.size()) {
+                throw new IOException("the index places transaction " + transactionId + " at position " + position
+                        + " of block " + entry.height() + ", which holds " + leafHashes.size());
+            }
+            return new TransactionLeaves(entry.height(), Hex.encode(entry.hash()), position, leafHashes);
+        });
+    }
+
+    /** Reads something of a confirmed transaction, given its position in its block and that block's entry. */
+    @FunctionalInterface
+    private interface PlacedRead<T> {
+        T read(int position, BlockIndex.Entry entry) throws IOException;
+    }
+
+    /**
+     * What {@code read} makes of where the index places the transaction with this id; empty when the
+     * chain does not hold it.
+     */
+    private <T> Optional<T> readPlaced(String transactionId, PlacedRead<T> read) {
         byte[] id = hash(transactionId);
         if (id == null) {
             return Optional.empty();
         }
         return reading(() -> {
-            Optional<Placed> placed = placed(id, transactionId);
-            if (placed.isEmpty()) {
+            Optional<BlockIndex.Location> location = index.transaction(id);
+            if (location.isEmpty()) {
                 return Optional.empty();
             }
-            BlockIndex.Entry entry = placed.get().entry();
-            long height = entry.height();
-            Optional<List<byte[]>> kept = index.leaves(height);
-            List<byte[]> leafHashes = kept.isPresent() ? kept.get() : leafHashes(readBlock(entry));
-            int position = placed.get().position();
-            if (position >= leafHashes.size()) {
-                throw new IOException("the index places transaction " + transactionId + " at position " + position
-                        + " of block " + height + ", which holds " + leafHashes.size());
-            }
-            return Optional.of(new TransactionLeaves(height, Hex.encode(entry.hash()), position, leafHashes));
+            long height = location.get().height();
+            BlockIndex.Entry entry = index.entry(height).orElseThrow(() -> new IOException(
+                    "the index places transaction " + transactionId + " in block " + height + ", which it lacks"));
+            return Optional.of(read.read(location.get().position(), entry));
         });
     }
 

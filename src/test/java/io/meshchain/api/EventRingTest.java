@@ -23,13 +23,21 @@ class EventRingTest {
                 ChainAdvanced.Cause.ADOPTED);
     }
 
-    @Test
-    void aSwitchIsOneReorgEventBeforeTheBlocksOfTheNewBranch() {
-        List<Block> first = ChainFixture.extend(GENESIS, 3);
-        List<Block> better = ChainFixture.extend(first.get(0), 3);
+    private final List<Block> first = ChainFixture.extend(GENESIS, 3);
+    /** Forks above block 1 and outgrows {@link #first}: blocks 2 and 3 replaced by three. */
+    private final List<Block> better = ChainFixture.extend(first.get(0), 3);
+
+    /** A ring that saw {@link #first} appended, then the switch to {@link #better}. */
+    private EventRing switched() {
         EventRing ring = new EventRing(100, 1 << 20, AT_GENESIS);
         ring.append(appended(first, List.of()));
         ring.append(appended(better, List.of(first.get(1).hash(), first.get(2).hash())));
+        return ring;
+    }
+
+    @Test
+    void aSwitchIsOneReorgEventBeforeTheBlocksOfTheNewBranch() {
+        EventRing ring = switched();
 
         List<EventRing.Event> events = ring.from(1, 100);
 
@@ -42,11 +50,7 @@ class EventRingTest {
 
     @Test
     void aStreamJoinsAfterTheLatestEventThatLeftTheChainWhereItsClientIs() {
-        List<Block> first = ChainFixture.extend(GENESIS, 3);
-        List<Block> better = ChainFixture.extend(first.get(0), 3);
-        EventRing ring = new EventRing(100, 1 << 20, AT_GENESIS);
-        ring.append(appended(first, List.of()));
-        ring.append(appended(better, List.of(first.get(1).hash(), first.get(2).hash())));
+        EventRing ring = switched();
 
         assertThat(ring.joinAt(4, better.get(2).hash())).hasValue(8); // at the head
         assertThat(ring.joinAt(2, first.get(1).hash())).hasValue(3); // goes on with block 3, then the switch
