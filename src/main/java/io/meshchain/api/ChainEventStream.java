@@ -65,6 +65,11 @@ class ChainEventStream implements SmartLifecycle {
     /** About how much memory the ring's events may take, however large their blocks. */
     static final long RING_BYTES = 16L * 1024 * 1024;
     /**
+     * Events the ring keeps while no stream is open, before it takes in the next change: enough for a
+     * client that comes back soon after a switch to be told of it.
+     */
+    static final int IDLE_RING_EVENTS = 256;
+    /**
      * Threads that write to streams, taking turns from one queue (a stream has one turn queued or
      * running at a time). A write to a client that stopped reading blocks its thread until Tomcat's
      * connection timeout (60 s by default) fails it, and nothing can unblock it sooner; so for every
@@ -119,6 +124,8 @@ class ChainEventStream implements SmartLifecycle {
         this.senders.allowCoreThreadTimeOut(true);
         Gauge.builder("meshchain.events.streams", open, AtomicInteger::get)
                 .description("Block streams (GET /chain/events) open").register(meters);
+        Gauge.builder("meshchain.events.held", ring, EventRing::size)
+                .description("Recent events the node holds for block streams").register(meters);
         blocksSent = Counter.builder("meshchain.events.sent").tag("event", EventRing.BLOCK)
                 .description("Events written to block streams").register(meters);
         reorgsSent = Counter.builder("meshchain.events.sent").tag("event", EventRing.REORG)
@@ -189,6 +196,11 @@ class ChainEventStream implements SmartLifecycle {
     @EventListener
     @Order(Ordered.HIGHEST_PRECEDENCE)
     void chainAdvanced(ChainAdvanced change) {
+        if (streams.isEmpty()) {
+            // Before the change, not after: a stream that registers meanwhile starts at the change's
+            // first event at the earliest, and nothing from there on is dropped.
+            ring.keepNewest(IDLE_RING_EVENTS);
+        }
         ring.append(change);
         streams.forEach(Stream::wake);
     }

@@ -97,6 +97,22 @@ final class EventRing {
         }
     }
 
+    /**
+     * Drops all but the newest {@code count} events. While no stream is open nobody reads the ring, and
+     * blocks held in it only for its limits would outlive the young generation: a node catching up
+     * 15,000 blocks a second kept 4,096 of them alive, and tenured them, for nothing.
+     */
+    synchronized void keepNewest(int count) {
+        while (events.size() > count) {
+            bytes -= events.removeFirst().bytes;
+        }
+    }
+
+    /** Events held. */
+    synchronized int size() {
+        return events.size();
+    }
+
     /** Where the ring stands: the announced chain's tip after the last event, and the next event's number. */
     record Position(View view, long head) {
     }
