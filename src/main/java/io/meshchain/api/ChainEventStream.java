@@ -65,10 +65,11 @@ class ChainEventStream implements SmartLifecycle {
     /** About how much memory the ring's events may take, however large their blocks. */
     static final long RING_BYTES = 16L * 1024 * 1024;
     /**
-     * Events the ring keeps while no stream is open, before it takes in the next change: enough for a
-     * client that comes back soon after a switch to be told of it.
+     * Events the ring keeps while no stream is open, before it takes in the next change, and about how
+     * much memory they may take: enough for a client that comes back soon after a switch to be told of it.
      */
     static final int IDLE_RING_EVENTS = 256;
+    static final long IDLE_RING_BYTES = 1024 * 1024;
     /**
      * Threads that write to streams, taking turns from one queue (a stream has one turn queued or
      * running at a time). A write to a client that stopped reading blocks its thread until Tomcat's
@@ -199,7 +200,7 @@ class ChainEventStream implements SmartLifecycle {
         if (streams.isEmpty()) {
             // Before the change, not after: a stream that registers meanwhile starts at the change's
             // first event at the earliest, and nothing from there on is dropped.
-            ring.keepNewest(IDLE_RING_EVENTS);
+            ring.keepNewest(IDLE_RING_EVENTS, IDLE_RING_BYTES);
         }
         ring.append(change);
         streams.forEach(Stream::wake);

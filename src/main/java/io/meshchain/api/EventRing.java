@@ -92,18 +92,17 @@ final class EventRing {
         events.addLast(new Event(nextSequence++, name, id, after, size, payload));
         bytes += size;
         view = after;
-        while (events.size() > 1 && (events.size() > maxEvents || bytes > maxBytes)) {
-            bytes -= events.removeFirst().bytes;
-        }
+        keepNewest(maxEvents, maxBytes);
     }
 
     /**
-     * Drops all but the newest {@code count} events. While no stream is open nobody reads the ring, and
+     * Drops the oldest events until at most {@code count} of them and {@code size} of their bytes remain,
+     * keeping the newest event whatever its size. While no stream is open nobody reads the ring, and
      * blocks held in it only for its limits would outlive the young generation: a node catching up
      * 15,000 blocks a second kept 4,096 of them alive, and tenured them, for nothing.
      */
-    synchronized void keepNewest(int count) {
-        while (events.size() > count) {
+    synchronized void keepNewest(int count, long size) {
+        while (events.size() > 1 && (events.size() > count || bytes > size)) {
             bytes -= events.removeFirst().bytes;
         }
     }

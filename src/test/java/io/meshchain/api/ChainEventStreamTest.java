@@ -41,11 +41,14 @@ class ChainEventStreamTest {
     /** Announces {@link #CHAIN} in changes of 100 blocks, as a catch-up adopts pages. */
     private void announceChain() {
         for (int from = 0; from < CHAIN.size(); from += 100) {
-            List<Block> added = CHAIN.subList(from, from + 100);
-            Block tip = added.get(added.size() - 1);
-            streams.chainAdvanced(new ChainAdvanced(new ChainTip(tip.index(), tip.hash(), tip.timestamp(),
-                    BigInteger.ONE), added, List.of(), ChainAdvanced.Cause.ADOPTED));
+            announce(CHAIN.subList(from, from + 100));
         }
+    }
+
+    private void announce(List<Block> added) {
+        Block tip = added.get(added.size() - 1);
+        streams.chainAdvanced(new ChainAdvanced(new ChainTip(tip.index(), tip.hash(), tip.timestamp(),
+                BigInteger.ONE), added, List.of(), ChainAdvanced.Cause.ADOPTED));
     }
 
     private double held() {
@@ -57,6 +60,18 @@ class ChainEventStreamTest {
         announceChain();
 
         assertThat(held()).isEqualTo(ChainEventStream.IDLE_RING_EVENTS + 100);
+    }
+
+    @Test
+    void withNoStreamOpenLargeBlocksAreKeptWithinAboutAMebibyte() {
+        Block parent = GENESIS;
+        for (int i = 0; i < 40; i++) {
+            parent = ChainFixture.mine(parent, ChainFixture.txs(200), parent.timestamp() + 1);
+            announce(List.of(parent));
+        }
+
+        long perBlock = EventRing.estimatedBytes(parent);
+        assertThat(held()).isEqualTo(ChainEventStream.IDLE_RING_BYTES / perBlock + 1); // and the latest
     }
 
     @Test
