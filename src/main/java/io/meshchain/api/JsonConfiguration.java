@@ -11,6 +11,7 @@ import tools.jackson.databind.type.LogicalType;
 /**
  * Strict JSON for clients and peers alike: unknown fields, nulls for numbers, fractions for whole
  * numbers and numbers or booleans where text belongs are all errors (400), never silently coerced.
+ * Records are built directly ({@link RecordCreators}).
  */
 @Configuration(proxyBeanMethods = false)
 class JsonConfiguration {
@@ -18,6 +19,7 @@ class JsonConfiguration {
     @Bean
     JsonMapperBuilderCustomizer strictJson() {
         return builder -> builder
+                .addModule(new RecordCreators())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
                         DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
                         DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
