@@ -23,7 +23,7 @@ openssl speed -seconds 3 ed25519 2>/dev/null | awk '/Ed25519/ {printf "%.0f veri
 
 echo "== JMH"
 ./mvnw -B -q -Pbench verify -Dbench.skipNodes=true \
-  -Djmh.args="-rf text -rff target/jmh.txt MiningBenchmark SignatureBenchmark LedgerBenchmark.validateBlock LedgerBenchmark.forkChoice LedgerBenchmark.transaction $jmh_args" > /dev/null
+  -Djmh.args="-rf text -rff target/jmh.txt MiningBenchmark SignatureBenchmark JsonBenchmark LedgerBenchmark.validateBlock LedgerBenchmark.forkChoice LedgerBenchmark.transaction $jmh_args" > /dev/null
 ./mvnw -B -q -Pbench verify -Dbench.skipNodes=true \
   -Djmh.args="-rf text -rff target/jmh-reorg.txt LedgerBenchmark.reorg -f 1 -wi 10 -i 30" > /dev/null
 cat target/jmh.txt target/jmh-reorg.txt | grep -v '^$'
