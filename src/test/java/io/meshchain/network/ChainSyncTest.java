@@ -287,13 +287,16 @@ class ChainSyncTest {
     void aSyncStopsAtItsDeadlineKeepsWhatItAdoptedAndTheNextGoesOn() {
         List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2_000));
         peerServes(theirs);
-        // Each answer takes the peer 20 s of the node's clock.
+        // Each answer takes the peer 20 s of the node's clock, and holds about 130 blocks (2 KB each), so
+        // the chain takes 16 answers: however the next page's fetch races the deadline's start and its
+        // checks, a one-minute sync has room for four at most.
         given(client.blocks(eq(peer), anyLong(), anyInt())).willAnswer(call -> {
             clock.advance(Duration.ofSeconds(20));
             long from = call.getArgument(1);
             int limit = call.getArgument(2);
             List<Block> page = theirs.subList((int) from, (int) Math.min(theirs.size(), from + limit));
-            return new PeerClient.FetchedPage(new ChainPage(theirs.size() - 1L, BigInteger.TEN.pow(30), page), 1_000);
+            return new PeerClient.FetchedPage(new ChainPage(theirs.size() - 1L, BigInteger.TEN.pow(30), page),
+                    2_000 * page.size());
         });
         ChainService node = node(List.of());
         ChainSync sync = sync(node, new ChainSync.Limits(Duration.ofMinutes(1), Long.MAX_VALUE, 1 << 20));
