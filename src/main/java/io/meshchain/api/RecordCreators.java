@@ -14,7 +14,8 @@ import tools.jackson.databind.deser.bean.PropertyValueBuffer;
 import tools.jackson.databind.module.SimpleModule;
 
 /**
- * Builds records read from JSON by calling their canonical constructor through a handle made once.
+ * Builds records read from JSON by calling the constructor Jackson chose for them (the canonical one,
+ * unless another is marked as the creator) through a handle made once.
  * Jackson calls a constructor of several arguments with {@code MethodHandle.invokeWithArguments},
  * which on Java 17 builds a new spreading handle at every call: in a node catching up, a quarter of
  * the thread that reads pages of blocks went there (BENCHMARKS.md). Everything else, errors
@@ -39,7 +40,7 @@ final class RecordCreators extends SimpleModule {
         });
     }
 
-    /** Jackson's instantiator, with the call of the record's canonical constructor made directly. */
+    /** Jackson's instantiator, with the call of the record's constructor made directly. */
     static final class Direct extends ValueInstantiator.Delegating {
 
         private final MethodHandle constructor;
@@ -52,14 +53,14 @@ final class RecordCreators extends SimpleModule {
         /** {@code jackson} made direct where it builds a record from its properties; as it is otherwise. */
         static ValueInstantiator of(ValueInstantiator jackson) {
             if (jackson instanceof Direct || !jackson.canCreateFromObjectWith() || jackson.getWithArgsCreator() == null
-                    || !(jackson.getWithArgsCreator().getAnnotated() instanceof Constructor<?> canonical)
-                    || !canonical.getDeclaringClass().isRecord()) {
+                    || !(jackson.getWithArgsCreator().getAnnotated() instanceof Constructor<?> creator)
+                    || !creator.getDeclaringClass().isRecord()) {
                 return jackson;
             }
             try {
                 // Jackson has made the constructor accessible, so the handle needs no access of its own.
-                MethodHandle handle = MethodHandles.lookup().unreflectConstructor(canonical)
-                        .asSpreader(Object[].class, canonical.getParameterCount())
+                MethodHandle handle = MethodHandles.lookup().unreflectConstructor(creator)
+                        .asSpreader(Object[].class, creator.getParameterCount())
                         .asType(MethodType.methodType(Object.class, Object[].class));
                 return new Direct(jackson, handle);
             } catch (IllegalAccessException e) {
