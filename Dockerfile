@@ -29,7 +29,7 @@ COPY --from=build /src/target/layers/application/ ./
 # class-data-sharing archive from a training run that stops after start-up: together they bring a
 # node to ready in about 2.2 s instead of 5 s. The archive holds compressed object pointers, as the
 # node runs with them (below). The training run's ledger and scratch files are thrown away.
-RUN java -XX:ArchiveClassesAtExit=meshchain.jsa -XX:+UseCompressedOops -XX:-UsePerfData \
+RUN java -XX:ArchiveClassesAtExit=meshchain.jsa -XX:+UseCompressedOops -XX:-UsePerfData --add-modules jdk.incubator.vector \
       -Dspring.aot.enabled=true -Dspring.context.exit=onRefresh -jar meshchain.jar \
       --meshchain.storage.path=/tmp/training --server.port=0 \
  && rm -rf /tmp/training /tmp/tomcat* /tmp/hsperfdata_*
@@ -46,7 +46,11 @@ USER 10001:10001
 # ignore the class-data archive); peers' DNS names are resolved again every 5 s. The options are
 # given here rather than in JAVA_TOOL_OPTIONS, which makes every JVM print them first on stderr,
 # before the first JSON line of the logs. More options: JDK_JAVA_OPTIONS.
-# The jar's manifest opens the JDK's SHA-256 to the miner (one compression per attempt).
+# The jar's manifest opens the JDK's SHA-256 to the miner (one compression per attempt), and the
+# Vector API (an incubator module in Java 17) lets it hash 16 proofs at once where the CPU has
+# AVX-512: 1.4 to 1.6 times the rate. The JVM says so in one plain-text line on stderr at start,
+# "WARNING: Using incubator modules", the only line of the log that is not JSON.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseCompressedOops", "-XX:+ExitOnOutOfMemoryError", \
+            "--add-modules", "jdk.incubator.vector", \
             "-Dsun.net.inetaddr.ttl=5", "-XX:SharedArchiveFile=meshchain.jsa", "-Dspring.aot.enabled=true", \
             "-jar", "meshchain.jar"]

@@ -12,8 +12,16 @@ interface AttemptHasher {
     /** How this hasher works, for logs and benchmarks. */
     String name();
 
-    /** The fastest hasher this runtime allows for {@code encoded}. */
-    static AttemptHasher forHeader(byte[] encoded) {
-        return MidstateHasher.isAvailable() ? new MidstateHasher(encoded) : new DigestHasher(encoded);
+    /** Proofs hashed together by one call of {@link #firstMet}: 1, or a SIMD hasher's lanes. */
+    default int lanes() {
+        return 1;
+    }
+
+    /**
+     * Hashes the header with the {@link #lanes()} proofs {@code start}, {@code start + step}, ... and
+     * answers the index of the first that has {@code difficulty} leading zero bits, or -1.
+     */
+    default int firstMet(long start, long step, int difficulty) {
+        return meets(start, difficulty) ? 0 : -1;
     }
 }

@@ -37,6 +37,28 @@ final class HeaderEncoding {
         return buffer.array();
     }
 
+    /** Bytes of one SHA-256 block. */
+    static final int SHA256_BLOCK = 64;
+
+    /**
+     * The encoded header's second SHA-256 block, as SHA-256 pads it: the rest of the header, the
+     * byte 0x80, zeros, and the header's length in bits. Only the proof in it changes between attempts.
+     */
+    static byte[] paddedSecondBlock(byte[] encoded) {
+        if (encoded.length != LENGTH) {
+            throw new IllegalArgumentException("a header is " + LENGTH + " bytes");
+        }
+        byte[] block = new byte[SHA256_BLOCK];
+        int rest = LENGTH - SHA256_BLOCK;
+        System.arraycopy(encoded, SHA256_BLOCK, block, 0, rest);
+        block[rest] = (byte) 0x80;
+        long bits = LENGTH * 8L;
+        for (int i = 0; i < Long.BYTES; i++) {
+            block[SHA256_BLOCK - 1 - i] = (byte) (bits >>> (8 * i));
+        }
+        return block;
+    }
+
     /** Writes {@code proof} into an encoded header in place, without allocating. */
     static void putProof(byte[] encoded, long proof) {
         for (int i = 0; i < Long.BYTES; i++) {

@@ -17,15 +17,14 @@ import org.slf4j.LoggerFactory;
  * SHA instructions. The JDK does not export it, so this needs
  * {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED}: the jar's manifest grants it to
  * {@code java -jar}, and the build passes it to tests and benchmarks. Without it,
- * {@link AttemptHasher#forHeader} falls back to {@link DigestHasher}; both give the same hashes.
+ * {@link HasherChoice} falls back to {@link DigestHasher}; both give the same hashes.
  */
 final class MidstateHasher implements AttemptHasher {
 
     private static final Logger log = LoggerFactory.getLogger(MidstateHasher.class);
 
     static final String NAME = "midstate (1 compression per attempt)";
-    /** Bytes of one SHA-256 block. */
-    static final int BLOCK = 64;
+    static final int BLOCK = HeaderEncoding.SHA256_BLOCK;
     /** Where the proof sits in the second block. */
     static final int PROOF_IN_BLOCK = HeaderEncoding.PROOF_OFFSET - BLOCK;
 
@@ -63,12 +62,10 @@ final class MidstateHasher implements AttemptHasher {
     private final Object digest;
     private final int[] state;
     private final int[] midstate = new int[8];
-    private final byte[] block = new byte[BLOCK];
+    private final byte[] block;
 
     MidstateHasher(byte[] encoded) {
-        if (encoded.length != HeaderEncoding.LENGTH) {
-            throw new IllegalArgumentException("a header is " + HeaderEncoding.LENGTH + " bytes");
-        }
+        block = HeaderEncoding.paddedSecondBlock(encoded);
         try {
             digest = NEW_DIGEST.newInstance();
         } catch (ReflectiveOperationException e) {
@@ -77,14 +74,6 @@ final class MidstateHasher implements AttemptHasher {
         state = (int[]) STATE.get(digest);
         compress(encoded, 0);
         System.arraycopy(state, 0, midstate, 0, midstate.length);
-        // The second block: the rest of the header, then SHA-256's padding and the bit length.
-        int rest = HeaderEncoding.LENGTH - BLOCK;
-        System.arraycopy(encoded, BLOCK, block, 0, rest);
-        block[rest] = (byte) 0x80;
-        long bits = HeaderEncoding.LENGTH * 8L;
-        for (int i = 0; i < Long.BYTES; i++) {
-            block[BLOCK - 1 - i] = (byte) (bits >>> (8 * i));
-        }
     }
 
     static boolean isAvailable() {

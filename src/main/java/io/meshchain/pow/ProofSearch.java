@@ -18,7 +18,7 @@ public final class ProofSearch {
     private final int difficulty;
 
     public ProofSearch(BlockHeader header) {
-        this(AttemptHasher.forHeader(HeaderEncoding.encode(header)), header.difficulty());
+        this(HasherChoice.forHeader(HeaderEncoding.encode(header)), header.difficulty());
     }
 
     ProofSearch(AttemptHasher hasher, int difficulty) {
@@ -28,7 +28,7 @@ public final class ProofSearch {
 
     /** How attempts are hashed here, e.g. "midstate (1 compression per attempt)". */
     public static String hasherName() {
-        return MidstateHasher.isAvailable() ? MidstateHasher.NAME : DigestHasher.NAME;
+        return HasherChoice.name();
     }
 
     /**
@@ -50,22 +50,25 @@ public final class ProofSearch {
      */
     public OptionalLong search(long start, long step, LongSupplier ceiling, BooleanSupplier stale,
                                AttemptCounter attempts) {
+        int lanes = hasher.lanes();
+        long stride = step * lanes;
         long proof = start;
         int sinceCheck = 0;
         while (true) {
-            sinceCheck++;
-            if (hasher.meets(proof, difficulty)) {
-                attempts.add(sinceCheck);
-                return OptionalLong.of(proof);
+            int met = hasher.firstMet(proof, step, difficulty);
+            if (met >= 0) {
+                attempts.add(sinceCheck + met + 1);
+                return OptionalLong.of(proof + met * step);
             }
-            if (sinceCheck == STALENESS_CHECK_INTERVAL) {
+            sinceCheck += lanes;
+            if (sinceCheck >= STALENESS_CHECK_INTERVAL) {
                 attempts.add(sinceCheck);
                 sinceCheck = 0;
                 if (proof > ceiling.getAsLong() || stale.getAsBoolean()) {
                     return OptionalLong.empty();
                 }
             }
-            proof += step;
+            proof += stride;
         }
     }
 

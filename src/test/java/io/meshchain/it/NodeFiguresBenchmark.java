@@ -60,6 +60,9 @@ public final class NodeFiguresBenchmark {
         }
     }
 
+    /** The Dockerfile's module option: the miner's SIMD lanes. */
+    static final String VECTOR_API = "--add-modules=jdk.incubator.vector";
+
     /** Extracts the jar and makes its class-data-sharing archive, as the Dockerfile does. */
     static Launch asTheImageRunsIt(Path work) throws IOException, InterruptedException {
         Path image = work.resolve("image");
@@ -67,10 +70,11 @@ public final class NodeFiguresBenchmark {
         Path archive = image.resolve("meshchain.jsa");
         String java = ProcessHandle.current().info().command().orElse("java");
         run(java, "-Djarmode=tools", "-jar", NodeProcess.JAR.toString(), "extract", "--destination", image.toString());
-        run(java, "-XX:ArchiveClassesAtExit=" + archive, "-Dspring.aot.enabled=true", "-Dspring.context.exit=onRefresh",
-                "-jar", jar.toString(), "--meshchain.storage.path=" + work.resolve("training"), "--server.port=0");
+        run(java, "-XX:ArchiveClassesAtExit=" + archive, VECTOR_API, "-Dspring.aot.enabled=true",
+                "-Dspring.context.exit=onRefresh", "-jar", jar.toString(),
+                "--meshchain.storage.path=" + work.resolve("training"), "--server.port=0");
         return new Launch("as the image runs it", "image", jar,
-                List.of("-XX:SharedArchiveFile=" + archive, "-Dspring.aot.enabled=true", IMAGE_HEAP));
+                List.of("-XX:SharedArchiveFile=" + archive, VECTOR_API, "-Dspring.aot.enabled=true", IMAGE_HEAP));
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
