@@ -36,19 +36,42 @@ final class FaultCluster implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             ports[i] = TestNode.freePort();
         }
+        // The nodes' ports are free but not yet bound, so a proxy may be given one of them: such a
+        // proxy is held open until every proxy has its port, then closed before the nodes start.
+        List<FaultProxy> onNodePorts = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             List<String> peers = new ArrayList<>();
             for (int j = 0; j < size; j++) {
                 if (i != j) {
                     FaultProxy proxy = new FaultProxy(ports[j]);
+                    while (contains(ports, proxy.port())) {
+                        onNodePorts.add(proxy);
+                        proxy = new FaultProxy(ports[j]);
+                    }
                     proxies.put(link(i, j), proxy);
                     peers.add(proxy.url());
                 }
             }
             nodes.add(new NodeProcess("n" + (i + 1), ports[i], directory.resolve("n" + (i + 1)), peers, extra));
         }
-        nodes.forEach(NodeProcess::start);
-        nodes.forEach(NodeProcess::awaitReady);
+        onNodePorts.forEach(FaultProxy::close);
+        try {
+            nodes.forEach(NodeProcess::start);
+            nodes.forEach(NodeProcess::awaitReady);
+        } catch (RuntimeException e) {
+            collectLogs("start of a cluster");
+            close();
+            throw e;
+        }
+    }
+
+    private static boolean contains(int[] ports, int port) {
+        for (int candidate : ports) {
+            if (candidate == port) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String link(int from, int to) {

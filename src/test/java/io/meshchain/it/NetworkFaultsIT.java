@@ -54,6 +54,7 @@ class NetworkFaultsIT {
     void stopCluster() {
         if (cluster != null) {
             cluster.close();
+            cluster = null;
         }
     }
 
