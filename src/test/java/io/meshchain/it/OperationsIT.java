@@ -146,13 +146,38 @@ class OperationsIT {
 
     /** Status line and body of a GET sent over a plain socket, with {@code host} as its Host header. */
     private static String getWithHost(String path, String host) throws IOException {
+        return exchange("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+    }
+
+    /** Sends one raw HTTP/1.1 request and answers the raw response, headers and all. */
+    private static String exchange(String request) throws IOException {
         URI url = URI.create(node.url());
         try (Socket socket = new Socket(url.getHost(), url.getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    @Test
+    void aSubmissionIsAnsweredWithItsLengthNotInChunks() throws IOException {
+        // With its own timestamp, the same body is the same transaction when sent again.
+        String body = "{\"sender\":\"ops\",\"content\":\"answered with a length\",\"timestamp\":"
+                + System.currentTimeMillis() + "}";
+        String host = "127.0.0.1:" + URI.create(node.url()).getPort();
+        String post = "POST /transactions HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body;
+
+        String created = exchange(post);
+        assertThat(created).startsWith("HTTP/1.1 201 ").doesNotContain("Transfer-Encoding");
+        String json = created.substring(created.indexOf("\r\n\r\n") + 4);
+        String id = NodeClient.JSON.readTree(json).get("id").asString();
+        assertThat(created).contains("Location: /transactions/" + id + "\r\n")
+                .contains("Content-Length: " + json.getBytes(StandardCharsets.UTF_8).length + "\r\n");
+
+        String known = exchange(post);
+        assertThat(known).startsWith("HTTP/1.1 200 ").contains("Content-Length: ").doesNotContain("Transfer-Encoding")
+                .doesNotContain("Location:").contains("\"id\":\"" + id + "\"");
     }
 
     @Test
