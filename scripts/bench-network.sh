@@ -9,6 +9,8 @@
 #   scripts/bench-network.sh RATE SECONDS [node options]     e.g. 200 60
 #
 # BENCH_JAR=other.jar measures another build (the previous commit's, say) the same way.
+# BENCH_WARMUP=SECONDS first offers the same load that long, unmeasured, and waits until it is
+# confirmed everywhere: the figures are then those of warm nodes, not of JVMs still compiling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ $# -lt 2 ]]; then

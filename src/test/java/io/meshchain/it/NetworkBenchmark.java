@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +45,8 @@ public final class NetworkBenchmark {
     private static final Duration FOLLOW_EVERY = Duration.ofMillis(100);
     /** Submissions waiting for an answer from one node at most, as a client pool of that many connections. */
     private static final int IN_FLIGHT = 64;
+    /** The latency tail is also shown by window of the run, this long each. */
+    private static final Duration WINDOW = Duration.ofSeconds(10);
     /** Blocks below a node's tip a follower reads again at every look. */
     private static final int REREAD = 50;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -84,11 +88,75 @@ public final class NetworkBenchmark {
             System.out.printf("network: %d nodes of %s, full mesh, options %s%n", NODES, jar, options);
             System.out.printf("load: %d tx/s for %d s, round robin, one new transaction per POST /transactions%n",
                     rate, seconds);
-            run(nodes, rate, seconds);
+            // BENCH_WARMUP=SECONDS first offers the same load that long, unmeasured, and waits until it is
+            // confirmed everywhere: the figures are then those of nodes whose JIT has compiled the hot paths.
+            int warmUp = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP", "0"));
+            Baseline baseline = warmUp > 0 ? warmUp(nodes, rate, warmUp) : Baseline.of(nodes);
+            run(nodes, rate, seconds, baseline);
         } finally {
             nodes.forEach(NodeProcess::close);
             FileSystemUtils.deleteRecursively(work.toFile());
         }
+    }
+
+    /** The nodes' block counters and heights before the measured load, which the report leaves out. */
+    private record Baseline(double mined, double orphaned, long height) {
+
+        static Baseline of(List<NodeProcess> nodes) {
+            double mined = 0;
+            double orphaned = 0;
+            for (NodeProcess node : nodes) {
+                mined += node.counter("meshchain.blocks.mined", null);
+                orphaned += node.counter("meshchain.blocks.orphaned", null);
+            }
+            return new Baseline(mined, orphaned, nodes.stream().mapToLong(NodeClient::height).max().orElse(0));
+        }
+    }
+
+    /**
+     * Offers {@code rate} transactions a second for {@code seconds}, unmeasured, then waits until no
+     * node has any pending and all have one tip.
+     */
+    private static Baseline warmUp(List<NodeProcess> nodes, int rate, int seconds) {
+        String run = "warm-up " + Long.toString(System.currentTimeMillis(), 36);
+        long start = System.nanoTime();
+        List<CompletableFuture<HttpResponse<Void>>> submissions = new ArrayList<>();
+        Semaphore inFlight = new Semaphore(IN_FLIGHT * NODES);
+        for (long i = 0; i < (long) rate * seconds; i++) {
+            LockSupport.parkNanos(start + i * 1_000_000_000L / rate - System.nanoTime());
+            NodeProcess node = nodes.get((int) (i % NODES));
+            inFlight.acquireUninterruptibly();
+            submissions.add(HTTP.sendAsync(submission(node, "bench" + (i % 64), run + " " + i, System.currentTimeMillis()),
+                    HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> inFlight.release()));
+        }
+        CompletableFuture.allOf(submissions.toArray(CompletableFuture[]::new)).join();
+        long drainUntil = System.nanoTime() + DRAIN_WITHIN.toNanos();
+        while (System.nanoTime() < drainUntil && !settled(nodes)) {
+            LockSupport.parkNanos(FOLLOW_EVERY.toNanos());
+        }
+        System.out.printf("warm-up: %d tx/s for %d s, then %.1f s until confirmed everywhere; measured from here%n",
+                rate, seconds, (System.nanoTime() - start) / 1e9 - seconds);
+        return Baseline.of(nodes);
+    }
+
+    private static boolean settled(List<NodeProcess> nodes) {
+        Set<String> tips = new HashSet<>();
+        for (NodeProcess node : nodes) {
+            JsonNode summary = node.summary();
+            if (summary.get("pending").asLong() > 0) {
+                return false;
+            }
+            tips.add(summary.get("tipHash").asString());
+        }
+        return tips.size() == 1;
+    }
+
+    private static HttpRequest submission(NodeProcess node, String sender, String content, long timestamp) {
+        return HttpRequest.newBuilder(URI.create(node.url() + "/transactions"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sender\":\"" + sender + "\",\"content\":\"" + content
+                        + "\",\"timestamp\":" + timestamp + "}"))
+                .build();
     }
 
     /** A transaction offered: when, and when each node first had it in a block (0 until then). */
@@ -123,7 +191,7 @@ public final class NetworkBenchmark {
         }
     }
 
-    private static void run(List<NodeProcess> nodes, int rate, int seconds) throws Exception {
+    private static void run(List<NodeProcess> nodes, int rate, int seconds, Baseline baseline) throws Exception {
         Map<String, Offered> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger refusedSender = new AtomicInteger();
@@ -159,12 +227,7 @@ public final class NetworkBenchmark {
             long timestamp = System.currentTimeMillis();
             String id = Hashes.transactionId(sender, content, timestamp);
             long submitted = due;
-            HttpRequest request = HttpRequest.newBuilder(URI.create(node.url() + "/transactions"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"sender\":\"" + sender + "\",\"content\":\"" + content
-                            + "\",\"timestamp\":" + timestamp + "}"))
-                    .build();
-            submissions.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
+            submissions.add(HTTP.sendAsync(submission(node, sender, content, timestamp), HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
                 inFlight[target].release();
                 if (error == null && response.statusCode() == 201) {
                     acknowledged.put(id, new Offered(submitted, System.nanoTime()));
@@ -188,7 +251,7 @@ public final class NetworkBenchmark {
         }
         followers.forEach(Thread::interrupt);
         int foundLate = lookUpUnconfirmed(nodes, acknowledged);
-        report(nodes, total, offeredFor, acknowledged, refused.get(), refusedSender.get(), failed.get(), start);
+        report(nodes, total, offeredFor, acknowledged, refused.get(), refusedSender.get(), failed.get(), start, baseline);
         if (!failures.isEmpty()) {
             System.out.println("failed submissions by cause: " + failures);
         }
@@ -287,9 +350,12 @@ public final class NetworkBenchmark {
     }
 
     private static void report(List<NodeProcess> nodes, long offered, long offeredForNanos, Map<String, Offered> acknowledged,
-            int refused, int refusedSender, int failed, long start) {
+            int refused, int refusedSender, int failed, long start, Baseline baseline) {
         List<Long> latencies = new ArrayList<>();
         List<Long> sinceAcknowledged = new ArrayList<>();
+        // Latency from submission, by the window of the run the submission was due in: whether the
+        // tail comes from the first seconds (the nodes' JIT still compiling) or from all along.
+        Map<Long, List<Long>> byWindow = new TreeMap<>();
         long lastConfirmed = start;
         int confirmed = 0;
         for (Offered o : acknowledged.values()) {
@@ -299,6 +365,8 @@ public final class NetworkBenchmark {
             }
             if (everywhere != 0 && !o.foundLate) {
                 latencies.add(everywhere - o.submittedNanos);
+                byWindow.computeIfAbsent((o.submittedNanos - start) / WINDOW.toNanos(), w -> new ArrayList<>())
+                        .add(everywhere - o.submittedNanos);
                 sinceAcknowledged.add(everywhere - o.acknowledgedNanos);
                 lastConfirmed = Math.max(lastConfirmed, everywhere);
             }
@@ -306,12 +374,9 @@ public final class NetworkBenchmark {
         latencies.sort(null);
         sinceAcknowledged.sort(null);
         double window = Math.max(offeredForNanos, lastConfirmed - start) / 1e9;
-        double mined = 0;
-        double orphaned = 0;
-        for (NodeProcess node : nodes) {
-            mined += node.counter("meshchain.blocks.mined", null);
-            orphaned += node.counter("meshchain.blocks.orphaned", null);
-        }
+        Baseline end = Baseline.of(nodes);
+        double mined = end.mined() - baseline.mined();
+        double orphaned = end.orphaned() - baseline.orphaned();
         System.out.printf("offered %d in %.1f s (late when the nodes answered slower than the rate): acknowledged %d,"
                 + " refused (503) %d, refused (429) %d, failed %d%n",
                 offered, offeredForNanos / 1e9, acknowledged.size(), refused, refusedSender, failed);
@@ -336,12 +401,19 @@ public final class NetworkBenchmark {
             System.out.printf("latency from acknowledgement to confirmed everywhere: p50 %.2f s, p99 %.2f s, max %.2f s%n",
                     percentile(sinceAcknowledged, 0.50), percentile(sinceAcknowledged, 0.99),
                     sinceAcknowledged.get(sinceAcknowledged.size() - 1) / 1e9);
+            StringBuilder windows = new StringBuilder();
+            byWindow.forEach((index, inWindow) -> {
+                inWindow.sort(null);
+                long from = index * WINDOW.toSeconds();
+                windows.append(String.format(" %d-%d s: %.2f;", from, from + WINDOW.toSeconds(), percentile(inWindow, 0.99)));
+            });
+            System.out.println("p99 latency from submission, by when it was due:" + windows);
         }
         List<Long> heights = nodes.stream().map(NodeClient::height).toList();
-        long kept = heights.stream().mapToLong(Long::longValue).max().orElse(0); // the nodes start empty
+        long kept = heights.stream().mapToLong(Long::longValue).max().orElse(0) - baseline.height();
         // Nodes that seal the same block for a height each count it as mined, so "mined" is not "lost":
         // the orphan rate counts what reorganisations undid, per block of the final chain on each node.
-        System.out.printf("blocks: %.0f mined, %d in the chain, %.0f abandoned in reorganisations on the %d nodes"
+        System.out.printf("blocks: %.0f mined, %d added to the chain, %.0f abandoned in reorganisations on the %d nodes"
                 + " together; orphan rate %.1f%%; heights %s%n", mined, kept, orphaned, NODES,
                 kept == 0 ? 0 : 100 * orphaned / (NODES * kept), heights);
     }
