@@ -43,9 +43,11 @@ class BurstIT {
     private static final int DIFFICULTY = 18;
     /**
      * Transactions of blocks abandoned in a race go back to the pool whatever the limit, since they
-     * were acknowledged before: a few blocks of five may sit above the senders' limits for a moment.
+     * were acknowledged before: some blocks of five may sit above the senders' limits for a moment.
+     * Twenty blocks' worth: a clean-clone run saw 53, once the miner hashed with SIMD lanes (likely
+     * more blocks mined in the moment a race lasts). Without the sender limit the pools reach about 400.
      */
-    private static final int RETURNED_MARGIN = 50;
+    private static final int RETURNED_MARGIN = 100;
 
     private final List<TestNode> nodes = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
