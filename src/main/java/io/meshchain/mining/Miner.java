@@ -66,7 +66,8 @@ public class Miner implements SmartLifecycle {
                 .description("Blocks this node's miner sealed and appended").register(meters);
         this.state = enabled ? State.IDLE : State.DISABLED;
         if (enabled) {
-            log.info("Mining on {} thread(s), hashing by {}", threads, ProofSearch.hasherName());
+            log.info("Mining on {} thread(s), hashing by {}", threads,
+                    ProofSearch.hasherName(properties.mining().difficulty()));
         }
     }
 

@@ -11,8 +11,10 @@ import org.slf4j.LoggerFactory;
  * <ol>
  * <li>{@link LaneHasher}, 16 or more proofs at once, when the JVM has the Vector API
  * ({@code --add-modules jdk.incubator.vector}), its optimising compiler (the Vector API is slow
- * without it) and vector registers of at least {@value #MIN_LANES} 32-bit lanes (AVX-512). With
- * fewer lanes it is no faster than the next, measured on AVX2 (BENCHMARKS.md);</li>
+ * without it) and vector registers of at least {@value #MIN_LANES} 32-bit lanes (AVX-512), and the
+ * difficulty is at least {@value #MIN_LANE_DIFFICULTY} bits. With fewer lanes it is no faster than
+ * the next, measured on AVX2; below that difficulty a search is too short to repay the lanes' set-up
+ * and the JIT's warm-up of them (BENCHMARKS.md);</li>
  * <li>{@link MidstateHasher}, one compression per attempt on the JDK's own SHA-256 block function,
  * when the JVM opens {@code java.base/sun.security.provider} (the jar's manifest does);</li>
  * <li>{@link DigestHasher}, the whole header through {@link java.security.MessageDigest}.</li>
@@ -28,21 +30,32 @@ final class HasherChoice {
     /** Fewer lanes than this are no faster than {@link MidstateHasher} on a CPU with SHA instructions. */
     static final int MIN_LANES = 16;
 
+    /**
+     * Below this, a block's search takes under 3 ms one proof at a time (65,536 attempts expected at
+     * 16 bits), and a node mining many such blocks a second took fewer transactions with the lanes.
+     */
+    static final int MIN_LANE_DIFFICULTY = 16;
+
     private static final boolean LANES = lanesUsable();
 
     private HasherChoice() {
     }
 
-    static AttemptHasher forHeader(byte[] encoded) {
+    static AttemptHasher forHeader(byte[] encoded, int difficulty) {
         AttemptHasher single = MidstateHasher.isAvailable() ? new MidstateHasher(encoded) : new DigestHasher(encoded);
-        return LANES ? new LaneHasher(encoded, single) : single;
+        return usesLanes(difficulty) ? new LaneHasher(encoded, single) : single;
     }
 
-    static String name() {
-        if (LANES) {
+    static String name(int difficulty) {
+        if (usesLanes(difficulty)) {
             return LaneHasher.NAME;
         }
-        return MidstateHasher.isAvailable() ? MidstateHasher.NAME : DigestHasher.NAME;
+        String single = MidstateHasher.isAvailable() ? MidstateHasher.NAME : DigestHasher.NAME;
+        return LANES ? single + "; SIMD lanes from difficulty " + MIN_LANE_DIFFICULTY : single;
+    }
+
+    private static boolean usesLanes(int difficulty) {
+        return LANES && difficulty >= MIN_LANE_DIFFICULTY;
     }
 
     private static boolean lanesUsable() {

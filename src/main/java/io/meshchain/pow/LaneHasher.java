@@ -6,6 +6,7 @@ import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.ROR;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
+import java.util.Arrays;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -112,7 +113,8 @@ final class LaneHasher implements AttemptHasher {
             if (variable[t] && t >= BLOCK_WORDS) {
                 variableSchedule[i++] = t;
             } else if (!variable[t]) {
-                IntVector.broadcast(SPECIES, words[t]).intoArray(schedule, t * LANES);
+                // Plain stores: a new hasher per template, often run before the JIT compiles the Vector API.
+                Arrays.fill(schedule, t * LANES, (t + 1) * LANES, words[t]);
             }
         }
         firstVariableRound = firstProofWord;

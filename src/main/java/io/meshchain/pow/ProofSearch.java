@@ -18,7 +18,7 @@ public final class ProofSearch {
     private final int difficulty;
 
     public ProofSearch(BlockHeader header) {
-        this(HasherChoice.forHeader(HeaderEncoding.encode(header)), header.difficulty());
+        this(HasherChoice.forHeader(HeaderEncoding.encode(header), header.difficulty()), header.difficulty());
     }
 
     ProofSearch(AttemptHasher hasher, int difficulty) {
@@ -26,9 +26,9 @@ public final class ProofSearch {
         this.difficulty = difficulty;
     }
 
-    /** How attempts are hashed here, e.g. "midstate (1 compression per attempt)". */
-    public static String hasherName() {
-        return HasherChoice.name();
+    /** How attempts at {@code difficulty} are hashed here, e.g. "midstate (1 compression per attempt)". */
+    public static String hasherName(int difficulty) {
+        return HasherChoice.name(difficulty);
     }
 
     /**

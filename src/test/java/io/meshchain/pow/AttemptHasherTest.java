@@ -25,8 +25,13 @@ class AttemptHasherTest {
         assertThat(MidstateHasher.isAvailable()).isTrue();
         assertThat(ModuleLayer.boot().findModule(HasherChoice.VECTOR_MODULE)).isPresent();
         String expected = LaneHasher.LANES >= HasherChoice.MIN_LANES ? LaneHasher.NAME : MidstateHasher.NAME;
-        assertThat(ProofSearch.hasherName()).isEqualTo(expected);
-        assertThat(HasherChoice.forHeader(HeaderEncoding.encode(header(new Random(1)))).name()).isEqualTo(expected);
+        byte[] encoded = HeaderEncoding.encode(header(new Random(1)));
+        int from = HasherChoice.MIN_LANE_DIFFICULTY;
+        assertThat(ProofSearch.hasherName(from)).isEqualTo(expected);
+        assertThat(HasherChoice.forHeader(encoded, from).name()).isEqualTo(expected);
+        // Below it a search is too short for the lanes: one proof at a time, and the log says where they start.
+        assertThat(HasherChoice.forHeader(encoded, from - 1).name()).isEqualTo(MidstateHasher.NAME);
+        assertThat(ProofSearch.hasherName(8)).startsWith(MidstateHasher.NAME);
     }
 
     @Test
