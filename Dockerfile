@@ -48,8 +48,9 @@ USER 10001:10001
 # before the first JSON line of the logs. More options: JDK_JAVA_OPTIONS.
 # The jar's manifest opens the JDK's SHA-256 to the miner (one compression per attempt), and the
 # Vector API (an incubator module in Java 17) lets it hash 16 proofs at once where the CPU has
-# AVX-512, at difficulties of 16 bits and more: 1.4 to 1.6 times the rate. The JVM says so in one plain-text line on stderr at start,
-# "WARNING: Using incubator modules", the only line of the log that is not JSON.
+# AVX-512, at difficulties of 16 bits and more: 1.4 to 1.6 times the rate. The JVM says so in one
+# plain-text line on stderr at start, "WARNING: Using incubator modules", the only line of the log
+# that is not JSON.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+UseCompressedOops", "-XX:+ExitOnOutOfMemoryError", \
             "--add-modules", "jdk.incubator.vector", \
             "-Dsun.net.inetaddr.ttl=5", "-XX:SharedArchiveFile=meshchain.jsa", "-Dspring.aot.enabled=true", \
