@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * and when asked to, reconnects after the stream ends with {@code Last-Event-ID} set to the last id it
  * received. It keeps the chain the events describe ({@link #hashes()}): a block must follow the one
  * before it, and a reorg drops the blocks above its fork; anything else is recorded as a
- * {@link #violations() violation}.
+ * {@link #violations() violation}. It keeps the events too ({@link #events()}), unless it was opened
+ * with a listener, which is then handed each event as it comes instead.
  */
 final class EventStreamClient implements AutoCloseable {
 
@@ -32,6 +34,8 @@ final class EventStreamClient implements AutoCloseable {
 
     private final String nodeUrl;
     private final boolean reconnect;
+    /** Takes each event on the reader thread; null to keep the events instead. */
+    private final Consumer<Event> listener;
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicInteger comments = new AtomicInteger();
@@ -45,17 +49,26 @@ final class EventStreamClient implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean ended;
 
-    private EventStreamClient(String nodeUrl, long lastEventId, boolean reconnect) {
+    private EventStreamClient(String nodeUrl, long lastEventId, boolean reconnect, Consumer<Event> listener) {
         this.nodeUrl = nodeUrl;
         this.lastId = lastEventId;
         this.reconnect = reconnect;
+        this.listener = listener;
         this.reader = new Thread(this::readWhileOpen, "event-stream-client");
         this.reader.setDaemon(true);
     }
 
     /** Opens a stream; {@code lastEventId} below 0 sends no Last-Event-ID. */
     static EventStreamClient open(String nodeUrl, long lastEventId, boolean reconnect) {
-        EventStreamClient client = new EventStreamClient(nodeUrl, lastEventId, reconnect);
+        return open(nodeUrl, lastEventId, reconnect, null);
+    }
+
+    /**
+     * Opens a stream whose events go to {@code listener} (on the client's one reader thread, in order)
+     * rather than being kept; null keeps them.
+     */
+    static EventStreamClient open(String nodeUrl, long lastEventId, boolean reconnect, Consumer<Event> listener) {
+        EventStreamClient client = new EventStreamClient(nodeUrl, lastEventId, reconnect, listener);
         client.reader.start();
         return client;
     }
@@ -120,7 +133,12 @@ final class EventStreamClient implements AutoCloseable {
     private void dispatch(String name, String id, String data) {
         JsonNode json = NodeClient.JSON.readTree(data);
         long eventId = Long.parseLong(id);
-        events.add(new Event(name, eventId, json, System.nanoTime()));
+        Event event = new Event(name, eventId, json, System.nanoTime());
+        if (listener != null) {
+            listener.accept(event);
+        } else {
+            events.add(event);
+        }
         lastId = eventId;
         synchronized (hashes) {
             if (name.equals("block")) {

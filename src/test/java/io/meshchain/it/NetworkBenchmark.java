@@ -1,16 +1,11 @@
 package io.meshchain.it;
 
 import io.meshchain.pow.Hashes;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +13,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -30,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * default settings but a 1-second heartbeat (and any node options given). Transactions are offered
  * at a steady rate, round robin over the nodes, for a number of seconds, with at most 64 answers
  * awaited from a node at a time (a submission due while all are taken waits, and its latency
- * counts from when it was due); each node's chain is followed every 100 ms to see when each
+ * counts from when it was due); each node's block stream is followed to see when each
  * transaction is in a block there. Prints what was acknowledged, refused ({@code 503}: the node
  * pushed back; {@code 429}: a sender over its limit) and failed, how many acknowledged transactions
  * are in a block on all three nodes and at what rate, the latency from submission until then on
@@ -42,14 +36,12 @@ public final class NetworkBenchmark {
     private static final int NODES = 3;
     /** How long after the load ends acknowledged transactions may take to be confirmed everywhere. */
     private static final Duration DRAIN_WITHIN = Duration.ofSeconds(60);
-    private static final Duration FOLLOW_EVERY = Duration.ofMillis(100);
+    /** How often the end of the run looks whether everything is confirmed. */
+    private static final Duration CHECK_EVERY = Duration.ofMillis(100);
     /** Submissions waiting for an answer from one node at most, as a client pool of that many connections. */
     private static final int IN_FLIGHT = 64;
     /** The latency tail is also shown by window of the run, this long each. */
     private static final Duration WINDOW = Duration.ofSeconds(10);
-    /** Blocks below a node's tip a follower reads again at every look. */
-    private static final int REREAD = 50;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private NetworkBenchmark() {
     }
@@ -91,8 +83,10 @@ public final class NetworkBenchmark {
             // BENCH_WARMUP=SECONDS first offers the same load that long, unmeasured, and waits until it is
             // confirmed everywhere: the figures are then those of nodes whose JIT has compiled the hot paths.
             int warmUp = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP", "0"));
-            Baseline baseline = warmUp > 0 ? warmUp(nodes, rate, warmUp) : Baseline.of(nodes);
-            run(nodes, rate, seconds, baseline);
+            try (SubmissionClient client = new SubmissionClient(nodes.stream().map(NodeProcess::url).toList(), IN_FLIGHT)) {
+                Baseline baseline = warmUp > 0 ? warmUp(nodes, client, rate, warmUp) : Baseline.of(nodes);
+                run(nodes, client, rate, seconds, baseline);
+            }
         } finally {
             nodes.forEach(NodeProcess::close);
             FileSystemUtils.deleteRecursively(work.toFile());
@@ -117,22 +111,21 @@ public final class NetworkBenchmark {
      * Offers {@code rate} transactions a second for {@code seconds}, unmeasured, then waits until no
      * node has any pending and all have one tip.
      */
-    private static Baseline warmUp(List<NodeProcess> nodes, int rate, int seconds) {
+    private static Baseline warmUp(List<NodeProcess> nodes, SubmissionClient client, int rate, int seconds) {
         String run = "warm-up " + Long.toString(System.currentTimeMillis(), 36);
         long start = System.nanoTime();
-        List<CompletableFuture<HttpResponse<Void>>> submissions = new ArrayList<>();
-        Semaphore inFlight = new Semaphore(IN_FLIGHT * NODES);
+        List<CompletableFuture<Integer>> submissions = new ArrayList<>();
         for (long i = 0; i < (long) rate * seconds; i++) {
             LockSupport.parkNanos(start + i * 1_000_000_000L / rate - System.nanoTime());
-            NodeProcess node = nodes.get((int) (i % NODES));
-            inFlight.acquireUninterruptibly();
-            submissions.add(HTTP.sendAsync(submission(node, "bench" + (i % 64), run + " " + i, System.currentTimeMillis()),
-                    HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> inFlight.release()));
+            submissions.add(client.submit((int) (i % NODES),
+                    submission("bench" + (i % 64), run + " " + i, System.currentTimeMillis())));
         }
-        CompletableFuture.allOf(submissions.toArray(CompletableFuture[]::new)).join();
+        // Refusals and failures of the warm-up do not count: it only has to be over.
+        CompletableFuture.allOf(submissions.stream().map(s -> s.exceptionally(error -> 0))
+                .toArray(CompletableFuture[]::new)).join();
         long drainUntil = System.nanoTime() + DRAIN_WITHIN.toNanos();
         while (System.nanoTime() < drainUntil && !settled(nodes)) {
-            LockSupport.parkNanos(FOLLOW_EVERY.toNanos());
+            LockSupport.parkNanos(CHECK_EVERY.toNanos());
         }
         System.out.printf("warm-up: %d tx/s for %d s, then %.1f s until confirmed everywhere; measured from here%n",
                 rate, seconds, (System.nanoTime() - start) / 1e9 - seconds);
@@ -151,12 +144,8 @@ public final class NetworkBenchmark {
         return tips.size() == 1;
     }
 
-    private static HttpRequest submission(NodeProcess node, String sender, String content, long timestamp) {
-        return HttpRequest.newBuilder(URI.create(node.url() + "/transactions"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"sender\":\"" + sender + "\",\"content\":\"" + content
-                        + "\",\"timestamp\":" + timestamp + "}"))
-                .build();
+    private static String submission(String sender, String content, long timestamp) {
+        return "{\"sender\":\"" + sender + "\",\"content\":\"" + content + "\",\"timestamp\":" + timestamp + "}";
     }
 
     /** A transaction offered: when, and when each node first had it in a block (0 until then). */
@@ -173,8 +162,9 @@ public final class NetworkBenchmark {
             this.acknowledgedNanos = acknowledgedNanos;
         }
 
+        /** Notes a block on the node holding it; the earliest such block counts. */
         synchronized void confirmedOn(int node, long nanos) {
-            if (confirmedNanos[node] == 0) {
+            if (confirmedNanos[node] == 0 || nanos < confirmedNanos[node]) {
                 confirmedNanos[node] = nanos;
             }
         }
@@ -191,21 +181,64 @@ public final class NetworkBenchmark {
         }
     }
 
-    private static void run(List<NodeProcess> nodes, int rate, int seconds, Baseline baseline) throws Exception {
-        Map<String, Offered> acknowledged = new ConcurrentHashMap<>();
+    /**
+     * The acknowledged transactions, and where a block event brought an id before its acknowledgement
+     * reached the client (the node's answer and the block race): such a sighting is kept until the
+     * acknowledgement comes, then counts with the time of the event.
+     */
+    private static final class Confirmations {
+
+        final Map<String, Offered> acknowledged = new ConcurrentHashMap<>();
+        /** When each node's block event brought an id not acknowledged yet, by node (0: not seen there). */
+        private final Map<String, long[]> early = new ConcurrentHashMap<>();
+
+        void acknowledged(String id, Offered offered) {
+            acknowledged.put(id, offered);
+            takeEarly(id, offered);
+        }
+
+        void seen(String id, int node, long nanos) {
+            Offered offered = acknowledged.get(id);
+            if (offered != null) {
+                offered.confirmedOn(node, nanos);
+                return;
+            }
+            early.compute(id, (key, seen) -> {
+                long[] times = seen != null ? seen : new long[NODES];
+                if (times[node] == 0) {
+                    times[node] = nanos;
+                }
+                return times;
+            });
+            offered = acknowledged.get(id); // acknowledged meanwhile: it may have looked before this was kept
+            if (offered != null) {
+                takeEarly(id, offered);
+            }
+        }
+
+        private void takeEarly(String id, Offered offered) {
+            long[] seen = early.remove(id);
+            if (seen != null) {
+                for (int node = 0; node < NODES; node++) {
+                    if (seen[node] != 0) {
+                        offered.confirmedOn(node, seen[node]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void run(List<NodeProcess> nodes, SubmissionClient client, int rate, int seconds, Baseline baseline)
+            throws Exception {
+        Confirmations confirmations = new Confirmations();
+        Map<String, Offered> acknowledged = confirmations.acknowledged;
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger refusedSender = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
-        Semaphore[] inFlight = new Semaphore[NODES];
-        Arrays.setAll(inFlight, i -> new Semaphore(IN_FLIGHT));
-        List<Thread> followers = new ArrayList<>();
+        List<EventStreamClient> followers = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
-            int node = i;
-            Thread follower = new Thread(() -> follow(nodes.get(node), node, acknowledged), "follow-n" + (i + 1));
-            follower.setDaemon(true);
-            follower.start();
-            followers.add(follower);
+            followers.add(follow(nodes.get(i), i, nodes.get(i).height(), confirmations));
         }
         String run = Long.toString(System.currentTimeMillis(), 36);
         long start = System.nanoTime();
@@ -217,27 +250,23 @@ public final class NetworkBenchmark {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            int target = (int) (i % NODES);
-            NodeProcess node = nodes.get(target);
-            // As clients with a pool of connections: at most IN_FLIGHT waiting answers per node. A
-            // submission that finds none free waits, and its latency counts from when it was due.
-            inFlight[target].acquireUninterruptibly();
             String sender = "bench" + (i % 64);
             String content = "payment " + run + " " + i;
             long timestamp = System.currentTimeMillis();
             String id = Hashes.transactionId(sender, content, timestamp);
             long submitted = due;
-            submissions.add(HTTP.sendAsync(submission(node, sender, content, timestamp), HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
-                inFlight[target].release();
-                if (error == null && response.statusCode() == 201) {
-                    acknowledged.put(id, new Offered(submitted, System.nanoTime()));
-                } else if (error == null && response.statusCode() == 503) {
+            // As clients with a pool of connections: at most IN_FLIGHT waiting answers per node. A
+            // submission that finds none free waits, and its latency counts from when it was due.
+            submissions.add(client.submit((int) (i % NODES), submission(sender, content, timestamp)).handle((status, error) -> {
+                if (error == null && status == 201) {
+                    confirmations.acknowledged(id, new Offered(submitted, System.nanoTime()));
+                } else if (error == null && status == 503) {
                     refused.incrementAndGet();
-                } else if (error == null && response.statusCode() == 429) {
+                } else if (error == null && status == 429) {
                     refusedSender.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
-                    String cause = error != null ? rootCause(error).getClass().getSimpleName() : "HTTP " + response.statusCode();
+                    String cause = error != null ? rootCause(error).getClass().getSimpleName() : "HTTP " + status;
                     failures.computeIfAbsent(cause, c -> new AtomicInteger()).incrementAndGet();
                 }
                 return null;
@@ -247,24 +276,24 @@ public final class NetworkBenchmark {
         long offeredFor = System.nanoTime() - start;
         long drainUntil = System.nanoTime() + DRAIN_WITHIN.toNanos();
         while (System.nanoTime() < drainUntil && acknowledged.values().stream().anyMatch(o -> o.confirmedEverywhere() == 0)) {
-            LockSupport.parkNanos(FOLLOW_EVERY.toNanos());
+            LockSupport.parkNanos(CHECK_EVERY.toNanos());
         }
-        followers.forEach(Thread::interrupt);
+        followers.forEach(EventStreamClient::close);
         int foundLate = lookUpUnconfirmed(nodes, acknowledged);
         report(nodes, total, offeredFor, acknowledged, refused.get(), refusedSender.get(), failed.get(), start, baseline);
         if (!failures.isEmpty()) {
             System.out.println("failed submissions by cause: " + failures);
         }
         if (foundLate > 0) {
-            System.out.printf("(%d of them were confirmed at a height the followers had passed, after a "
-                + "reorganisation; found by GET /transactions/{id} at the end, and left out of the latencies)%n", foundLate);
+            System.out.printf("(%d of them were confirmed without a block event the followers saw; found by"
+                + " GET /transactions/{id} at the end, and left out of the latencies)%n", foundLate);
         }
     }
 
     /**
      * Asks every node about the acknowledged transactions the followers did not see confirmed
-     * everywhere: a reorganisation can place one at a height a follower had already read. Returns how
-     * many were confirmed after all.
+     * everywhere. A stream resumes where it was cut off, so this should find none; it is the check
+     * that the followers missed nothing. Returns how many were confirmed after all.
      */
     private static int lookUpUnconfirmed(List<NodeProcess> nodes, Map<String, Offered> acknowledged) {
         int found = 0;
@@ -287,66 +316,19 @@ public final class NetworkBenchmark {
     }
 
     /**
-     * Follows one node's chain from the genesis block, noting when each offered transaction first
-     * appears in it. A look costs one heartbeat summary while the tip stays; when it moves, the blocks
-     * from the last one read are fetched, and when that one's hash changed (a reorganisation), the last
-     * REREAD blocks are read again. Reading little matters: with blocks of 1,000 transactions, reading
-     * 50 blocks ten times a second would cost the nodes more than the load itself.
+     * Follows one node's chain by its block stream ({@code GET /chain/events}, from the given height
+     * on), noting when each offered transaction first appears in a block there. The node encodes each
+     * block once however many streams are open, and the stream reconnects with {@code Last-Event-ID}
+     * if the node cuts it off, so no block is missed and none is read twice.
      */
-    private static void follow(NodeProcess node, int index, Map<String, Offered> offered) {
-        long next = 1;
-        String seenTip = "";
-        Map<Long, String> hashes = new HashMap<>();
-        List<String> unmatched = new ArrayList<>();
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                String tip = node.get("/heartbeat").json().get("tipHash").asString();
-                if (!tip.equals(seenTip)) {
-                    long from = Math.max(1, next - 1);
-                    NodeClient.Response page = node.get("/chain?from=" + from + "&limit=1000");
-                    JsonNode blocks = page.status() == 200 ? page.json().get("blocks") : null;
-                    if (blocks != null && next > 1 && !blocks.isEmpty()
-                            && !blocks.get(0).get("hash").asString().equals(hashes.get(from))) {
-                        page = node.get("/chain?from=" + Math.max(1, next - REREAD) + "&limit=1000");
-                        blocks = page.status() == 200 ? page.json().get("blocks") : null;
-                    }
-                    long now = System.nanoTime();
-                    if (blocks != null) {
-                        String last = "";
-                        for (JsonNode block : blocks) {
-                            for (JsonNode tx : block.get("transactions")) {
-                                Offered found = offered.get(tx.get("id").asString());
-                                if (found != null) {
-                                    found.confirmedOn(index, now);
-                                } else {
-                                    unmatched.add(tx.get("id").asString());
-                                }
-                            }
-                            long height = block.get("index").asLong();
-                            last = block.get("hash").asString();
-                            hashes.put(height, last);
-                            hashes.remove(height - REREAD);
-                            next = Math.max(next, height + 1);
-                        }
-                        seenTip = last.equals(tip) ? tip : ""; // a longer chain than one page: look again at once
-                        // An answer may race the acknowledgement it holds: look again for those not yet known.
-                        unmatched.removeIf(id -> {
-                            Offered found = offered.get(id);
-                            if (found != null) {
-                                found.confirmedOn(index, now);
-                                return true;
-                            }
-                            return false;
-                        });
-                    }
+    private static EventStreamClient follow(NodeProcess node, int index, long fromHeight, Confirmations confirmations) {
+        return EventStreamClient.open(node.url(), fromHeight, true, event -> {
+            if (event.name().equals("block")) {
+                for (JsonNode tx : event.data().get("transactions")) {
+                    confirmations.seen(tx.get("id").asString(), index, event.receivedNanos());
                 }
-                Thread.sleep(FOLLOW_EVERY.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LockSupport.parkNanos(FOLLOW_EVERY.toNanos());
             }
-        }
+        });
     }
 
     private static void report(List<NodeProcess> nodes, long offered, long offeredForNanos, Map<String, Offered> acknowledged,
