@@ -10,7 +10,12 @@
 #
 # BENCH_JAR=other.jar measures another build (the previous commit's, say) the same way.
 # BENCH_WARMUP=SECONDS first offers the same load that long, unmeasured, and waits until it is
-# confirmed everywhere: the figures are then those of warm nodes, not of JVMs still compiling.
+# confirmed everywhere: the figures are then those of warm nodes, not of JVMs still compiling
+# (at 2,000 tx/s on two cores, three nodes' C2 compilers are busy for about the first 100 s).
+#
+# The client shares the machine with the nodes, so it is kept cheap: a pool of blocking
+# connections per node for the submissions, and each node's block stream (GET /chain/events) to see
+# the confirmations.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ $# -lt 2 ]]; then
