@@ -13,8 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * A load client for {@code POST /transactions} that holds a pool of connections to each node, as an
@@ -49,7 +48,9 @@ final class SubmissionClient implements AutoCloseable {
         this.pools = new ExecutorService[nodeUrls.size()];
         this.free = new Semaphore[nodeUrls.size()];
         for (int i = 0; i < pools.length; i++) {
-            pools[i] = Executors.newFixedThreadPool(connections, daemons("submit-n" + (i + 1) + "-"));
+            CustomizableThreadFactory threads = new CustomizableThreadFactory("submit-n" + (i + 1) + "-");
+            threads.setDaemon(true);
+            pools[i] = Executors.newFixedThreadPool(connections, threads);
             free[i] = new Semaphore(connections);
         }
     }
@@ -95,15 +96,6 @@ final class SubmissionClient implements AutoCloseable {
             }
         }
         return status;
-    }
-
-    private static ThreadFactory daemons(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     @Override
