@@ -571,7 +571,7 @@ public class ChainService {
             ChainBindings bindings = new ChainBindings(tip.height());
             bindings.prefetch(block.transactions().stream().map(Transaction::sender).toList());
             BlockValidator.validate(block, context(tip, chain.medianTimePast(tip.height()).median(), confirmed::contains,
-                    bindings, pool::contains));
+                    bindings, pool::holds));
             LedgerStore.Durability durability = chain.replaceFrom(List.of(block), List.of());
             pool.removeAll(block.transactions());
             bindings.add(block);
@@ -670,7 +670,7 @@ public class ChainService {
         }
         // Only for a suffix that would be better, before the lock, on every core: the block rule then
         // finds these checked (a bad one it checks again, and so names its block).
-        Set<String> signaturesVerified = verifySignatures(suffix);
+        Set<Transaction> signaturesVerified = verifySignatures(suffix);
         Change change;
         lock.writeLock().lock();
         try {
@@ -719,7 +719,7 @@ public class ChainService {
      * ancestor, which it moves along the suffix; returns the ids of the suffix's transactions.
      */
     private Set<String> validateSuffix(List<Block> suffix, StoredBlock ancestor, BigInteger blockWork,
-                                       ChainBindings bindings, Set<String> signaturesVerified)
+                                       ChainBindings bindings, Set<Transaction> signaturesVerified)
             throws BlockRejectedException {
         List<String> ids = new ArrayList<>();
         suffix.forEach(block -> ids.addAll(block.transactionIds()));
@@ -737,7 +737,7 @@ public class ChainService {
                 .collect(Collectors.toSet()));
         for (Block block : suffix) {
             BlockValidator.validate(block, context(parent, medianTimePast.median(), alreadyInChain, bindings,
-                    id -> signaturesVerified.contains(id) || pool.contains(id)));
+                    transaction -> signaturesVerified.contains(transaction) || pool.holds(transaction)));
             bindings.add(block);
             medianTimePast.add(block.timestamp());
             inSuffix.addAll(block.transactionIds());
@@ -826,20 +826,23 @@ public class ChainService {
         }
     }
 
-    /** The context of a block on {@code parent}; signatures of transactions pending here were verified when they came. */
+    /**
+     * The context of a block on {@code parent}; signatures of transactions pending here were verified
+     * when they came, but only the very transaction, signature and all, counts as verified.
+     */
     private BlockContext context(StoredBlock parent, long medianTimePast, Predicate<String> alreadyInChain,
-                                 ChainBindings bindings, Predicate<String> signatureVerified) {
+                                 ChainBindings bindings, Predicate<Transaction> signatureVerified) {
         return new BlockContext(parent, medianTimePast, parameters.difficulty(), parameters.maxTransactions(),
                 clock.millis(), alreadyInChain, genesis.hash(), signatureVerified, bindings::keyOf,
                 parameters.signaturesRequired());
     }
 
     /**
-     * The ids of the signed transactions of {@code blocks} whose signatures hold, verified in parallel
+     * The signed transactions of {@code blocks} whose signatures hold, verified in parallel
      * (the common fork-join pool: every core) when there are enough to be worth it: a page of a
      * catch-up holds hundreds, at about 0.1 ms each. Pure computation, run without the lock.
      */
-    private Set<String> verifySignatures(List<Block> blocks) {
+    private Set<Transaction> verifySignatures(List<Block> blocks) {
         List<Transaction> signed = blocks.stream().flatMap(block -> block.transactions().stream())
                 .filter(Transaction::isSigned).toList();
         if (signed.size() < PARALLEL_VERIFICATION) {
@@ -847,7 +850,7 @@ public class ChainService {
         }
         String genesisHash = genesis.hash();
         return signed.parallelStream().filter(transaction -> transaction.hasValidSignature(genesisHash))
-                .map(Transaction::id).collect(Collectors.toUnmodifiableSet());
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**

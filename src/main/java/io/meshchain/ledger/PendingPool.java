@@ -41,6 +41,15 @@ final class PendingPool {
         return entries.containsKey(id);
     }
 
+    /**
+     * Whether this very transaction is pending: its id, and its signature too. The id does not cover
+     * the signature, so a copy with other signature bytes has the same id but is not the same.
+     */
+    boolean holds(Transaction transaction) {
+        PendingTransaction entry = entries.get(transaction.id());
+        return entry != null && entry.transaction().equals(transaction);
+    }
+
     Optional<Transaction> get(String id) {
         PendingTransaction entry = entries.get(id);
         return entry == null ? Optional.empty() : Optional.of(entry.transaction());

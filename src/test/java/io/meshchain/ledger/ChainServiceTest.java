@@ -9,11 +9,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.RuleViolation;
+import io.meshchain.pow.Signatures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -510,6 +512,26 @@ class ChainServiceTest {
                 .isInstanceOf(BlockRejectedException.class)
                 .hasFieldOrPropertyWithValue("rule", "valid-signatures");
         assertThat(service.tip().height()).isZero();
+    }
+
+    @Test
+    void aPeersBlockCopyingAPendingTransactionWithForgedSignatureBytesIsRefused() {
+        Transaction pending = ChainFixture.signed(service.genesis().hash(), "gzan3055", "signed", NOW - 60_000);
+        service.submit(pending, null);
+        byte[] random = new byte[64];
+        new Random(7).nextBytes(random);
+        Transaction copy = new Transaction(pending.id(), pending.sender(), pending.content(), pending.timestamp(),
+                pending.publicKey(), Signatures.encode(random));
+        Block block = ChainFixture.mine(service.genesis(), List.of(copy), NOW - 1_000);
+
+        assertThatThrownBy(() -> service.adopt(List.of(block)))
+                .isInstanceOf(BlockRejectedException.class)
+                .hasFieldOrPropertyWithValue("rule", "valid-signatures");
+        assertThat(service.tip().height()).isZero();
+        assertThat(service.status(pending.id())).hasValueSatisfying(status -> {
+            assertThat(status.confirmed()).isFalse();
+            assertThat(status.transaction()).isEqualTo(pending);
+        });
     }
 
     private static final byte[] OTHER_KEY = HexFormat.of()

@@ -1,6 +1,7 @@
 package io.meshchain.ledger.rules;
 
 import io.meshchain.ledger.StoredBlock;
+import io.meshchain.ledger.Transaction;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -17,13 +18,15 @@ import java.util.function.Predicate;
  * @param now               the node's clock, epoch milliseconds
  * @param alreadyInChain    true for a transaction id already confirmed below this block
  * @param genesisHash       the network's genesis block hash, which every signature covers
- * @param signatureVerified true for a transaction id whose signature this node verified already (it is
- *                          pending here): each signature is verified once per node
+ * @param signatureVerified true for a transaction whose signature this node verified already: the very
+ *                          transaction, its signature included, is pending here. A transaction's id covers
+ *                          its key but not its signature, so an id alone proves nothing: a peer can copy a
+ *                          pending transaction with another signature
  * @param boundKey          the key a sender name is bound to by the chain below this block, or null
  * @param signaturesRequired whether every transaction must be signed (a network setting)
  */
 public record BlockContext(StoredBlock parent, long medianTimePast, int networkDifficulty, int maxTransactions, long now,
-                           Predicate<String> alreadyInChain, String genesisHash, Predicate<String> signatureVerified,
+                           Predicate<String> alreadyInChain, String genesisHash, Predicate<Transaction> signatureVerified,
                            Function<String, String> boundKey, boolean signaturesRequired) {
 
     public BlockContext {

@@ -7,7 +7,9 @@ import java.util.Optional;
 /**
  * Every signed transaction of a block carries its key's signature of its fields on this network
  * (API.md, "Signed transactions"). A transaction this node verified when it took it into its pool is
- * not verified again: each signature is verified once per node.
+ * not verified again: each signature is verified once per node. "That transaction" means its
+ * signature too: the id does not cover the signature, so a block that copies a pending transaction
+ * with other signature bytes is verified like any other.
  */
 final class ValidSignatures implements BlockRule {
 
@@ -19,7 +21,7 @@ final class ValidSignatures implements BlockRule {
     @Override
     public Optional<String> check(Block block, BlockContext context) {
         for (Transaction transaction : block.transactions()) {
-            if (transaction.isSigned() && !context.signatureVerified().test(transaction.id())
+            if (transaction.isSigned() && !context.signatureVerified().test(transaction)
                     && !transaction.hasValidSignature(context.genesisHash())) {
                 return Optional.of("transaction " + transaction.id() + " does not carry its key's signature on this network");
             }

@@ -35,7 +35,7 @@ class BlockValidatorTest {
     /** Sender names the chain below binds, to their keys. */
     private final Map<String, String> bound = new HashMap<>();
     /** Transactions whose signatures the node verified when they entered its pool. */
-    private final Set<String> verified = new HashSet<>();
+    private final Set<Transaction> verified = new HashSet<>();
 
     private BlockContext context(Set<String> inChain) {
         return new BlockContext(StoredBlock.of(parent, BigInteger.ONE), medianTimePast, ChainFixture.DIFFICULTY,
@@ -194,9 +194,20 @@ class BlockValidatorTest {
         Block block = valid(List.of(forged));
 
         assertThat(ruleBroken(block)).isEqualTo("valid-signatures");
-        verified.add(forged.id());
+        verified.add(forged);
         assertThatCode(() -> BlockValidator.validate(block, context(Set.of()))).as("verified once per node")
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void aCopyOfAVerifiedTransactionWithOtherSignatureBytesIsVerifiedAgain() {
+        Transaction signed = ChainFixture.signed(genesis.hash(), "gzan3055", "signed", NOW - 1);
+        Transaction forged = new Transaction(signed.id(), signed.sender(), signed.content(), signed.timestamp(),
+                signed.publicKey(), ChainFixture.signed(genesis.hash(), "gzan3055", "other", NOW - 1).signature());
+        verified.add(signed);
+
+        assertThat(ruleBroken(valid(List.of(forged)))).as("the id does not cover the signature")
+                .isEqualTo("valid-signatures");
     }
 
     @Test
