@@ -51,7 +51,7 @@ record TransactionRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) S
         try {
             Signatures.decode(base64url, bytes);
         } catch (IllegalArgumentException e) {
-            errors.put(field, "must be " + bytes + " bytes in base64url without padding");
+            errors.put(field, "must be " + bytes + " bytes in canonical base64url without padding");
         }
     }
 

@@ -29,6 +29,7 @@ public final class Signatures {
     private static final byte[] DOMAIN = "meshchain-tx".getBytes(StandardCharsets.US_ASCII);
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
+    private static final String NOT_CANONICAL = "must be canonical base64url without padding";
 
     static {
         // Bouncy Castle's tables for fixed-base multiplication, built once rather than at the first signature.
@@ -89,22 +90,40 @@ public final class Signatures {
     }
 
     /**
-     * Bytes from base64url without padding, checked to be {@code length} long.
+     * Bytes from base64url without padding, checked to be {@code length} long and to be written the one
+     * way those bytes are written. The last character of an encoding whose length is not a multiple of
+     * three bytes carries bits no byte uses, and a lenient decoder ignores them: four strings then
+     * decode to one key. Whoever compares keys as strings (the pool, a block's bindings) would take
+     * them for four keys, while the bytes, hashed into ids and stored, are one. So only the canonical
+     * string is taken, and string equality of keys is byte equality everywhere.
      *
-     * @throws IllegalArgumentException when it is not base64url, or not that long
+     * @throws IllegalArgumentException when it is not canonical base64url without padding, or not that long
      */
     public static byte[] decode(String base64url, int length) {
         if (base64url.indexOf('=') >= 0) {
-            throw new IllegalArgumentException("must be base64url without padding");
+            throw new IllegalArgumentException(NOT_CANONICAL);
         }
         byte[] bytes;
         try {
             bytes = BASE64URL_DECODER.decode(base64url);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("must be base64url without padding");
+            throw new IllegalArgumentException(NOT_CANONICAL);
         }
         requireLength(bytes, length, "it");
+        if (!BASE64URL.encodeToString(bytes).equals(base64url)) {
+            throw new IllegalArgumentException(NOT_CANONICAL + ": its last character has bits set that no byte uses");
+        }
         return bytes;
+    }
+
+    /** Whether {@code base64url} is the canonical encoding of {@code length} bytes. */
+    public static boolean isCanonical(String base64url, int length) {
+        try {
+            decode(base64url, length);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void requireLength(byte[] bytes, int length, String what) {

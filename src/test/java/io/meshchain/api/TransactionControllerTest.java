@@ -190,6 +190,8 @@ class TransactionControllerTest {
         expectFieldError(json.replace(",\"publicKey\":\"" + signed.publicKey() + "\"", ""), "publicKey");
         expectFieldError(json.replace(signed.publicKey(), signed.publicKey() + "="), "publicKey");
         expectFieldError(json.replace(signed.signature(), signed.signature().substring(2)), "signature");
+        expectFieldError(json.replace(signed.publicKey(), ChainFixture.nonCanonical(signed.publicKey())), "publicKey");
+        expectFieldError(json.replace(signed.signature(), ChainFixture.nonCanonical(signed.signature())), "signature");
     }
 
     @Test

@@ -54,6 +54,22 @@ public final class ChainFixture {
         return Transaction.signed(sender, content, timestamp, Signatures.encode(publicKey), Signatures.encode(signature));
     }
 
+    /**
+     * {@code canonical} base64url with a bit set in its last character that no byte uses: a lenient
+     * decoder reads the same bytes from it.
+     */
+    public static String nonCanonical(String canonical) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(canonical.charAt(canonical.length() - 1));
+        return canonical.substring(0, canonical.length() - 1) + alphabet.charAt(last + 1);
+    }
+
+    /** {@code signed} with its public key written non-canonically: the same id, key bytes and signature. */
+    public static Transaction withNonCanonicalKey(Transaction signed) {
+        return new Transaction(signed.id(), signed.sender(), signed.content(), signed.timestamp(),
+                nonCanonical(signed.publicKey()), signed.signature());
+    }
+
     public static List<Transaction> txs(int count) {
         List<Transaction> transactions = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -534,6 +534,23 @@ class ChainServiceTest {
         });
     }
 
+    @Test
+    void aKeyWrittenNonCanonicallyIsRefusedFromClientsAndInPeersBlocks() {
+        Transaction canonical = ChainFixture.signed(service.genesis().hash(), "gzan3055", "binds", NOW - 60_000);
+        Transaction sameKey = ChainFixture.withNonCanonicalKey(
+                ChainFixture.signed(service.genesis().hash(), "gzan3055", "ahead", NOW + 15_000));
+
+        assertThatThrownBy(() -> service.submit(sameKey, null)).isInstanceOf(InvalidTransactionException.class)
+                .satisfies(e -> assertThat(((InvalidTransactionException) e).violations())
+                        .extracting(RuleViolation::rule, RuleViolation::field).contains(tuple("key-encoding", "publicKey")));
+        assertThat(service.submitAll(List.of(sameKey), null).refused()).extracting(BatchSubmission.Refusal::rule)
+                .containsExactly("key-encoding");
+        Block block = ChainFixture.mine(service.genesis(), List.of(canonical, ChainFixture.withNonCanonicalKey(
+                ChainFixture.signed(service.genesis().hash(), "gzan3055", "again", NOW - 59_000))), NOW - 1_000);
+        assertThatThrownBy(() -> service.adopt(List.of(block))).isInstanceOf(BlockRejectedException.class)
+                .hasFieldOrPropertyWithValue("rule", "valid-transactions").hasMessageContaining("key-encoding");
+    }
+
     private static final byte[] OTHER_KEY = HexFormat.of()
             .parseHex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
 

@@ -3,11 +3,13 @@ package io.meshchain.pow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meshchain.ledger.ChainFixture;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -125,6 +127,20 @@ class SignaturesTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Signatures.decode(text, Signatures.SIGNATURE_BYTES))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void onlyTheOneCanonicalStringOfAKeyIsTaken() {
+        String text = Signatures.encode(Signatures.publicKey(PRIVATE_KEY));
+        String sameBytes = ChainFixture.nonCanonical(text);
+
+        assertThat(Base64.getUrlDecoder().decode(sameBytes)).as("a lenient decoder reads the same key")
+                .isEqualTo(Base64.getUrlDecoder().decode(text));
+        assertThatThrownBy(() -> Signatures.decode(sameBytes, Signatures.PUBLIC_KEY_BYTES))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("canonical");
+        String signature = Signatures.encode(Signatures.sign(PRIVATE_KEY, new byte[] {1}));
+        assertThat(Signatures.isCanonical(signature, Signatures.SIGNATURE_BYTES)).isTrue();
+        assertThat(Signatures.isCanonical(ChainFixture.nonCanonical(signature), Signatures.SIGNATURE_BYTES)).isFalse();
     }
 
     private static byte[] concat(byte[]... parts) {

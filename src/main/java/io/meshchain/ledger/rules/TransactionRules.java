@@ -1,6 +1,7 @@
 package io.meshchain.ledger.rules;
 
 import io.meshchain.ledger.Transaction;
+import io.meshchain.pow.Signatures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,8 @@ public final class TransactionRules {
     public static final int MAX_SENDER_LENGTH = 32;
     /** Longest content, in code points: the seed system's limit. */
     public static final int MAX_CONTENT_LENGTH = 70;
+    /** Rule name of a key or signature not written in canonical base64url. */
+    public static final String KEY_ENCODING = "key-encoding";
     /** How far ahead of the node's clock a transaction may be stamped. */
     public static final Duration MAX_CLOCK_DRIFT = Duration.ofMinutes(2);
 
@@ -32,6 +35,7 @@ public final class TransactionRules {
     /** Checks a whole transaction, including that its id is the hash of its fields. */
     public static List<RuleViolation> check(Transaction transaction, long now) {
         List<RuleViolation> violations = check(transaction.sender(), transaction.content(), transaction.timestamp(), now);
+        keyEncoding(transaction, violations);
         idMatchesContents(transaction, violations);
         return violations;
     }
@@ -42,6 +46,7 @@ public final class TransactionRules {
      */
     static List<RuleViolation> checkContents(Transaction transaction) {
         List<RuleViolation> violations = checkFormats(transaction.sender(), transaction.content());
+        keyEncoding(transaction, violations);
         idMatchesContents(transaction, violations);
         return violations;
     }
@@ -138,6 +143,27 @@ public final class TransactionRules {
         if (isAheadOfClock(timestamp, now)) {
             violations.add(new RuleViolation("timestamp-not-in-future", "timestamp",
                     "must not be more than " + MAX_CLOCK_DRIFT.toMinutes() + " minutes ahead of the node's clock"));
+        }
+    }
+
+    /**
+     * A signed transaction's key and signature are written in canonical base64url: four strings
+     * decode to one key when the unused bits of the last character are ignored, and a node that
+     * compared them as strings would take one key for four (a name's binding, one key per name in a
+     * block) while their ids and stored bytes agree. Refused, so that keys compare alike as strings
+     * and as bytes.
+     */
+    static void keyEncoding(Transaction transaction, List<RuleViolation> violations) {
+        if (!transaction.isSigned()) {
+            return;
+        }
+        if (!Signatures.isCanonical(transaction.publicKey(), Signatures.PUBLIC_KEY_BYTES)) {
+            violations.add(new RuleViolation(KEY_ENCODING, "publicKey",
+                    "must be " + Signatures.PUBLIC_KEY_BYTES + " bytes in canonical base64url without padding"));
+        }
+        if (!Signatures.isCanonical(transaction.signature(), Signatures.SIGNATURE_BYTES)) {
+            violations.add(new RuleViolation(KEY_ENCODING, "signature",
+                    "must be " + Signatures.SIGNATURE_BYTES + " bytes in canonical base64url without padding"));
         }
     }
 
