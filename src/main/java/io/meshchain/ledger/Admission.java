@@ -49,6 +49,14 @@ final class Admission {
         prune(now);
     }
 
+    /**
+     * How late a due block may be without any refusal, whatever the rate: below this, what the caller
+     * passes as overdue need not be exact.
+     */
+    long overdueTolerated() {
+        return targetWaitMillis == 0 ? Long.MAX_VALUE : Math.min(GRACE_MILLIS, targetWaitMillis);
+    }
+
     /** Transactions per second confirmed over the window; empty when none were. */
     synchronized OptionalLong ratePerSecond(long now) {
         double perMilli = ratePerMilli(now);

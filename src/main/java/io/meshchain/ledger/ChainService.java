@@ -307,19 +307,43 @@ public class ChainService {
     }
 
     /**
-     * How long the pool has held a due block that is not yet mined: the pool is full since its oldest
-     * transaction arrived, or that one has waited {@link LedgerParameters#maxWait()}. Zero or less when
-     * no block is due. It counts a full pool as due before its transactions have settled
-     * ({@link #SETTLE_MILLIS}), which {@link #dueTemplate()} waits for: 200 ms, well within the grace
-     * admission control allows, and it keeps this check O(1) on every submission.
+     * How long the pool has held a due block that is not yet mined ({@link #dueAtLocked}); zero or less
+     * when no block is due. A transaction stamped ahead of the clock (up to the two minutes allowed)
+     * is not due before its time, so it never makes the node count itself behind. On every submission,
+     * so it first takes a bound that costs no walk of the pool: the block cannot be due before the
+     * oldest transaction arrived (and waited {@code max-wait}, unless a full block is pending) nor
+     * before the earliest-stamped one has settled. Only when that bound says overdue by more than
+     * admission control lets pass is the due time worked out.
      */
     private long overdueLocked(long now) {
         OptionalLong since = pool.oldestWaitingSince();
         if (since.isEmpty()) {
             return 0;
         }
-        long due = since.getAsLong() + (pool.size() >= parameters.maxTransactions() ? 0 : parameters.maxWait().toMillis());
-        return now - due;
+        long waited = pool.size() >= parameters.maxTransactions() ? 0 : parameters.maxWait().toMillis();
+        long notBefore = Math.max(since.getAsLong() + waited, pool.earliestTimestamp().getAsLong() + SETTLE_MILLIS);
+        if (now - notBefore <= admission.overdueTolerated()) {
+            return now - notBefore;
+        }
+        return now - dueAtLocked().getAsLong();
+    }
+
+    /**
+     * When a block is due if no transaction arrives meanwhile, epoch milliseconds: once the transactions
+     * of a full block have arrived and settled ({@link #SETTLE_MILLIS}), or once the oldest has waited
+     * {@code max-wait} and one has settled. Empty when nothing is pending. What the miner waits for
+     * ({@link #dueTemplate}, {@link #nextDueIn}) and what admission control counts as late.
+     */
+    private OptionalLong dueAtLocked() {
+        if (pool.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long oldestWaiting = pool.oldestWaitingSince().getAsLong();
+        List<Transaction> first = pool.first(parameters.maxTransactions(), Long.MAX_VALUE);
+        long full = first.size() == parameters.maxTransactions()
+                ? Math.max(oldestWaiting, first.get(first.size() - 1).timestamp() + SETTLE_MILLIS) : Long.MAX_VALUE;
+        long waited = Math.max(oldestWaiting + parameters.maxWait().toMillis(), first.get(0).timestamp() + SETTLE_MILLIS);
+        return OptionalLong.of(Math.min(full, waited));
     }
 
     /** Appends a new transaction to the pool's journal and to the pool; durable once the answer is awaited. */
@@ -432,21 +456,13 @@ public class ChainService {
     }
 
     /**
-     * How long until a block is due if no transaction arrives meanwhile: when the transactions of a
-     * full block have settled, or when the oldest has waited {@code max-wait} (and one has settled).
-     * Zero when one is due now; empty when nothing is pending.
+     * How long until a block is due if no transaction arrives meanwhile ({@link #dueAtLocked}). Zero
+     * when one is due now; empty when nothing is pending.
      */
     public OptionalLong nextDueIn() {
         return read(() -> {
-            if (pool.isEmpty()) {
-                return OptionalLong.empty();
-            }
-            List<Transaction> first = pool.first(parameters.maxTransactions(), Long.MAX_VALUE);
-            long full = first.size() == parameters.maxTransactions()
-                    ? first.get(first.size() - 1).timestamp() + SETTLE_MILLIS : Long.MAX_VALUE;
-            long waited = Math.max(pool.oldestWaitingSince().getAsLong() + parameters.maxWait().toMillis(),
-                    first.get(0).timestamp() + SETTLE_MILLIS);
-            return OptionalLong.of(Math.max(0, Math.min(full, waited) - clock.millis()));
+            OptionalLong due = dueAtLocked();
+            return due.isEmpty() ? due : OptionalLong.of(Math.max(0, due.getAsLong() - clock.millis()));
         });
     }
 

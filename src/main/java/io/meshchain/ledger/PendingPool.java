@@ -133,6 +133,11 @@ final class PendingPool {
                 .filter(transaction -> transaction.sender().equals(sender)).toList();
     }
 
+    /** The earliest timestamp of a pending transaction; empty when nothing is pending. */
+    OptionalLong earliestTimestamp() {
+        return canonical.isEmpty() ? OptionalLong.empty() : OptionalLong.of(canonical.first().timestamp());
+    }
+
     /** When the oldest pending transaction started waiting; empty when nothing is pending. */
     OptionalLong oldestWaitingSince() {
         return entries.isEmpty()

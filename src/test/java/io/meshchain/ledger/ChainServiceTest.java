@@ -139,6 +139,22 @@ class ChainServiceTest {
     }
 
     @Test
+    void aTransactionStampedAheadOfTheClockDoesNotMakeAQuietNodeRefuseOthers() {
+        ChainService admitting = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, 1_000,
+                StoredChainCheck.TAIL, 1_000, Duration.ofSeconds(30)), clock, events::add, new InMemoryLedgerStore());
+        admitting.submit(Transaction.of("early", "stamped by a fast clock", NOW + 115_000), null);
+
+        clock.advance(Duration.ofSeconds(60));
+
+        assertThat(admitting.dueTemplate()).as("not due before its time").isEmpty();
+        assertThat(admitting.submit(Transaction.of("alice", "honest", NOW + 60_000), null).created()).isTrue();
+        assertThat(admitting.submitAll(List.of(Transaction.of("bob", "honest too", NOW + 60_000)), null).accepted())
+                .isEqualTo(1);
+        assertThat(admitting.nextDueIn()).as("the honest ones are due once settled: the pool has waited long enough")
+                .hasValue(ChainService.SETTLE_MILLIS);
+    }
+
+    @Test
     void aBatchIsTakenTransactionByTransactionWithOneFlush() {
         Transaction known = ChainFixture.tx();
         service.submit(known, null);
