@@ -174,13 +174,20 @@ public class ChainService {
      */
     public Submission submit(Transaction transaction, String relayedBy) {
         long now = clock.millis();
-        List<RuleViolation> violations = checked(transaction, now);
+        List<RuleViolation> violations = TransactionRules.check(transaction, now);
         if (!violations.isEmpty()) {
             throw new InvalidTransactionException(violations);
         }
+        boolean verified = !knownSigned(List.of(transaction)).contains(transaction.id());
+        if (verified) {
+            violations = signatureViolations(transaction);
+            if (!violations.isEmpty()) {
+                throw new InvalidTransactionException(violations);
+            }
+        }
         Submission known = null;
         Pushback pushback = null;
-        RuleViolation wrongKey = null;
+        RuleViolation refusal = null;
         LedgerStore.Durability durability = null;
         lock.writeLock().lock();
         try {
@@ -189,17 +196,17 @@ public class ChainService {
                 known = new Submission(status.get(), false);
                 durability = store.written();
             } else {
-                wrongKey = senderKey(transaction, chain.bindings(List.of(transaction.sender())));
-                pushback = wrongKey == null ? pushbackLocked(transaction, now) : null;
-                if (wrongKey == null && pushback == null) {
+                refusal = refusalLocked(transaction, verified, chain.bindings(List.of(transaction.sender())));
+                pushback = refusal == null ? pushbackLocked(transaction, now) : null;
+                if (refusal == null && pushback == null) {
                     durability = addLocked(transaction, now);
                 }
             }
         } finally {
             lock.writeLock().unlock();
         }
-        if (wrongKey != null) {
-            throw new InvalidTransactionException(List.of(wrongKey));
+        if (refusal != null) {
+            throw new InvalidTransactionException(List.of(refusal));
         }
         if (pushback != null) {
             events.publishEvent(new TransactionsRefused(pushback.rule(), 1));
@@ -233,13 +240,29 @@ public class ChainService {
         List<Transaction> valid = new ArrayList<>(transactions.size());
         List<Integer> positions = new ArrayList<>(transactions.size());
         for (int i = 0; i < transactions.size(); i++) {
-            List<RuleViolation> violations = checked(transactions.get(i), now);
+            List<RuleViolation> violations = TransactionRules.check(transactions.get(i), now);
             if (violations.isEmpty()) {
                 valid.add(transactions.get(i));
                 positions.add(i);
             } else {
-                RuleViolation first = violations.get(0);
-                refused.add(new BatchSubmission.Refusal(i, first.rule(), first.field() + " " + first.message()));
+                refused.add(refusal(i, violations.get(0)));
+            }
+        }
+        // Signatures are verified only for what this node does not know yet: a peer relays what others relayed too.
+        Set<String> knownSigned = knownSigned(valid);
+        Set<String> verified = new HashSet<>();
+        for (int i = valid.size() - 1; i >= 0; i--) {
+            Transaction transaction = valid.get(i);
+            if (knownSigned.contains(transaction.id())) {
+                continue;
+            }
+            List<RuleViolation> violations = signatureViolations(transaction);
+            if (violations.isEmpty()) {
+                verified.add(transaction.id());
+            } else {
+                refused.add(refusal(positions.get(i), violations.get(0)));
+                valid.remove(i);
+                positions.remove(i);
             }
         }
         List<Transaction> accepted = new ArrayList<>(valid.size());
@@ -257,12 +280,11 @@ public class ChainService {
                 Transaction transaction = valid.get(i);
                 String id = transaction.id();
                 Pushback pushback;
-                RuleViolation wrongKey;
+                RuleViolation refusal;
                 if (!inBatch.add(id) || pool.contains(id) || confirmed.containsKey(id)) {
                     known++;
-                } else if ((wrongKey = senderKey(transaction, bound)) != null) {
-                    refused.add(new BatchSubmission.Refusal(positions.get(i), wrongKey.rule(),
-                            wrongKey.field() + " " + wrongKey.message()));
+                } else if ((refusal = refusalLocked(transaction, verified.contains(id), bound)) != null) {
+                    refused.add(refusal(positions.get(i), refusal));
                 } else if ((pushback = pushbackLocked(transaction, now)) != null) {
                     refused.add(new BatchSubmission.Refusal(positions.get(i), pushback.rule(), pushback.detail()));
                     pushedBack.merge(pushback.rule(), 1, Integer::sum);
@@ -501,14 +523,44 @@ public class ChainService {
     }
 
     /**
-     * What a new transaction breaks, its signature included: checked before the lock is taken, since
-     * an Ed25519 verification takes about 0.1 ms.
+     * What a new transaction's signature breaks: checked before the lock is taken, since an Ed25519
+     * verification takes about 0.1 ms, and only for a transaction this node does not know yet
+     * ({@link #knownSigned}).
      */
-    private List<RuleViolation> checked(Transaction transaction, long now) {
-        List<RuleViolation> violations = TransactionRules.check(transaction, now);
-        return violations.isEmpty()
-                ? TransactionRules.checkSignature(transaction, genesis.hash(), parameters.signaturesRequired())
-                : violations;
+    private List<RuleViolation> signatureViolations(Transaction transaction) {
+        return TransactionRules.checkSignature(transaction, genesis.hash(), parameters.signaturesRequired());
+    }
+
+    /**
+     * The ids of the signed transactions among {@code transactions} that this node holds already,
+     * pending or confirmed: a resubmission or a second peer's relay of one is answered without
+     * verifying its signature again, so repeating a known transaction costs an attacker's target a
+     * lookup, not a verification. One look under the shared lock; none when nothing is signed.
+     */
+    private Set<String> knownSigned(List<Transaction> transactions) {
+        List<String> signed = transactions.stream().filter(Transaction::isSigned).map(Transaction::id).toList();
+        if (signed.isEmpty()) {
+            return Set.of();
+        }
+        return read(() -> {
+            Set<String> known = new HashSet<>(chain.transactionHeights(signed).keySet());
+            signed.stream().filter(pool::contains).forEach(known::add);
+            return known;
+        });
+    }
+
+    private static BatchSubmission.Refusal refusal(int index, RuleViolation violation) {
+        return new BatchSubmission.Refusal(index, violation.rule(), violation.field() + " " + violation.message());
+    }
+
+    /**
+     * The rule a transaction new to the ledger breaks, checked under the lock, or null: its signature,
+     * unless it was verified before the lock (one the ledger knew a moment before, so not verified,
+     * may have left it meanwhile), then its sender's binding.
+     */
+    private RuleViolation refusalLocked(Transaction transaction, boolean verified, Map<String, SenderBinding> bound) {
+        List<RuleViolation> violations = verified ? List.of() : signatureViolations(transaction);
+        return violations.isEmpty() ? senderKey(transaction, bound) : violations.get(0);
     }
 
     /** Runs {@code reader} under the shared lock: it sees the ledger between two changes, never during one. */

@@ -551,6 +551,23 @@ class ChainServiceTest {
     }
 
     @Test
+    void aKnownSignedTransactionIsAnsweredWithoutVerifyingItsSignatureAgain() throws Exception {
+        Transaction signed = ChainFixture.signed(service.genesis().hash(), "gzan3055", "signed", NOW - 60_000);
+        service.submit(signed, null);
+        // The same id with signature bytes that verify nothing: only a verification would tell.
+        Transaction unverifiable = new Transaction(signed.id(), signed.sender(), signed.content(), signed.timestamp(),
+                signed.publicKey(), Signatures.encode(new byte[Signatures.SIGNATURE_BYTES]));
+
+        Submission again = service.submit(unverifiable, null);
+        assertThat(again.created()).isFalse();
+        assertThat(again.status().transaction()).as("the stored one").isEqualTo(signed);
+        assertThat(service.submitAll(List.of(unverifiable), "n2").known()).isEqualTo(1);
+        clock.advance(MAX_WAIT);
+        mineDue();
+        assertThat(service.submit(unverifiable, null).status().confirmed()).isTrue();
+    }
+
+    @Test
     void aKeyWrittenNonCanonicallyIsRefusedFromClientsAndInPeersBlocks() {
         Transaction canonical = ChainFixture.signed(service.genesis().hash(), "gzan3055", "binds", NOW - 60_000);
         Transaction sameKey = ChainFixture.withNonCanonicalKey(
