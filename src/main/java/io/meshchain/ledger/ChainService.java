@@ -456,7 +456,7 @@ public class ChainService {
      * what an external miner works on.
      */
     public MiningTemplate template() {
-        return read(() -> templateLocked(pool.first(parameters.maxTransactions(), Long.MAX_VALUE, oneKeyPerName())));
+        return read(() -> templateLocked(blockTransactionsLocked(Long.MAX_VALUE)));
     }
 
     /**
@@ -467,7 +467,7 @@ public class ChainService {
     public Optional<MiningTemplate> dueTemplate() {
         return read(() -> {
             long now = clock.millis();
-            List<Transaction> settled = pool.first(parameters.maxTransactions(), now - SETTLE_MILLIS, oneKeyPerName());
+            List<Transaction> settled = blockTransactionsLocked(now - SETTLE_MILLIS);
             if (settled.isEmpty()) {
                 return Optional.empty();
             }
@@ -489,24 +489,35 @@ public class ChainService {
     }
 
     /**
-     * What a block may take from the pool, in the order it takes them: after a name's first signed
-     * transaction, only transactions signed with the same key ({@link SenderKeys}). Every pending
-     * transaction keeps the chain's bindings already (submissions are checked against them, and a new
-     * binding drops those it refuses), so only names the block itself would bind need checking:
-     * when two keys race for a new name, the first in canonical order has it, here and on every node.
+     * What the next block takes from the pool: up to a block's worth of transactions stamped at or
+     * before {@code latest}, in canonical order, with one key per name ({@link SenderKeys}). Every
+     * pending transaction keeps the chain's bindings already (submissions are checked against them, and
+     * a new binding drops those it refuses), so only names the block itself binds need checking: when
+     * two keys race for a new name, the first in canonical order has it, here and on every node.
+     * <p>
+     * A name the block binds has its unsigned transactions put ahead of the binding one, in the same
+     * block: they were acknowledged while the name was open, and after the binding they could never be
+     * mined. The order is still a function of the pool alone, so nodes holding the same transactions
+     * build the same block.
      */
-    private static Predicate<Transaction> oneKeyPerName() {
+    private List<Transaction> blockTransactionsLocked(long latest) {
         Map<String, String> signedFor = new HashMap<>();
-        return transaction -> {
-            String key = signedFor.get(transaction.sender());
-            if (key == null) {
-                if (transaction.isSigned()) {
-                    signedFor.put(transaction.sender(), transaction.publicKey());
-                }
+        List<Transaction> taken = pool.first(parameters.maxTransactions(), latest, transaction -> {
+            if (!transaction.isSigned()) {
                 return true;
             }
-            return key.equals(transaction.publicKey());
-        };
+            String key = signedFor.putIfAbsent(transaction.sender(), transaction.publicKey());
+            return key == null || key.equals(transaction.publicKey());
+        });
+        Predicate<Transaction> unsignedOfSignedName = transaction -> !transaction.isSigned()
+                && signedFor.containsKey(transaction.sender());
+        if (taken.stream().noneMatch(unsignedOfSignedName)) {
+            return taken;
+        }
+        List<Transaction> ordered = new ArrayList<>(taken.size());
+        taken.stream().filter(unsignedOfSignedName).forEach(ordered::add);
+        taken.stream().filter(unsignedOfSignedName.negate()).forEach(ordered::add);
+        return ordered;
     }
 
     /**

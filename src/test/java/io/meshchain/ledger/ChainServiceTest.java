@@ -638,6 +638,25 @@ class ChainServiceTest {
     }
 
     @Test
+    void anUnsignedTransactionAcknowledgedBeforeItsNameIsBoundIsMinedAheadOfTheBinding() throws Exception {
+        Transaction alices = Transaction.of("alice", "acknowledged while the name was open", NOW - 50_000);
+        service.submit(alices, null);
+        Transaction binding = ChainFixture.signed(service.genesis().hash(), "alice", "binds, stamped earlier",
+                NOW - 60_000);
+        service.submit(binding, null);
+        clock.advance(MAX_WAIT);
+
+        Block block = mineDue();
+
+        assertThat(block.transactions()).as("the open name's transaction first, then the binding")
+                .containsExactly(alices, binding);
+        assertThat(service.status(alices.id())).hasValueSatisfying(status -> assertThat(status.confirmed()).isTrue());
+        assertThat(service.binding("alice")).map(SenderBinding::publicKey).contains(binding.publicKey());
+        assertThatThrownBy(() -> service.submit(Transaction.of("alice", "after the binding", NOW), null))
+                .isInstanceOf(InvalidTransactionException.class);
+    }
+
+    @Test
     void aReorganisationThatAbandonsTheBindingBlockUndoesTheBinding() throws Exception {
         Transaction binding = ChainFixture.signed(service.genesis().hash(), "gzan3055", "binds", NOW - 60_000);
         Block ours = ChainFixture.mine(service.genesis(), List.of(binding), NOW - 50_000);
