@@ -48,12 +48,6 @@ public class ChainService {
 
     private static final Logger log = LoggerFactory.getLogger(ChainService.class);
 
-    /**
-     * Deepest reorganisation this node makes: a better chain that forks further below the tip is
-     * not followed. It bounds what a switch reads, writes and returns to the pool (10,000 blocks of 5
-     * transactions: 50,000 transactions), and what a peer can make this node fetch to find out.
-     */
-    public static final int MAX_REORG_DEPTH = 10_000;
     /** Blocks at the tip checked again at every start, by every rule and against the index. */
     static final int TAIL_CHECK_BLOCKS = 12;
     /**
@@ -443,6 +437,21 @@ public class ChainService {
         return read(() -> chain.byHash(hash));
     }
 
+    /**
+     * The work of every valid chain whose tip is at {@code height}: each block, genesis included,
+     * carries the network's difficulty, so work and height go together. A peer that advertises other
+     * work for its height advertises a chain that cannot exist.
+     */
+    public BigInteger workOfHeight(long height) {
+        return Difficulty.work(parameters.difficulty()).multiply(BigInteger.valueOf(height + 1));
+    }
+
+    /** This node's entry at {@code height} (hash, timestamp, work up to it), if the chain is that tall. */
+    public Optional<StoredBlock> entryAt(long height) {
+        return read(() -> height >= 0 && height <= chain.height() ? Optional.of(chain.entry(height))
+                : Optional.empty());
+    }
+
     /** Hash of this node's block at {@code height}, if the chain is that tall. */
     public Optional<String> hashAt(long height) {
         return read(() -> height >= 0 && height <= chain.height() ? Optional.of(chain.entry(height).hash())
@@ -726,7 +735,7 @@ public class ChainService {
         NOT_BETTER,
         /** The blocks do not attach to this node's chain (it moved meanwhile); nothing changed. */
         NOT_CONNECTED,
-        /** The blocks fork more than {@link #MAX_REORG_DEPTH} blocks below the tip; nothing changed. */
+        /** The blocks fork more than {@link LedgerParameters#maxReorgDepth()} blocks below the tip; nothing changed. */
         TOO_DEEP
     }
 
@@ -780,7 +789,7 @@ public class ChainService {
                 || !chain.entry(ancestorHeight).hash().equals(suffix.get(0).previousHash())) {
             return Adoption.NOT_CONNECTED;
         }
-        if (chain.height() - ancestorHeight > MAX_REORG_DEPTH) {
+        if (chain.height() - ancestorHeight > parameters.maxReorgDepth()) {
             return Adoption.TOO_DEEP;
         }
         Block candidateTip = suffix.get(suffix.size() - 1);

@@ -15,15 +15,41 @@ import java.util.Objects;
  * @param targetWait      how long an acknowledged transaction should wait to be confirmed: new ones are
  *                        refused while the backlog would take longer ({@link Admission}); zero for no limit
  * @param signaturesRequired whether every transaction must be signed (a network setting)
+ * @param maxReorgDepth   deepest reorganisation this node makes: a better chain that forks further
+ *                        below its tip is not followed
  */
 public record LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity,
                                StoredChainCheck startupCheck, int senderLimit, Duration targetWait,
-                               boolean signaturesRequired) {
+                               boolean signaturesRequired, int maxReorgDepth) {
+
+    /**
+     * The default deepest reorganisation. It bounds what a switch reads, writes and returns to the
+     * pool (10,000 blocks of 5 transactions: 50,000 transactions), and what a peer can make this node
+     * fetch to find out.
+     */
+    public static final int DEFAULT_MAX_REORG_DEPTH = 10_000;
 
     public LedgerParameters {
         Objects.requireNonNull(maxWait, "maxWait");
         Objects.requireNonNull(startupCheck, "startupCheck");
         Objects.requireNonNull(targetWait, "targetWait");
+        if (maxReorgDepth < 1) {
+            throw new IllegalArgumentException("maxReorgDepth must be 1 or more, not " + maxReorgDepth);
+        }
+    }
+
+    /** Parameters with the default deepest reorganisation. */
+    public LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity,
+                            StoredChainCheck startupCheck, int senderLimit, Duration targetWait,
+                            boolean signaturesRequired) {
+        this(difficulty, maxTransactions, maxWait, poolCapacity, startupCheck, senderLimit, targetWait,
+                signaturesRequired, DEFAULT_MAX_REORG_DEPTH);
+    }
+
+    /** The same parameters with another deepest reorganisation. */
+    public LedgerParameters withMaxReorgDepth(int depth) {
+        return new LedgerParameters(difficulty, maxTransactions, maxWait, poolCapacity, startupCheck, senderLimit,
+                targetWait, signaturesRequired, depth);
     }
 
     /** Parameters of a network that takes unsigned transactions too. */

@@ -4,24 +4,29 @@ import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.ForkChoice;
+import io.meshchain.ledger.LedgerParameters;
+import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigInteger;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,17 +36,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * Catches up with a peer whose summary is better than this node's chain. It finds the common
- * ancestor by asking the peer for single blocks (a binary search over at most
- * {@link ChainService#MAX_REORG_DEPTH} heights, so a handful of small requests), then fetches the
- * peer's blocks above it a page at a time and offers them to {@link ChainService#adopt}, which
- * validates every one before switching. A page that makes the chain better is adopted at once, so a
- * node catching up a long chain holds one page at a time; a fork's branch is held only until it
- * becomes better than this node's chain, and at most {@link Limits#branchBytes} of it. A peer that
- * serves anything wrong is logged and skipped; this node's chain stays as it was.
+ * ancestor by asking the peer for single blocks (a binary search over at most the heights a
+ * reorganisation may reach, so a handful of small requests), then fetches the peer's blocks above it
+ * a page at a time and offers them to {@link ChainService#adopt}, which validates every one before
+ * switching. A page that makes the chain better is adopted at once, so a node catching up a long chain
+ * holds one page at a time; a fork's branch is held only until it becomes better than this node's
+ * chain. A peer that serves anything wrong is logged and set aside ({@link Misbehaviour}); this node's
+ * chain stays as it was.
  * <p>
- * Each sync has a deadline and a byte budget ({@link Limits}), and syncs from {@link #MAX_SYNCS}
- * peers run at once, so a peer that serves slowly neither holds this node for long nor keeps it
- * from syncing from another.
+ * What a peer can make this node hold is bounded: each block of a page is checked for what it can be
+ * checked for alone (well-formed, linked to the block before, carrying the network's proof of work:
+ * {@link BlockValidator#validateHeader}) before the page is kept, and the branches of every sync
+ * together are held within one budget ({@link Limits#branchBytes}). Each sync has a deadline covering
+ * the whole of it, the ancestor search included, and a byte budget; syncs from {@link #MAX_SYNCS}
+ * peers run at once, and a sync that has had its turn ({@link #TURN}) gives its slot up to a peer
+ * waiting for one, so peers that serve slowly cannot keep this node from syncing from another.
  */
 @Component
 class ChainSync implements DisposableBean {
@@ -61,25 +70,46 @@ class ChainSync implements DisposableBean {
     /** Blocks asked for by the first request of a sync, before the size of the peer's blocks is known. */
     static final int FIRST_PAGE = 100;
     /**
-     * What one sync may take: its time, the bytes it fetches, and the bytes of a fork's branch it
-     * holds while the branch is not yet better than this node's chain.
+     * How long a sync keeps its slot before it gives way to a peer waiting for one: it stops after the
+     * request under way, keeps what it adopted, and asks again behind the waiting peer.
+     */
+    static final Duration TURN = Duration.ofSeconds(2);
+    /**
+     * How long a sync waits for a slot before the peer is left to the next heartbeat: a turn and the
+     * slowest answer a peer may give (five read timeouts), with room to spare.
+     */
+    static final Duration SLOT_WAIT = Duration.ofSeconds(15);
+
+    /**
+     * What syncs may take: the time and bytes of one, and the bytes of forks' branches all of them
+     * hold while the branches are not yet better than this node's chain.
      *
-     * @param deadline     how long one sync runs before it stops after the page under way. Pages
-     *                     adopted stay adopted, so a long catch-up goes on in the next sync, at once;
-     *                     a peer that serves slowly holds a sync slot no longer than this
+     * @param deadline     how long one sync runs, the ancestor search included, before it stops after
+     *                     the request under way. Pages adopted stay adopted, so a long catch-up goes
+     *                     on in the next sync, at once; a peer that serves slowly holds a slot no
+     *                     longer than this (or than a {@link #TURN} when another peer waits)
      * @param budgetBytes  most bytes one sync fetches, in the same way
-     * @param branchBytes  most bytes of a fork's branch held before it is better: enough for a fork
-     *                     thousands of blocks deep, bounded whatever the blocks hold
+     * @param branchBytes  most bytes of branches held, across every sync, before they are better: enough
+     *                     for a fork thousands of small blocks deep, bounded whatever the blocks hold and
+     *                     however many peers offer branches
      */
     record Limits(Duration deadline, long budgetBytes, long branchBytes) {
 
-        static final Limits DEFAULT = new Limits(Duration.ofMinutes(2), 256L * 1024 * 1024, 32L * 1024 * 1024);
+        static final Limits DEFAULT = new Limits(Duration.ofMinutes(2), 256L * 1024 * 1024, defaultBranchBytes());
+
+        /**
+         * 32 MiB of branches' JSON, or a sixteenth of the heap where that is less: the JSON of a block
+         * takes about as much heap again as objects, so at the image's 384 MiB this keeps branches
+         * under about a sixth of the heap.
+         */
+        static long defaultBranchBytes() {
+            return Math.min(32L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 16);
+        }
     }
 
     /**
-     * Syncs that run at once, each from another peer. One peer that serves slowly, or several
-     * advertising the same chain, cannot keep this node from syncing from another; each sync holds
-     * at most two pages and a branch within {@link Limits#branchBytes}.
+     * Syncs that run at once, each from another peer. Each holds at most two pages, and the branches
+     * of all of them stay within {@link Limits#branchBytes}.
      */
     static final int MAX_SYNCS = 2;
     /** Rule name reported when a peer serves a block at another height than asked. */
@@ -90,31 +120,20 @@ class ChainSync implements DisposableBean {
     static final String REORG_DEPTH_RULE = "reorg-depth";
     /** Rule name reported when a fork's branch outgrows the budget before it is better than this chain. */
     static final String BRANCH_BUDGET_RULE = "branch-budget";
-    /** Refused tips remembered, so a peer that keeps advertising a bad chain is not downloaded again. */
-    static final int REMEMBERED_REFUSALS = 1024;
-    /**
-     * Refusals of a peer's answers that are not remembered: a slow answer may have been the network's
-     * fault. (A page too large is asked for again in fewer blocks, and never refused as long as it
-     * holds more than one; one block larger than a page can hold is a lie, and is remembered. A
-     * block's refusal is not remembered when time can undo it: {@link BlockRejectedException#undoneByTime()}.)
-     */
-    private static final Set<String> RETRYABLE_ANSWERS = Set.of(PeerException.TOO_SLOW);
 
     private final ChainService chain;
     private final PeerClient client;
+    private final PeerDirectory peers;
     private final MeterRegistry meters;
     private final Clock clock;
-    /** Peers a sync runs from now: one sync per peer, at most {@link #MAX_SYNCS} in all. */
-    private final Set<URI> syncing = new HashSet<>();
-    private final Set<String> refusedTips = Collections.newSetFromMap(Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > REMEMBERED_REFUSALS;
-                }
-            }));
-
     private final Limits limits;
+    /** Peers a sync runs from, or waits for a slot for, now: one sync per peer. */
+    private final Set<URI> syncing = ConcurrentHashMap.newKeySet();
+    /** Slots for syncs, handed out in the order peers asked for them. */
+    private final Semaphore slots = new Semaphore(MAX_SYNCS, true);
+    /** Bytes of branches every sync holds now, within {@link Limits#branchBytes}. */
+    private final AtomicLong branchBytesHeld = new AtomicLong();
+    private final Counter deepForks;
     /** Fetches the next page of each sync while the current one is worked on: a thread per sync slot. */
     private final ExecutorService fetcher = Executors.newFixedThreadPool(MAX_SYNCS, task -> {
         Thread thread = new Thread(task, "chain-sync-fetch");
@@ -123,79 +142,123 @@ class ChainSync implements DisposableBean {
     });
 
     @Autowired
-    ChainSync(ChainService chain, PeerClient client, MeterRegistry meters, Clock clock) {
-        this(chain, client, meters, clock, Limits.DEFAULT);
+    ChainSync(ChainService chain, PeerClient client, PeerDirectory peers, MeterRegistry meters, Clock clock) {
+        this(chain, client, peers, meters, clock, Limits.DEFAULT);
     }
 
-    ChainSync(ChainService chain, PeerClient client, MeterRegistry meters, Clock clock, Limits limits) {
+    ChainSync(ChainService chain, PeerClient client, PeerDirectory peers, MeterRegistry meters, Clock clock,
+              Limits limits) {
         this.chain = chain;
         this.client = client;
+        this.peers = peers;
         this.meters = meters;
         this.clock = clock;
         this.limits = limits;
         // Every rule's count is there from the start, at 0, so that a dashboard or an alert sees it before a first refusal.
         Stream.concat(BlockValidator.ruleNames().stream(), Stream.of(INDEX_RULE, SAME_GENESIS_RULE, REORG_DEPTH_RULE,
-                BRANCH_BUDGET_RULE, PeerException.MALFORMED, PeerException.TOO_LARGE, PeerException.TOO_SLOW))
-                .forEach(this::rejected);
+                BRANCH_BUDGET_RULE, PeerException.MALFORMED, PeerException.TOO_LARGE, PeerException.TOO_SLOW,
+                PeerException.ADVERTISED_CHAIN)).forEach(this::rejected);
+        this.deepForks = Counter.builder("meshchain.sync.deep.forks")
+                .description("Better chains found forking deeper than this node reorganises: an operator settles them")
+                .register(meters);
+        Gauge.builder("meshchain.sync.branch.bytes", branchBytesHeld, AtomicLong::get)
+                .description("Bytes of forks' branches held until they are better, across every sync")
+                .baseUnit("bytes").register(meters);
+        Gauge.builder("meshchain.sync.waiting", slots, Semaphore::getQueueLength)
+                .description("Peers waiting for a sync slot; the syncs under way give way once they have had their turn")
+                .register(meters);
+        Gauge.builder("meshchain.sync.deep.fork.peers", peers, PeerDirectory::deepForkCount)
+                .description("Peers whose better chain forks deeper than this node reorganises, as last found")
+                .register(meters);
     }
 
     /**
-     * Syncs from {@code peer}, unless a sync from it is under way or {@link #MAX_SYNCS} run already
-     * (the next heartbeat tries again).
+     * Syncs from {@code peer}, unless it is set aside or a sync from it is under way. When every slot
+     * is taken, it waits its turn for one (up to {@link #SLOT_WAIT}; then the next heartbeat tries
+     * again), and the syncs under way give way once they have had theirs.
      *
-     * @return true when the sync stopped at its deadline or byte budget having adopted blocks: the
-     *         peer has more, and the caller should exchange with it again at once
+     * @return true when the sync stopped short (its deadline, byte budget or turn) having adopted
+     *         blocks: the peer has more, and the caller should exchange with it again at once
      */
     boolean syncFrom(Peer peer, NodeSummary remote) {
-        if (refusedTips.contains(remote.tipHash()) || !takeSlot(peer)) {
+        if (peers.isSetAside(peer) || !syncing.add(peer.url())) {
             return false;
         }
         try {
-            Synced result = sync(peer, remote);
+            if (!takeSlot()) {
+                return false;
+            }
+            try {
+                return syncInSlot(new Session(peer, remote));
+            } finally {
+                slots.release();
+            }
+        } finally {
+            syncing.remove(peer.url());
+        }
+    }
+
+    private boolean takeSlot() {
+        try {
+            return slots.tryAcquire(SLOT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean syncInSlot(Session session) {
+        Peer peer = session.peer;
+        try {
+            Synced result = sync(session);
+            peers.synced(peer, result.outcome() == ChainService.Adoption.ADOPTED);
             if (result.outcome() == ChainService.Adoption.ADOPTED) {
                 log.info("Adopted the chain of peer {}{}: height {}, tip {}", peer, result.cutShort() ? " in part" : "",
                         chain.tip().height(), chain.tip().hash());
             }
             return result.cutShort() && result.outcome() == ChainService.Adoption.ADOPTED;
         } catch (BlockRejectedException e) {
-            refuse(peer, remote, e.rule(), e.getMessage(), !e.undoneByTime());
+            refused(peer, e.rule(), e.getMessage(), e.undoneByTime() ? null : Misbehaviour.INVALID_CHAIN);
+        } catch (DeepFork e) {
+            rejected(e.rule).increment();
+            deepForks.increment();
+            peers.deepFork(peer, e.forkHeight, e.getMessage());
         } catch (PeerException e) {
             if (e.rule() == null) {
                 log.warn("Could not sync from peer {}: {}", peer, e.getMessage());
             } else {
-                refuse(peer, remote, e.rule(), e.getMessage(), !RETRYABLE_ANSWERS.contains(e.rule()));
+                refused(peer, e.rule(), e.getMessage(), misbehaviour(e.rule()));
             }
         } catch (RuntimeException e) {
             log.warn("Could not sync from peer {}: {}", peer, describe(e));
         } finally {
-            releaseSlot(peer);
+            session.releaseBranch();
         }
         return false;
     }
 
-    private boolean takeSlot(Peer peer) {
-        synchronized (syncing) {
-            return syncing.size() < MAX_SYNCS && syncing.add(peer.url());
-        }
-    }
-
-    private void releaseSlot(Peer peer) {
-        synchronized (syncing) {
-            syncing.remove(peer.url());
-        }
+    private static Misbehaviour misbehaviour(String rule) {
+        return switch (rule) {
+            case PeerException.TOO_SLOW -> Misbehaviour.STALLED;
+            case PeerException.ADVERTISED_CHAIN -> Misbehaviour.LIED;
+            default -> Misbehaviour.MALFORMED;
+        };
     }
 
     /** How a sync ended: what it did to the chain, and whether it stopped before the peer's tip. */
     private record Synced(ChainService.Adoption outcome, boolean cutShort) {
     }
 
-    private void refuse(Peer peer, NodeSummary remote, String rule, String why, boolean remember) {
+    /**
+     * Counts a refused chain under the rule it broke and sets the peer aside for what it did; a
+     * refusal that time can undo ({@code misbehaviour} null) is tried again at later heartbeats.
+     */
+    private void refused(Peer peer, String rule, String why, Misbehaviour misbehaviour) {
         rejected(rule).increment();
-        if (remember) {
-            refusedTips.add(remote.tipHash());
-            log.warn("Refused the chain of peer {}: {}", peer, why);
-        } else {
+        if (misbehaviour == null) {
             log.warn("Refused the chain of peer {} for now, to be tried again: {}", peer, why);
+        } else {
+            peers.setAside(peer, misbehaviour, "refused its chain: " + why);
         }
     }
 
@@ -206,48 +269,122 @@ class ChainSync implements DisposableBean {
                 .register(meters);
     }
 
-    private Synced sync(Peer peer, NodeSummary remote) throws BlockRejectedException {
+    /** A peer's better chain that forks further below this node's tip than it reorganises. */
+    private static final class DeepFork extends Exception {
+        private final String rule;
+        private final long forkHeight;
+
+        DeepFork(String rule, long forkHeight, String message) {
+            super(message, null, false, false);
+            this.rule = rule;
+            this.forkHeight = forkHeight;
+        }
+    }
+
+    /** One sync: its peer, what the peer advertised, and what the sync has taken of its limits. */
+    private final class Session {
+        final Peer peer;
+        final NodeSummary remote;
+        final long started = clock.millis();
+        final long deadline = started + limits.deadline().toMillis();
+        long fetchedBytes;
+        /** Bytes of this sync's branch counted in {@link #branchBytesHeld}. */
+        long branchBytes;
+
+        Session(Peer peer, NodeSummary remote) {
+            this.peer = peer;
+            this.remote = remote;
+        }
+
+        /**
+         * Whether the sync stops after what it is doing: its deadline or byte budget is reached, or it has
+         * had its turn and a peer waits for a slot.
+         */
+        boolean shouldStop() {
+            long now = clock.millis();
+            return now >= deadline || fetchedBytes >= limits.budgetBytes()
+                    || slots.hasQueuedThreads() && now - started >= TURN.toMillis();
+        }
+
+        /**
+         * Takes {@code bytes} more of the budget for branches; false when every sync's branches would
+         * then hold more than it allows, so this one stops and tries again later.
+         */
+        boolean holdBranch(long bytes) {
+            long held = branchBytesHeld.addAndGet(bytes);
+            if (held > limits.branchBytes()) {
+                branchBytesHeld.addAndGet(-bytes);
+                return false;
+            }
+            branchBytes += bytes;
+            return true;
+        }
+
+        void releaseBranch() {
+            branchBytesHeld.addAndGet(-branchBytes);
+            branchBytes = 0;
+        }
+    }
+
+    private Synced sync(Session session) throws BlockRejectedException, DeepFork {
         ChainTip local = chain.tip();
+        NodeSummary remote = session.remote;
         if (remote.height() < 1 || !ForkChoice.isBetter(remote.tip(), local)) {
             return new Synced(ChainService.Adoption.NOT_BETTER, false);
         }
-        long ancestor = commonAncestor(peer, local.height(), remote.height());
-        return adoptFrom(peer, ancestor, remote.height());
+        if (!remote.totalWork().equals(chain.workOfHeight(remote.height()))) {
+            throw new PeerException(PeerException.ADVERTISED_CHAIN, "advertised work " + remote.totalWork()
+                    + " at height " + remote.height() + ", which no chain of this network can have there ("
+                    + chain.workOfHeight(remote.height()) + ")");
+        }
+        OptionalLong ancestor = commonAncestor(session, local.height(), remote.height());
+        if (ancestor.isEmpty()) {
+            return new Synced(ChainService.Adoption.NOT_BETTER, true);
+        }
+        return adoptFrom(session, ancestor.getAsLong());
     }
 
     /**
      * The highest height at which the peer's chain and this node's hold the same block. Both chains
      * are hash chains: below a shared block every block is shared, above a differing one every block
      * differs. So one request settles the usual case (the peer's chain extends this one), and a binary
-     * search over the heights a reorganisation may reach settles a fork.
+     * search over the heights a reorganisation may reach settles a fork. Empty when the sync must stop
+     * before it is settled ({@link Session#shouldStop}).
      */
-    private long commonAncestor(Peer peer, long localHeight, long remoteHeight) throws BlockRejectedException {
+    private OptionalLong commonAncestor(Session session, long localHeight, long remoteHeight)
+            throws BlockRejectedException, DeepFork {
         long high = Math.min(localHeight, remoteHeight);
-        if (high == 0 || sameBlockAt(peer, high)) {
-            return high;
+        if (high == 0 || sameBlockAt(session, high)) {
+            return OptionalLong.of(high);
         }
-        long low = Math.max(0, localHeight - ChainService.MAX_REORG_DEPTH);
-        // A peer's chain that ends below low (and differs at its tip) forks below low too.
-        if (low > 0 && (remoteHeight < low || !sameBlockAt(peer, low))) {
-            throw new BlockRejectedException(REORG_DEPTH_RULE, low, "the peer's chain forks from this node's more "
-                    + "than " + ChainService.MAX_REORG_DEPTH + " blocks below its tip, deeper than it reorganises");
+        int maxDepth = chain.parameters().maxReorgDepth();
+        long low = Math.max(0, localHeight - maxDepth);
+        // The peer's chain is at least as high as this one (it is better, and its work is its height's),
+        // so it has a block at low.
+        if (low > 0 && !sameBlockAt(session, low)) {
+            throw new DeepFork(REORG_DEPTH_RULE, low, "the peer's better chain forks from this node's more than "
+                    + maxDepth + " blocks below its tip, deeper than it reorganises (meshchain.sync.max-reorg-depth)");
         }
         // Same block at low (or low is genesis, fixed by the settings); another block at high.
         while (high - low > 1) {
+            if (session.shouldStop()) {
+                return OptionalLong.empty();
+            }
             long middle = (low + high) >>> 1;
-            if (sameBlockAt(peer, middle)) {
+            if (sameBlockAt(session, middle)) {
                 low = middle;
             } else {
                 high = middle;
             }
         }
-        return low;
+        return OptionalLong.of(low);
     }
 
-    private boolean sameBlockAt(Peer peer, long height) throws BlockRejectedException {
-        List<Block> served = page(peer, height, 1).page().blocks();
+    private boolean sameBlockAt(Session session, long height) throws BlockRejectedException {
+        List<Block> served = page(session.peer, height, 1).page().blocks();
         if (served.isEmpty()) {
-            throw new PeerException("advertised a longer chain but served no block " + height);
+            throw new PeerException(PeerException.ADVERTISED_CHAIN, "advertised height " + session.remote.height()
+                    + " but served no block " + height);
         }
         return chain.hashAt(height).map(served.get(0).hash()::equals).orElse(false);
     }
@@ -255,34 +392,41 @@ class ChainSync implements DisposableBean {
     /**
      * Fetches the peer's blocks above {@code ancestor} a page at a time and offers them, growing a
      * branch until it is better than this node's chain; from then on every page is an extension and
-     * is adopted as it comes. The next page is fetched while this one is validated and stored.
+     * is adopted as it comes. The next page is fetched while this one is validated and stored. Each
+     * block is checked on the one before it as it arrives, before it is kept.
      */
-    private Synced adoptFrom(Peer peer, long ancestor, long remoteHeight) throws BlockRejectedException {
-        try (Pages pages = new Pages(peer, ancestor + 1, remoteHeight)) {
-            return adoptFrom(pages, ancestor, remoteHeight);
+    private Synced adoptFrom(Session session, long ancestor) throws BlockRejectedException, DeepFork {
+        StoredBlock previous = chain.entryAt(ancestor).orElse(null);
+        if (previous == null) {
+            return new Synced(ChainService.Adoption.NOT_CONNECTED, false); // this node's chain moved meanwhile
+        }
+        try (Pages pages = new Pages(session.peer, ancestor + 1, session.remote.height())) {
+            return adoptFrom(session, pages, ancestor, previous);
         }
     }
 
-    private Synced adoptFrom(Pages pages, long ancestor, long remoteHeight) throws BlockRejectedException {
+    private Synced adoptFrom(Session session, Pages pages, long ancestor, StoredBlock previous)
+            throws BlockRejectedException, DeepFork {
         ChainService.Adoption outcome = ChainService.Adoption.NOT_BETTER;
         List<Block> branch = new ArrayList<>();
-        long branchBytes = 0;
-        long fetchedBytes = 0;
-        long deadline = clock.millis() + limits.deadline().toMillis();
         long next = ancestor + 1;
+        long remoteHeight = session.remote.height();
+        LedgerParameters parameters = chain.parameters();
         while (pages.hasNext()) {
-            if (clock.millis() >= deadline || fetchedBytes >= limits.budgetBytes()) {
+            if (session.shouldStop()) {
                 return new Synced(outcome, true);
             }
             PeerClient.FetchedPage fetched = pages.next();
             List<Block> served = fetched.page().blocks();
             if (served.isEmpty()) {
-                if (next == ancestor + 1) {
-                    throw new PeerException("advertised height " + remoteHeight + " but served no block from " + next);
-                }
-                break;
+                throw new PeerException(PeerException.ADVERTISED_CHAIN, "advertised height " + remoteHeight
+                        + " but served no block from " + next);
             }
-            fetchedBytes += fetched.bytes();
+            for (Block block : served) {
+                checkHeader(block, previous, parameters);
+                previous = StoredBlock.of(block, BigInteger.ZERO);
+            }
+            session.fetchedBytes += fetched.bytes();
             next += served.size();
             // Blocks another sync adopted meanwhile are this node's already: only what follows them is new.
             int ours = 0;
@@ -293,12 +437,19 @@ class ChainSync implements DisposableBean {
                 continue;
             }
             branch.addAll(ours == 0 ? served : served.subList(ours, served.size()));
-            branchBytes += fetched.bytes();
+            if (session.branchBytes + fetched.bytes() > limits.branchBytes()) {
+                throw new DeepFork(BRANCH_BUDGET_RULE, branch.get(0).index() - 1, "its branch from block "
+                        + branch.get(0).index() + " is still not better than this node's chain after "
+                        + session.branchBytes + " bytes, more than this node holds of a branch");
+            }
+            if (!session.holdBranch(fetched.bytes())) {
+                return new Synced(outcome, true); // other syncs hold branches; this one tries again later
+            }
             switch (chain.adopt(branch)) {
                 case ADOPTED -> {
                     outcome = ChainService.Adoption.ADOPTED;
                     branch.clear();
-                    branchBytes = 0;
+                    session.releaseBranch();
                 }
                 case NOT_CONNECTED -> {
                     if (branch.get(0).index() == 1) {
@@ -307,17 +458,28 @@ class ChainSync implements DisposableBean {
                     }
                     return new Synced(outcome, false); // this node's chain moved meanwhile; the next heartbeat looks again
                 }
-                case TOO_DEEP -> throw new BlockRejectedException(REORG_DEPTH_RULE, branch.get(0).index(),
-                        "the peer's chain forks deeper than " + ChainService.MAX_REORG_DEPTH + " blocks below the tip");
+                case TOO_DEEP -> throw new DeepFork(REORG_DEPTH_RULE, branch.get(0).index() - 1,
+                        "the peer's chain forks deeper than " + parameters.maxReorgDepth() + " blocks below the tip");
                 case NOT_BETTER -> {
-                    if (branchBytes > limits.branchBytes()) {
-                        throw new PeerException(BRANCH_BUDGET_RULE, "its branch from block " + branch.get(0).index()
-                                + " is still not better than this node's chain after " + branchBytes + " bytes");
-                    }
+                    // Held, within the budget, until the branch is better.
                 }
             }
         }
         return new Synced(outcome, false);
+    }
+
+    /** Checks what {@code block} can be checked for on {@code previous} alone, before it is kept. */
+    private static void checkHeader(Block block, StoredBlock previous, LedgerParameters parameters)
+            throws BlockRejectedException {
+        try {
+            BlockValidator.validateHeader(block, previous, parameters.difficulty(), parameters.maxTransactions());
+        } catch (BlockRejectedException e) {
+            if (previous.height() == 0 && !block.previousHash().equals(previous.hash())) {
+                throw new BlockRejectedException(SAME_GENESIS_RULE, 1,
+                        "the peer's chain does not grow from this network's genesis block");
+            }
+            throw e;
+        }
     }
 
     private boolean isOurs(Block block) {

@@ -71,12 +71,13 @@ class HeartbeatService {
 
     /**
      * Answers a peer's heartbeat. When the caller's chain is better, an exchange with the configured
-     * peer of that node id follows in the background, and syncs from it; the caller's address is
-     * never taken from the request.
+     * peer of that node id follows in the background, and syncs from it, unless that peer is set aside;
+     * the caller's address is never taken from the request.
      */
     NodeSummary receive(NodeSummary caller) {
         if (ForkChoice.isBetter(caller.tip(), chain.tip())) {
-            directory.byNodeId(caller.nodeId()).ifPresent(this::requestExchange);
+            directory.byNodeId(caller.nodeId()).filter(peer -> !directory.isSetAside(peer))
+                    .ifPresent(this::requestExchange);
         }
         return summary();
     }

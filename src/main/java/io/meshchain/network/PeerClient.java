@@ -28,8 +28,12 @@ class PeerClient {
 
     /** Largest heartbeat answer accepted: a summary is a few hundred bytes, plus the peer list. */
     static final int MAX_SUMMARY_BYTES = 64 * 1024;
-    /** Largest chain page accepted: 1000 full blocks fit comfortably. */
-    static final int MAX_PAGE_BYTES = 16 * 1024 * 1024;
+    /**
+     * Largest chain page accepted: a few of the largest blocks the rules allow (1,000 transactions of
+     * about 600 bytes of JSON each), and sixteen times the bytes sync asks a page to hold
+     * ({@link ChainSync#PAGE_BYTES}). A larger answer is asked for again with fewer blocks.
+     */
+    static final int MAX_PAGE_BYTES = 4 * 1024 * 1024;
     /** Bytes read from a peer at a time. */
     static final int READ_CHUNK_BYTES = 16 * 1024;
 

@@ -3,6 +3,7 @@ package io.meshchain.network;
 import io.meshchain.system.ConfigurationException;
 import io.meshchain.system.MeshchainProperties;
 import java.net.URI;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,6 +26,11 @@ import org.springframework.stereotype.Component;
  * failures are logged once per change of state (reachable to unreachable and back, or a new
  * reason), not once per heartbeat. Each peer has a reachability gauge and a heartbeat round-trip
  * timer, removed when a discovered peer goes away.
+ * <p>
+ * It also keeps each peer's standing: a peer that misbehaved ({@link Misbehaviour}) is set aside
+ * for a while, and the height a peer advertises counts as proved only while its blocks, fetched and
+ * checked, keep making this node's chain better ({@link #bestProvedHeight()}): readiness never rests
+ * on a claim.
  */
 @Component
 class PeerDirectory implements PeerStatus {
@@ -34,12 +40,20 @@ class PeerDirectory implements PeerStatus {
     private final String selfNodeId;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Duration setAside;
     private final Map<URI, State> states = new LinkedHashMap<>();
 
     PeerDirectory(MeshchainProperties properties, Clock clock, MeterRegistry meters) {
         this.selfNodeId = properties.nodeId();
         this.clock = clock;
         this.meters = meters;
+        this.setAside = properties.sync().setAside();
+        Gauge.builder("meshchain.peers.set.aside", this, PeerDirectory::setAsideCount)
+                .description("Peers set aside for misbehaving: not synced from, their heights not believed")
+                .register(meters);
+        for (Misbehaviour misbehaviour : Misbehaviour.values()) {
+            misbehaviourCounter(misbehaviour);
+        }
         List<Peer> peers = new ArrayList<>();
         for (URI url : properties.peers()) {
             peers.add(new Peer(checkUrl(url), null));
@@ -171,10 +185,106 @@ class PeerDirectory implements PeerStatus {
         return (int) states.values().stream().filter(state -> !state.self && state.reachable).count();
     }
 
-    @Override
-    public synchronized OptionalLong bestReachableHeight() {
-        return states.values().stream().filter(state -> !state.self && state.reachable && state.height != null)
+    /** Reachable peers that are not set aside: those whose heights this node may come to believe. */
+    synchronized int reachableInGoodStanding() {
+        long now = clock.millis();
+        return (int) states.values().stream().filter(state -> !state.self && state.reachable && !state.setAside(now))
+                .count();
+    }
+
+    /**
+     * The highest height a peer advertised whose chain this node is fetching and adopting now: its
+     * last sync adopted blocks that made this node's chain better, and it is not set aside. A height
+     * a peer merely claims counts for nothing: a liar's sync fails and sets it aside. Empty when no
+     * peer has proved a better chain.
+     */
+    synchronized OptionalLong bestProvedHeight() {
+        long now = clock.millis();
+        return states.values().stream()
+                .filter(state -> !state.self && state.reachable && state.provedAhead && !state.setAside(now)
+                        && state.height != null)
                 .mapToLong(state -> state.height).max();
+    }
+
+    /**
+     * Records how a sync from {@code peer} ended, short of a refusal: whether it adopted blocks of its
+     * chain (and so proved the height it advertises). A fork found too deep before is gone.
+     */
+    synchronized void synced(Peer peer, boolean adopted) {
+        State state = states.get(peer.url());
+        if (state != null) {
+            state.provedAhead = adopted;
+            state.deepForkAt = null;
+        }
+    }
+
+    /** Whether {@code peer} is set aside now: not to be synced from, its height not believed. */
+    synchronized boolean isSetAside(Peer peer) {
+        State state = states.get(peer.url());
+        return state != null && state.setAside(clock.millis());
+    }
+
+    /**
+     * Sets {@code peer} aside for what it did, for {@link Misbehaviour#setAsideFor} the node's
+     * setting; counted in {@code meshchain_peers_misbehaviour_total{reason}}.
+     */
+    synchronized void setAside(Peer peer, Misbehaviour misbehaviour, String why) {
+        misbehaviourCounter(misbehaviour).increment();
+        State state = states.get(peer.url());
+        if (state == null) {
+            return;
+        }
+        Duration duration = misbehaviour.setAsideFor(setAside);
+        state.setAsideUntil = clock.millis() + duration.toMillis();
+        state.setAsideFor = misbehaviour;
+        state.provedAhead = false;
+        log.warn("Peer {} set aside for {} s ({}): {}", peer, duration.toSeconds(), misbehaviour.tag(), why);
+    }
+
+    /**
+     * Records that {@code peer}'s better chain forks from this node's at {@code forkHeight}, deeper
+     * than this node reorganises (or with a branch larger than it holds): the node keeps its chain,
+     * says so in its health and metrics, and sets the peer aside so as not to fetch the same blocks
+     * at every heartbeat. An operator settles it (docs/operations.md).
+     */
+    synchronized void deepFork(Peer peer, long forkHeight, String why) {
+        State state = states.get(peer.url());
+        if (state != null) {
+            state.deepForkAt = forkHeight;
+        }
+        setAside(peer, Misbehaviour.DEEP_FORK, why);
+    }
+
+    /** The peers set aside now, by node id (never by address), each with why and for how much longer. */
+    synchronized List<Map<String, Object>> setAsideDetails() {
+        long now = clock.millis();
+        return states.values().stream().filter(state -> !state.self && state.setAside(now)).map(state -> {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("nodeId", state.nodeId == null ? "unknown" : state.nodeId);
+            detail.put("reason", state.setAsideFor.tag());
+            detail.put("secondsLeft", (state.setAsideUntil - now + 999) / 1000);
+            if (state.deepForkAt != null) {
+                detail.put("forkHeight", state.deepForkAt);
+            }
+            return detail;
+        }).toList();
+    }
+
+    /** Peers whose better chain forks deeper than this node reorganises, as last found. */
+    synchronized long deepForkCount() {
+        return states.values().stream().filter(state -> !state.self && state.deepForkAt != null).count();
+    }
+
+    private synchronized int setAsideCount() {
+        long now = clock.millis();
+        return (int) states.values().stream().filter(state -> !state.self && state.setAside(now)).count();
+    }
+
+    private Counter misbehaviourCounter(Misbehaviour misbehaviour) {
+        return Counter.builder("meshchain.peers.misbehaviour")
+                .description("Peers set aside, by what they did")
+                .tag("reason", misbehaviour.tag())
+                .register(meters);
     }
 
     private static final class State {
@@ -188,10 +298,18 @@ class PeerDirectory implements PeerStatus {
         String nodeId;
         Long height;
         Long lastSeen;
+        long setAsideUntil;
+        Misbehaviour setAsideFor;
+        boolean provedAhead;
+        Long deepForkAt;
 
         State(Peer peer, boolean discovered) {
             this.peer = peer;
             this.discovered = discovered;
+        }
+
+        boolean setAside(long now) {
+            return setAsideFor != null && now < setAsideUntil;
         }
     }
 }

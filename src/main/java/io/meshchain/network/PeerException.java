@@ -12,6 +12,11 @@ class PeerException extends RuntimeException {
     static final String TOO_LARGE = "response-too-large";
     /** The answer trickled in for longer than any honest answer takes. */
     static final String TOO_SLOW = "response-too-slow";
+    /**
+     * The peer advertised a chain it does not have: work its height cannot carry, or a height it does
+     * not serve blocks up to.
+     */
+    static final String ADVERTISED_CHAIN = "advertised-chain";
 
     private final String rule;
 

@@ -145,7 +145,7 @@ public final class ChainImport {
                 case NOT_CONNECTED -> throw new ImportRefused(where + " do not follow the chain below them");
                 case NOT_BETTER -> throw new ImportRefused(where + ": the data directory's chain has as much work or"
                         + " more from block " + first.index() + " on; nothing more imported");
-                case TOO_DEEP -> throw new ImportRefused(where + " fork more than " + ChainService.MAX_REORG_DEPTH
+                case TOO_DEEP -> throw new ImportRefused(where + " fork more than " + chain.parameters().maxReorgDepth()
                         + " blocks below the data directory's tip; import into an empty directory instead");
                 default -> throw new IllegalStateException("unknown outcome " + adoption);
             }

@@ -1,5 +1,6 @@
 package io.meshchain.system;
 
+import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.StoredChainCheck;
 import io.meshchain.pow.Difficulty;
 import jakarta.validation.Valid;
@@ -32,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param http      what the node's HTTP server answers
  * @param transactions what transactions the network takes
  * @param events    the block stream, {@code GET /chain/events}
+ * @param sync      how this node follows its peers' chains
  */
 @ConfigurationProperties("meshchain")
 @Validated
@@ -49,7 +51,8 @@ public record MeshchainProperties(
         @NotNull @Valid Storage storage,
         @Valid Http http,
         @Valid Transactions transactions,
-        @Valid Events events) {
+        @Valid Events events,
+        @Valid Sync sync) {
 
     /** What a node id may look like: it appears in headers, logs and metric labels. */
     public static final String NODE_ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
@@ -69,6 +72,7 @@ public record MeshchainProperties(
         transactions = transactions == null || transactions.signatures() == null
                 ? new Transactions(SignaturePolicy.OPTIONAL) : transactions;
         events = events == null ? new Events(Events.DEFAULT_MAX_STREAMS) : events;
+        sync = sync == null ? new Sync(LedgerParameters.DEFAULT_MAX_REORG_DEPTH, Sync.DEFAULT_SET_ASIDE) : sync;
     }
 
     /** Whether a network takes unsigned transactions. */
@@ -93,6 +97,20 @@ public record MeshchainProperties(
 
         /** What the node holds within the image's heap, measured (BENCHMARKS.md). */
         public static final int DEFAULT_MAX_STREAMS = 1000;
+    }
+
+    /**
+     * @param maxReorgDepth deepest reorganisation this node makes: a better chain that forks further below
+     *                      its tip is not followed, and the node says so (health, metrics) for an operator
+     *                      to settle
+     * @param setAside      how long a peer that served invalid blocks, lied about its chain or answered
+     *                      what is not the protocol is not synced from, nor its height believed
+     */
+    public record Sync(@Min(1) @Max(10_000_000) int maxReorgDepth,
+                       @NotNull @DurationMin(seconds = 1) Duration setAside) {
+
+        /** How long a misbehaving peer is set aside unless the settings say otherwise. */
+        public static final Duration DEFAULT_SET_ASIDE = Duration.ofMinutes(10);
     }
 
     /**

@@ -19,6 +19,7 @@ class NodeConfiguration {
         return new LedgerParameters(properties.mining().difficulty(), properties.block().maxTransactions(),
                 properties.block().maxWait(), properties.pool().capacity(), properties.storage().verify(),
                 properties.pool().senderLimit(), properties.pool().targetWait(),
-                properties.transactions().signatures() == MeshchainProperties.SignaturePolicy.REQUIRED);
+                properties.transactions().signatures() == MeshchainProperties.SignaturePolicy.REQUIRED,
+                properties.sync().maxReorgDepth());
     }
 }

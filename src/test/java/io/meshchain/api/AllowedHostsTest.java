@@ -15,7 +15,7 @@ class AllowedHostsTest {
         MeshchainProperties p = TestProperties.of("n1", peers, null, 1);
         return new MeshchainProperties(p.nodeId(), p.peers(), p.peersFile(), new MeshchainProperties.Discovery(dns),
                 p.heartbeat(), p.network(), p.mining(), p.block(), p.pool(), p.storage(),
-                new MeshchainProperties.Http(List.of(allowed)), null, null);
+                new MeshchainProperties.Http(List.of(allowed)), null, null, null);
     }
 
     @Test

@@ -21,7 +21,7 @@ class HostHeaderFilterTest {
     private static MeshchainProperties allowing(String... hosts) {
         MeshchainProperties p = TestProperties.of("n1", List.of(), null, 1);
         return new MeshchainProperties(p.nodeId(), p.peers(), p.peersFile(), p.discovery(), p.heartbeat(), p.network(),
-                p.mining(), p.block(), p.pool(), p.storage(), new MeshchainProperties.Http(List.of(hosts)), null, null);
+                p.mining(), p.block(), p.pool(), p.storage(), new MeshchainProperties.Http(List.of(hosts)), null, null, null);
     }
 
     private static MockHttpServletResponse send(MeshchainProperties properties, String host) throws Exception {

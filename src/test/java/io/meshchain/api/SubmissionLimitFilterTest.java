@@ -29,7 +29,7 @@ class SubmissionLimitFilterTest {
         MeshchainProperties p = TestProperties.of("n1", List.of(), null, 1);
         return new MeshchainProperties(p.nodeId(), p.peers(), p.peersFile(), p.discovery(), p.heartbeat(), p.network(),
                 p.mining(), p.block(), new MeshchainProperties.Pool(100, 100, Duration.ofSeconds(30), limit), p.storage(),
-                p.http(), null, null);
+                p.http(), null, null, null);
     }
 
     private static MockHttpServletRequest request(String method, String path) {

@@ -3,6 +3,7 @@ package io.meshchain.it;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.meshchain.ledger.Block;
+import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainPage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,14 +18,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A peer that lies: it advertises enormous work and serves whatever chain the test gives it. It
- * speaks just enough of the protocol (heartbeat, chain pages, relays) to be taken for a node.
+ * A peer that lies: it advertises the chain the test gives it, with the work a chain of its height
+ * has, and serves it however the test says (broken blocks, broken answers). It speaks just enough of
+ * the protocol (heartbeat, chain pages, relays) to be taken for a node.
  */
 final class FakePeer implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Claimed total work: far beyond anything an honest chain of this length could have. */
     static final BigInteger ENORMOUS_WORK = BigInteger.TWO.pow(200);
+
+    /** The work every block of the fixtures' network carries. */
+    private static final BigInteger BLOCK_WORK = BigInteger.TWO.pow(ChainFixture.DIFFICULTY);
 
     /** How the fake answers {@code GET /chain?from=&limit=}. */
     @FunctionalInterface
@@ -67,7 +72,7 @@ final class FakePeer implements AutoCloseable {
             summary.put("height", tip.index());
             summary.put("tipHash", tip.hash());
             summary.put("tipTimestamp", tip.timestamp());
-            summary.put("totalWork", ENORMOUS_WORK);
+            summary.put("totalWork", BLOCK_WORK.multiply(BigInteger.valueOf(tip.index() + 1)));
             summary.put("pending", 0);
             summary.put("peers", List.of());
             respond(exchange, 200, JSON.writeValueAsBytes(summary));

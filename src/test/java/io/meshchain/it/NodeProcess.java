@@ -91,6 +91,13 @@ final class NodeProcess extends NodeClient implements AutoCloseable {
         return this;
     }
 
+    /** Waits until the node answers its liveness probe: up, whether or not it is ready for clients. */
+    NodeProcess awaitLive() {
+        await().atMost(READY_WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> process.isAlive() && get("/livez").status() == 200);
+        return this;
+    }
+
     NodeProcess awaitReady() {
         await().atMost(READY_WITHIN).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> process.isAlive() && get("/readyz").status() == 200);

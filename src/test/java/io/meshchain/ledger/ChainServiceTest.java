@@ -881,16 +881,17 @@ class ChainServiceTest {
 
     @Test
     void forkDeeperThanAReorganisationReachesIsNotFollowed() throws Exception {
+        int depth = 50;
         Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
-        List<Block> ours = ChainFixture.extend(genesis, ChainService.MAX_REORG_DEPTH + 1);
+        List<Block> ours = ChainFixture.extend(genesis, depth + 1);
         MutableClock later = new MutableClock(NOW + Duration.ofDays(1).toMillis());
-        ChainService node = new ChainService(service.parameters(), later, events::add,
+        ChainService node = new ChainService(service.parameters().withMaxReorgDepth(depth), later, events::add,
                 InMemoryLedgerStore.holding(ours, List.of()));
-        List<Block> branch = ChainFixture.extend(genesis, ChainService.MAX_REORG_DEPTH + 5);
+        List<Block> branch = ChainFixture.extend(genesis, depth + 5);
 
         assertThat(node.adopt(branch)).isEqualTo(ChainService.Adoption.TOO_DEEP);
         assertThat(node.tip().hash()).isEqualTo(ours.get(ours.size() - 1).hash());
-        List<Block> fromBlockOne = ChainFixture.extend(ours.get(0), ChainService.MAX_REORG_DEPTH + 5);
+        List<Block> fromBlockOne = ChainFixture.extend(ours.get(0), depth + 5);
         assertThat(node.adopt(fromBlockOne)).as("a fork from block 1: exactly as deep as allowed")
                 .isEqualTo(ChainService.Adoption.ADOPTED);
     }

@@ -1,12 +1,14 @@
 package io.meshchain.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
+import io.meshchain.TestProperties;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainAdvanced;
 import io.meshchain.ledger.ChainFixture;
@@ -17,6 +19,8 @@ import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
 import io.meshchain.ledger.Transaction;
+import io.meshchain.pow.Difficulty;
+import io.meshchain.system.MeshchainProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
 import java.net.URI;
@@ -46,13 +50,21 @@ class ChainSyncTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PeerClient client = mock(PeerClient.class);
     private final Peer peer = new Peer(URI.create("http://127.0.0.1:7002"), "n2");
+    private final Peer slow = new Peer(URI.create("http://127.0.0.1:7003"), "n3");
+    private final Peer other = new Peer(URI.create("http://127.0.0.1:7004"), "n4");
+    private final PeerDirectory directory = new PeerDirectory(TestProperties.of("n1",
+            List.of(peer.url(), slow.url(), other.url()), null, 1), clock, meters);
     private final AtomicInteger singleBlockRequests = new AtomicInteger();
     private final List<Integer> pageBytes = new ArrayList<>();
     private final AtomicInteger refusedAsTooLarge = new AtomicInteger();
 
     private ChainService node(List<Block> chain) {
-        return new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 1000), clock,
-                events::add, InMemoryLedgerStore.holding(chain, List.of()));
+        return node(chain, LedgerParameters.DEFAULT_MAX_REORG_DEPTH);
+    }
+
+    private ChainService node(List<Block> chain, int maxReorgDepth) {
+        return new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 1000)
+                .withMaxReorgDepth(maxReorgDepth), clock, events::add, InMemoryLedgerStore.holding(chain, List.of()));
     }
 
     /** The peer serves {@code chain} (genesis first) as an honest node would. */
@@ -87,9 +99,11 @@ class ChainSyncTest {
         });
     }
 
+    /** What an honest peer holding {@code chain} advertises: its tip, and the work a chain of its height has. */
     private static NodeSummary summaryOf(List<Block> chain) {
         Block tip = chain.get(chain.size() - 1);
-        return new NodeSummary("n2", tip.index(), tip.hash(), tip.timestamp(), BigInteger.TEN.pow(30), 0, List.of());
+        return new NodeSummary("n2", tip.index(), tip.hash(), tip.timestamp(),
+                Difficulty.work(ChainFixture.DIFFICULTY).multiply(BigInteger.valueOf(tip.index() + 1)), 0, List.of());
     }
 
     private static List<Block> withGenesis(List<Block> blocks) {
@@ -107,7 +121,7 @@ class ChainSyncTest {
     }
 
     private ChainSync sync(ChainService node, ChainSync.Limits limits) {
-        return new ChainSync(node, client, meters, clock, limits);
+        return new ChainSync(node, client, directory, meters, clock, limits);
     }
 
     private double rejected(String rule) {
@@ -118,7 +132,11 @@ class ChainSyncTest {
     @Test
     void aLongChainIsAdoptedAPageAtATimeEachPageOfAboutTheByteBudget() {
         List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2 * ChainSync.PAGE_SIZE + 10));
-        int blockBytes = JSON.writeValueAsBytes(theirs.get(1)).length;
+        // Fixture transactions are numbered, so later blocks may be a few bytes larger than earlier ones:
+        // a page sized from the one before may overshoot by that much a block.
+        int blockBytes = theirs.stream().skip(1).mapToInt(block -> JSON.writeValueAsBytes(block).length).max()
+                .getAsInt();
+        int growth = blockBytes - JSON.writeValueAsBytes(theirs.get(1)).length;
         peerServes(theirs);
         ChainService node = node(List.of());
 
@@ -131,7 +149,8 @@ class ChainSyncTest {
                 .startsWith(ChainSync.FIRST_PAGE).allMatch(size -> size < ChainSync.PAGE_SIZE);
         assertThat(adopted.stream().mapToInt(Integer::intValue).sum()).isEqualTo(theirs.size() - 1);
         assertThat(pageBytes.subList(1, pageBytes.size())).as("pages after the first, sized from it")
-                .allMatch(bytes -> bytes <= ChainSync.PAGE_BYTES + blockBytes);
+                .allMatch(bytes -> bytes <= ChainSync.PAGE_BYTES + blockBytes
+                        + (long) growth * ChainSync.PAGE_BYTES / blockBytes);
     }
 
     @Test
@@ -185,7 +204,7 @@ class ChainSyncTest {
 
     @Test
     void everyRulesCountIsThereBeforeAnyRefusal() {
-        new ChainSync(node(List.of()), client, meters, clock);
+        new ChainSync(node(List.of()), client, directory, meters, clock);
 
         assertThat(meters.find("meshchain.blocks.rejected").counters()).extracting(counter -> counter.getId().getTag("rule"))
                 .contains("timestamp-after-median-time-past", "transactions-not-in-future", "valid-transactions",
@@ -203,40 +222,50 @@ class ChainSyncTest {
 
         assertThat(node.tip().hash()).isEqualTo(theirs.get(3010).hash());
         assertThat(node.hashAt(2990)).contains(ours.get(2990).hash());
-        assertThat(singleBlockRequests.get()).as("a binary search over %d heights", ChainService.MAX_REORG_DEPTH)
+        assertThat(singleBlockRequests.get()).as("a binary search over %d heights", LedgerParameters.DEFAULT_MAX_REORG_DEPTH)
                 .isLessThanOrEqualTo(2 + 14);
         ChainAdvanced switched = (ChainAdvanced) events.get(events.size() - 1);
         assertThat(switched.removed()).hasSize(10);
     }
 
     @Test
-    void aForkDeeperThanAReorganisationReachesIsRefused() {
-        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, ChainService.MAX_REORG_DEPTH + 5));
-        List<Block> theirs = fork(ours, 2, ChainService.MAX_REORG_DEPTH + 10);
+    void aForkDeeperThanAReorganisationReachesIsNotFollowedAndSaidForAnOperator() {
+        int depth = 100;
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, depth + 5));
+        List<Block> theirs = fork(ours, 2, depth + 10);
         peerServes(theirs);
-        ChainService node = node(ours.subList(1, ours.size()));
+        ChainService node = node(ours.subList(1, ours.size()), depth);
 
         sync(node).syncFrom(peer, summaryOf(theirs));
 
         assertThat(node.tip().hash()).isEqualTo(ours.get(ours.size() - 1).hash());
         assertThat(rejected(ChainSync.REORG_DEPTH_RULE)).isEqualTo(1);
+        assertThat(meters.get("meshchain.sync.deep.forks").counter().count()).isEqualTo(1);
+        assertThat(meters.get("meshchain.sync.deep.fork.peers").gauge().value()).isEqualTo(1);
+        assertThat(directory.setAsideDetails()).singleElement()
+                .satisfies(detail -> assertThat(detail).containsEntry("reason", "deep-fork"));
     }
 
     @Test
-    void aShortChainClaimingMoreWorkThanADeepForkCanHaveIsRefused() {
-        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, ChainService.MAX_REORG_DEPTH + 5));
+    void aPeerAdvertisingWorkItsHeightCannotCarryIsSetAsideWithoutAnyBlockFetched() {
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, 20));
         List<Block> theirs = fork(ours, 1, 2); // 3 blocks high, with the work of a much longer chain claimed
         peerServes(theirs);
         ChainService node = node(ours.subList(1, ours.size()));
+        Block tip = theirs.get(theirs.size() - 1);
+        NodeSummary lie = new NodeSummary("n2", tip.index(), tip.hash(), tip.timestamp(), BigInteger.TEN.pow(30), 0,
+                List.of());
 
-        sync(node).syncFrom(peer, summaryOf(theirs));
+        sync(node).syncFrom(peer, lie);
 
         assertThat(node.tip().hash()).isEqualTo(ours.get(ours.size() - 1).hash());
-        assertThat(rejected(ChainSync.REORG_DEPTH_RULE)).as("refused, and so not fetched again").isEqualTo(1);
+        assertThat(rejected(PeerException.ADVERTISED_CHAIN)).isEqualTo(1);
+        assertThat(directory.isSetAside(peer)).isTrue();
+        assertThat(singleBlockRequests.get() + pageBytes.size()).as("requests made").isZero();
     }
 
     @Test
-    void aBranchThatOutgrowsTheBudgetBeforeItIsBetterIsRefused() {
+    void aBranchThatOutgrowsTheBudgetBeforeItIsBetterIsNotHeldAndTheForkIsSaid() {
         // The branch becomes better only after a few pages.
         int length = ChainSync.PAGE_SIZE + 200;
         List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, length));
@@ -248,15 +277,124 @@ class ChainSyncTest {
 
         assertThat(node.tip().hash()).isEqualTo(ours.get(length).hash());
         assertThat(rejected(ChainSync.BRANCH_BUDGET_RULE)).isEqualTo(1);
+        assertThat(directory.setAsideDetails()).singleElement()
+                .satisfies(detail -> assertThat(detail).containsEntry("reason", "deep-fork").containsEntry("forkHeight", 50L));
 
+        clock.advance(MeshchainProperties.Sync.DEFAULT_SET_ASIDE);
         sync(node).syncFrom(peer, summaryOf(theirs));
         assertThat(node.tip().hash()).as("with room for the branch").isEqualTo(theirs.get(length + 50).hash());
+        assertThat(directory.deepForkCount()).isZero();
+    }
+
+    @Test
+    void aBranchsBlocksAreCheckedAsTheyArriveNotHeldUntilItIsBetter() {
+        // A branch from height 50 that would need more than 250 blocks to be better: its first block is junk.
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, 300));
+        List<Block> theirs = new ArrayList<>(ours.subList(0, 51));
+        theirs.add(ChainFixture.withoutWork(ours.get(50), List.of(ChainFixture.tx()), ours.get(50).timestamp() + 1));
+        theirs.addAll(ChainFixture.extend(theirs.get(51), 300));
+        peerServes(theirs);
+        ChainService node = node(ours.subList(1, ours.size()));
+
+        sync(node).syncFrom(peer, summaryOf(theirs));
+
+        assertThat(rejected("proof-of-work")).isEqualTo(1);
+        assertThat(pageBytes).as("refused with the first page of the branch").hasSize(1);
+        assertThat(directory.isSetAside(peer)).isTrue();
+        assertThat(directory.setAsideDetails()).singleElement()
+                .satisfies(detail -> assertThat(detail).containsEntry("reason", "invalid-chain"));
+    }
+
+    @Test
+    void theBranchesOfEverySyncTogetherStayWithinOneBudget() throws Exception {
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, 300));
+        List<Block> first = fork(ours, 50, 400);
+        List<Block> second = fork(ours, 60, 400);
+        CountDownLatch firstHoldsAPage = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        given(client.blocks(eq(slow), anyLong(), anyInt())).willAnswer(call -> {
+            long from = call.getArgument(1);
+            int limit = call.getArgument(2);
+            if (limit > 1 && from > 51) { // the branch's second page: the first is held meanwhile
+                firstHoldsAPage.countDown();
+                release.await();
+            }
+            List<Block> page = first.subList((int) from, (int) Math.min(first.size(), from + limit));
+            return new PeerClient.FetchedPage(new ChainPage(first.size() - 1L, BigInteger.ONE, page), 30_000);
+        });
+        given(client.blocks(eq(other), anyLong(), anyInt())).willAnswer(call -> {
+            long from = call.getArgument(1);
+            int limit = call.getArgument(2);
+            List<Block> page = second.subList((int) from, (int) Math.min(second.size(), from + limit));
+            return new PeerClient.FetchedPage(new ChainPage(second.size() - 1L, BigInteger.ONE, page), 40_000);
+        });
+        ChainService node = node(ours.subList(1, ours.size()));
+        ChainSync sync = sync(node, new ChainSync.Limits(Duration.ofMinutes(2), Long.MAX_VALUE, 64 * 1024));
+        CompletableFuture<Boolean> fromFirst = CompletableFuture.supplyAsync(() -> sync.syncFrom(slow, summaryOf(first)));
+        assertThat(firstHoldsAPage.await(5, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.get("meshchain.sync.branch.bytes").gauge().value() == 30_000);
+
+        assertThat(sync.syncFrom(other, summaryOf(second))).as("stopped, nothing adopted").isFalse();
+        assertThat(node.tip().hash()).isEqualTo(ours.get(300).hash());
+        assertThat(directory.isSetAside(other)).as("no fault of the peer").isFalse();
+
+        release.countDown();
+        fromFirst.get(10, TimeUnit.SECONDS);
+        assertThat(node.tip().hash()).isEqualTo(first.get(first.size() - 1).hash());
+        assertThat(meters.find("meshchain.blocks.rejected").counters()).as("nothing refused")
+                .allMatch(counter -> counter.count() == 0);
+    }
+
+    @Test
+    void aPeerThatServedAnInvalidChainIsNotSyncedFromUntilItsTimeIsUp() {
+        Block tampered = ChainFixture.mine(GENESIS, List.of(new Transaction(ChainFixture.tx().id(), "gzan3055", "forged",
+                clock.millis())), clock.millis());
+        List<Block> theirs = withGenesis(List.of(tampered));
+        peerServes(theirs);
+        ChainService node = node(List.of());
+        ChainSync sync = sync(node);
+        sync.syncFrom(peer, summaryOf(theirs));
+        int requests = pageBytes.size() + singleBlockRequests.get();
+
+        clock.advance(MeshchainProperties.Sync.DEFAULT_SET_ASIDE.minusSeconds(1));
+        sync.syncFrom(peer, summaryOf(theirs));
+        assertThat(pageBytes.size() + singleBlockRequests.get()).as("set aside: nothing asked").isEqualTo(requests);
+        assertThat(meters.get("meshchain.peers.set.aside").gauge().value()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(1));
+        sync.syncFrom(peer, summaryOf(theirs));
+        assertThat(pageBytes.size() + singleBlockRequests.get()).as("asked again once its time is up")
+                .isGreaterThan(requests);
+        assertThat(meters.get("meshchain.peers.misbehaviour").tag("reason", "invalid-chain").counter().count())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aPeerThatServedJunkForATipDoesNotKeepTheNodeFromTakingTheSameTipFromAnother() {
+        List<Block> honest = withGenesis(ChainFixture.extend(GENESIS, 2));
+        List<Block> junk = new ArrayList<>(honest);
+        junk.set(1, ChainFixture.withoutWork(GENESIS, List.of(ChainFixture.tx()), GENESIS.timestamp() + 1));
+        given(client.blocks(eq(other), anyLong(), anyInt())).willAnswer(call -> {
+            long from = call.getArgument(1);
+            int limit = call.getArgument(2);
+            List<Block> page = junk.subList((int) from, (int) Math.min(junk.size(), from + limit));
+            return new PeerClient.FetchedPage(new ChainPage(2, BigInteger.ONE, page), 1_000);
+        });
+        peerServes(honest);
+        ChainService node = node(List.of());
+        ChainSync sync = sync(node);
+
+        sync.syncFrom(other, summaryOf(honest)); // claims the honest tip, serves junk
+        sync.syncFrom(peer, summaryOf(honest));
+
+        assertThat(directory.isSetAside(other)).isTrue();
+        assertThat(node.tip().hash()).as("the tip the liar claimed, from the peer that has it")
+                .isEqualTo(honest.get(2).hash());
     }
 
     @Test
     void aPeerThatServesSlowlyDoesNotKeepTheNodeFromSyncingFromAnother() throws Exception {
         List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 500));
-        Peer slow = new Peer(URI.create("http://127.0.0.1:7003"), "n3");
         CountDownLatch slowPeerAsked = new CountDownLatch(1);
         CountDownLatch slowPeerAnswers = new CountDownLatch(1);
         given(client.blocks(eq(slow), anyLong(), anyInt())).willAnswer(call -> {
@@ -281,6 +419,40 @@ class ChainSyncTest {
         assertThat(fromSlow.get(5, TimeUnit.SECONDS)).isFalse();
         assertThat(meters.find("meshchain.blocks.rejected").counters()).as("blocks already adopted are no fault")
                 .allMatch(counter -> counter.count() == 0);
+    }
+
+    @Test
+    void syncsThatHoldEverySlotGiveWayToAPeerWaitingForOneOnceTheyHaveHadTheirTurn() throws Exception {
+        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 600));
+        List<Block> longer = withGenesis(ChainFixture.extend(GENESIS, 700));
+        CountDownLatch bothAsked = new CountDownLatch(2);
+        CountDownLatch go = new CountDownLatch(1);
+        for (Peer slowPeer : List.of(slow, other)) {
+            given(client.blocks(eq(slowPeer), anyLong(), anyInt())).willAnswer(call -> {
+                bothAsked.countDown();
+                go.await();
+                clock.advance(Duration.ofSeconds(1)); // each answer takes a second
+                long from = call.getArgument(1);
+                int limit = call.getArgument(2);
+                List<Block> page = theirs.subList((int) from, (int) Math.min(theirs.size(), from + limit));
+                return new PeerClient.FetchedPage(new ChainPage(theirs.size() - 1L, BigInteger.ONE, page), 1_000);
+            });
+        }
+        peerServes(longer);
+        ChainService node = node(List.of());
+        ChainSync sync = sync(node);
+        CompletableFuture<Boolean> fromSlow = CompletableFuture.supplyAsync(() -> sync.syncFrom(slow, summaryOf(theirs)));
+        CompletableFuture<Boolean> fromOther = CompletableFuture.supplyAsync(() -> sync.syncFrom(other, summaryOf(theirs)));
+        assertThat(bothAsked.await(5, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Boolean> fromPeer = CompletableFuture.supplyAsync(() -> sync.syncFrom(peer, summaryOf(longer)));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> meters.get("meshchain.sync.waiting").gauge().value() == 1);
+        go.countDown();
+        fromPeer.get(10, TimeUnit.SECONDS);
+
+        assertThat(node.tip().hash()).as("synced from the waiting peer").isEqualTo(longer.get(700).hash());
+        CompletableFuture.allOf(fromSlow, fromOther).get(10, TimeUnit.SECONDS);
     }
 
     @Test

@@ -1,7 +1,9 @@
 package io.meshchain.ledger.rules;
 
 import io.meshchain.ledger.Block;
+import io.meshchain.ledger.StoredBlock;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -34,6 +36,34 @@ public final class BlockValidator {
     /** The names of every rule, in the order they are checked. */
     public static List<String> ruleNames() {
         return RULES.stream().map(BlockRule::name).toList();
+    }
+
+    /**
+     * The rules a block keeps whatever the chain below its parent holds: well-formed, at the height
+     * after its parent and linked to it, stamped no earlier, carrying the network's difficulty and
+     * meeting it, with no more transactions than a block may hold. What sync checks of a peer's block
+     * as it arrives, before it keeps it: a branch held until it is better is made of real work.
+     */
+    private static final Set<Class<? extends BlockRule>> HEADER_RULES = Set.of(WellFormedHashes.class,
+            IndexFollowsParent.class, LinksToParent.class, NetworkDifficulty.class, TransactionCount.class,
+            TimestampNotBeforeParent.class, HashMatchesHeader.class, MeetsDifficulty.class);
+
+    /**
+     * Throws for the first of the {@link #HEADER_RULES header rules} that {@code block} breaks on
+     * {@code parent}, in the network of the given difficulty and block size.
+     */
+    public static void validateHeader(Block block, StoredBlock parent, int networkDifficulty, int maxTransactions)
+            throws BlockRejectedException {
+        BlockContext context = new BlockContext(parent, Long.MIN_VALUE, networkDifficulty, maxTransactions,
+                Long.MAX_VALUE, id -> false, "", transaction -> false, sender -> null, false);
+        for (BlockRule rule : RULES) {
+            if (HEADER_RULES.contains(rule.getClass())) {
+                Optional<String> failure = rule.check(block, context);
+                if (failure.isPresent()) {
+                    throw new BlockRejectedException(rule.name(), block.index(), failure.get(), rule.undoneByTime());
+                }
+            }
+        }
     }
 
     /** Throws for the first rule {@code block} breaks. */
