@@ -1,6 +1,7 @@
 package io.meshchain.api;
 
 import io.meshchain.system.MeshchainProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,8 +15,11 @@ import tools.jackson.databind.json.JsonMapper;
 class LoadSheddingConfiguration {
 
     @Bean
-    SubmissionLimitFilter submissionLimitFilter(MeshchainProperties properties, JsonMapper json,
-                                                ApplicationEventPublisher events) {
-        return new SubmissionLimitFilter(properties, json, events);
+    FilterRegistrationBean<SubmissionLimitFilter> submissionLimitFilter(MeshchainProperties properties, JsonMapper json,
+                                                                        ApplicationEventPublisher events) {
+        FilterRegistrationBean<SubmissionLimitFilter> registration = new FilterRegistrationBean<>(
+                new SubmissionLimitFilter(properties, json, events));
+        registration.setOrder(SubmissionLimitFilter.ORDER);
+        return registration;
     }
 }

@@ -1,9 +1,9 @@
 package io.meshchain.api;
 
-/** A request body is larger than {@link RequestSizeLimitFilter#MAX_REQUEST_BYTES}. */
+/** A request body is larger than {@link RequestBodyLimitFilter#MAX_REQUEST_BYTES}. */
 class PayloadTooLargeException extends RuntimeException {
 
     PayloadTooLargeException() {
-        super("the request body is larger than " + RequestSizeLimitFilter.MAX_REQUEST_BYTES + " bytes");
+        super("the request body is larger than " + RequestBodyLimitFilter.MAX_REQUEST_BYTES + " bytes");
     }
 }

@@ -41,6 +41,10 @@ final class ProblemDetails {
         return of(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", "Request too large", e.getMessage());
     }
 
+    static ProblemDetail tooSlow(BodyTooSlowException e) {
+        return of(HttpStatus.REQUEST_TIMEOUT, "body-timeout", "Request body too slow", e.getMessage());
+    }
+
     /** Writes a problem straight to the response, for filters that answer before Spring MVC does. */
     static void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem, JsonMapper json)
             throws IOException {

@@ -111,6 +111,11 @@ class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
         return ProblemDetails.tooLarge(e);
     }
 
+    @ExceptionHandler
+    ProblemDetail tooSlow(BodyTooSlowException e) {
+        return ProblemDetails.tooSlow(e);
+    }
+
     /** Tomcat could not decode a form-encoded body; this API takes JSON only. */
     @ExceptionHandler
     ProblemDetail undecodableParameters(InvalidParameterException e) {
@@ -149,6 +154,9 @@ class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof PayloadTooLargeException tooLarge) {
                 return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ProblemDetails.tooLarge(tooLarge));
+            }
+            if (cause instanceof BodyTooSlowException tooSlow) {
+                return ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT).body(ProblemDetails.tooSlow(tooSlow));
             }
         }
         return ResponseEntity.badRequest().body(ProblemDetails.invalid("Unreadable request body", List.of(describe(e))));

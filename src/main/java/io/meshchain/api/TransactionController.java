@@ -29,7 +29,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -93,8 +93,8 @@ class TransactionController {
                         + "see Retry-After")})
     @PostMapping
     TransactionView submit(@RequestBody TransactionRequest request,
-                           @Parameter(description = "Set by a relaying peer to its node id")
-                           @RequestHeader(name = RelayHeader.NAME, required = false) String relayedBy,
+                           @Parameter(hidden = true)
+                           @RequestAttribute(name = RelayHeader.RELAYED_BY, required = false) String relayedBy,
                            HttpServletResponse response) {
         Map<String, String> missing = request.missingFields();
         if (!missing.isEmpty()) {
@@ -126,8 +126,8 @@ class TransactionController {
                         + "disk refusing writes; see Retry-After")})
     @PostMapping("/batch")
     BatchSubmission submitAll(@RequestBody List<TransactionRequest> requests,
-                              @Parameter(description = "Set by a relaying peer to its node id")
-                              @RequestHeader(name = RelayHeader.NAME, required = false) String relayedBy) {
+                              @Parameter(hidden = true)
+                              @RequestAttribute(name = RelayHeader.RELAYED_BY, required = false) String relayedBy) {
         if (requests.isEmpty() || requests.size() > ChainService.MAX_BATCH) {
             throw new InvalidRequestException("transactions", "must be 1 to " + ChainService.MAX_BATCH + " in one batch");
         }

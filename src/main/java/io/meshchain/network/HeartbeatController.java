@@ -8,6 +8,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -34,12 +35,14 @@ class HeartbeatController {
     @Operation(summary = "Exchange summaries (a peer's heartbeat)",
             description = "Answers this node's summary. When the caller's chain is better, this node fetches the "
                     + "missing blocks from the configured peer with the caller's node id, validates them and "
-                    + "switches, in the background. It never calls an address a request supplies.",
+                    + "switches, in the background. It never calls an address a request supplies. The caller's "
+                    + "X-Meshchain-Relay-Token is the token this node sends with its relays to the caller.",
             responses = {
                 @ApiResponse(responseCode = "200", description = "This node's summary"),
                 @ApiResponse(responseCode = "400", description = "A malformed summary")})
     @PostMapping
-    NodeSummary exchange(@Valid @RequestBody NodeSummary caller) {
-        return heartbeats.receive(caller);
+    NodeSummary exchange(@Valid @RequestBody NodeSummary caller,
+                         @RequestHeader(name = RelayHeader.TOKEN, required = false) String relayToken) {
+        return heartbeats.receive(caller, relayToken);
     }
 }

@@ -30,10 +30,11 @@ class HeartbeatService {
     private final ChainSync sync;
     private final PeerLanes lanes;
     private final DnsDiscovery discovery;
+    private final RelayTokens tokens;
     private final Map<URI, Exchanges> exchanges = new ConcurrentHashMap<>();
 
     HeartbeatService(MeshchainProperties properties, ChainService chain, PeerDirectory directory, PeerClient client,
-                     ChainSync sync, PeerLanes lanes, DnsDiscovery discovery) {
+                     ChainSync sync, PeerLanes lanes, DnsDiscovery discovery, RelayTokens tokens) {
         this.properties = properties;
         this.chain = chain;
         this.directory = directory;
@@ -41,6 +42,7 @@ class HeartbeatService {
         this.sync = sync;
         this.lanes = lanes;
         this.discovery = discovery;
+        this.tokens = tokens;
     }
 
     /** This node's summary, as {@code GET /heartbeat} shows it and as it is sent to peers. */
@@ -59,6 +61,7 @@ class HeartbeatService {
         discovery.refresh();
         List<Peer> peers = directory.peers();
         lanes.retainOnly(peers);
+        tokens.retainOnly(peers);
         exchanges.keySet().retainAll(peers.stream().map(Peer::url).toList());
         peers.forEach(this::requestExchange);
     }
@@ -72,9 +75,11 @@ class HeartbeatService {
     /**
      * Answers a peer's heartbeat. When the caller's chain is better, an exchange with the configured
      * peer of that node id follows in the background, and syncs from it, unless that peer is set aside;
-     * the caller's address is never taken from the request.
+     * the caller's address is never taken from the request. The relay token it gives is kept for this
+     * node's relays to it ({@link RelayTokens}).
      */
-    NodeSummary receive(NodeSummary caller) {
+    NodeSummary receive(NodeSummary caller, String relayToken) {
+        tokens.received(caller.nodeId(), relayToken);
         if (ForkChoice.isBetter(caller.tip(), chain.tip())) {
             directory.byNodeId(caller.nodeId()).filter(peer -> !directory.isSetAside(peer))
                     .ifPresent(this::requestExchange);
@@ -109,7 +114,7 @@ class HeartbeatService {
         NodeSummary theirs;
         long start = System.nanoTime();
         try {
-            theirs = client.heartbeat(peer, summary());
+            theirs = client.heartbeat(peer, summary(), tokens.givenTo(peer));
         } catch (RuntimeException e) {
             directory.failed(peer, ChainSync.describe(e));
             return;

@@ -10,6 +10,7 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpResponse;
@@ -56,10 +57,14 @@ class PeerClient {
                 .toNanos();
     }
 
-    /** {@code POST /heartbeat}: sends this node's summary, returns the peer's. */
-    NodeSummary heartbeat(Peer peer, NodeSummary mine) {
+    /**
+     * {@code POST /heartbeat}: sends this node's summary, and the token the peer is to relay to it with
+     * ({@link RelayTokens}); returns the peer's summary.
+     */
+    NodeSummary heartbeat(Peer peer, NodeSummary mine, String relayToken) {
         NodeSummary answer = rest.post().uri(peer.url() + "/heartbeat")
                 .contentType(MediaType.APPLICATION_JSON)
+                .header(RelayHeader.TOKEN, relayToken)
                 .body(mine)
                 .exchange((request, response) -> read(response, NodeSummary.class, MAX_SUMMARY_BYTES));
         Set<ConstraintViolation<NodeSummary>> violations = validator.validate(answer);
@@ -94,24 +99,28 @@ class PeerClient {
     record FetchedPage(ChainPage page, int bytes) {
     }
 
-    /** {@code POST /transactions} with the relay header. */
-    void relay(Peer peer, Transaction transaction, String selfNodeId) {
-        post(peer, "/transactions", RelayedTransaction.of(transaction), selfNodeId, "a relayed transaction");
+    /**
+     * {@code POST /transactions} with the relay headers: this node's id, and the token the peer gave it
+     * (absent until the peer's first heartbeat here: the relay then counts as a client's submission).
+     */
+    void relay(Peer peer, Transaction transaction, String selfNodeId, Optional<String> token) {
+        post(peer, "/transactions", RelayedTransaction.of(transaction), selfNodeId, token, "a relayed transaction");
     }
 
     /**
-     * {@code POST /transactions/batch} with the relay header: many transactions in one call, made
+     * {@code POST /transactions/batch} with the relay headers: many transactions in one call, made
      * durable at the peer with one flush. What the peer refused in it is its own business.
      */
-    void relayBatch(Peer peer, List<Transaction> transactions, String selfNodeId) {
+    void relayBatch(Peer peer, List<Transaction> transactions, String selfNodeId, Optional<String> token) {
         post(peer, "/transactions/batch", transactions.stream().map(RelayedTransaction::of).toList(), selfNodeId,
-                "a batch of " + transactions.size() + " relayed transactions");
+                token, "a batch of " + transactions.size() + " relayed transactions");
     }
 
-    private void post(Peer peer, String path, Object body, String selfNodeId, String what) {
+    private void post(Peer peer, String path, Object body, String selfNodeId, Optional<String> token, String what) {
         rest.post().uri(peer.url() + path)
                 .contentType(MediaType.APPLICATION_JSON)
                 .header(RelayHeader.NAME, selfNodeId)
+                .headers(headers -> token.ifPresent(value -> headers.set(RelayHeader.TOKEN, value)))
                 .body(body)
                 .exchange((request, response) -> {
                     if (!response.getStatusCode().is2xxSuccessful()) {

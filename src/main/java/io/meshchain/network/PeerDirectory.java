@@ -130,6 +130,15 @@ class PeerDirectory implements PeerStatus {
                 .findFirst();
     }
 
+    /** The node id {@code peer} answers as (or the one its configuration gives), once known. */
+    synchronized Optional<String> nodeIdOf(Peer peer) {
+        State state = states.get(peer.url());
+        if (state != null && state.nodeId != null) {
+            return Optional.of(state.nodeId);
+        }
+        return Optional.ofNullable(peer.expectedNodeId());
+    }
+
     /** Records a peer's answer to a heartbeat that took {@code roundTrip}. */
     synchronized void answered(Peer peer, NodeSummary summary, Duration roundTrip) {
         State state = states.get(peer.url());

@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Relays each transaction new to this node once to every peer, in the background, except back to
- * the peer that relayed it here. Peers dedupe by id, so the flood stops after one hop. A relay that
+ * the peer that relayed it here (recognised by its relay token, {@link RelayTokens}). Peers dedupe by id, so the flood stops after one hop. A relay that
  * fails is not retried: the transaction still reaches every node inside a block.
  *
  * <p>Each peer has an outbox, sent by one call at a time on the peer's relay lane: a transaction
@@ -47,6 +47,7 @@ class TransactionRelay {
     private final PeerDirectory directory;
     private final PeerClient client;
     private final PeerLanes lanes;
+    private final RelayTokens tokens;
     private final Map<URI, Outbox> outboxes = new ConcurrentHashMap<>();
 
     /** Transactions waiting for one peer, and whether a call is sending them. */
@@ -57,11 +58,13 @@ class TransactionRelay {
         final AtomicLong dropped = new AtomicLong();
     }
 
-    TransactionRelay(MeshchainProperties properties, PeerDirectory directory, PeerClient client, PeerLanes lanes) {
+    TransactionRelay(MeshchainProperties properties, PeerDirectory directory, PeerClient client, PeerLanes lanes,
+                     RelayTokens tokens) {
         this.selfNodeId = properties.nodeId();
         this.directory = directory;
         this.client = client;
         this.lanes = lanes;
+        this.tokens = tokens;
     }
 
     @EventListener
@@ -141,10 +144,11 @@ class TransactionRelay {
 
     private void relayTo(Peer peer, List<Transaction> batch) {
         try {
+            Optional<String> token = tokens.toRelayTo(peer);
             if (batch.size() == 1) {
-                client.relay(peer, batch.get(0), selfNodeId);
+                client.relay(peer, batch.get(0), selfNodeId, token);
             } else {
-                client.relayBatch(peer, batch, selfNodeId);
+                client.relayBatch(peer, batch, selfNodeId, token);
             }
         } catch (RuntimeException e) {
             log.debug("Relay of {} transaction(s) to {} failed: {}", batch.size(), peer, ChainSync.describe(e));

@@ -26,7 +26,8 @@ class NodeMetrics {
 
     private final Counter reorgs;
     private final Counter orphaned;
-    private final Counter accepted;
+    private final Counter acceptedFromClients;
+    private final Counter acceptedFromPeers;
     private final Map<String, Counter> refused = new HashMap<>();
 
     NodeMetrics(ChainService chain, MeterRegistry meters) {
@@ -41,8 +42,8 @@ class NodeMetrics {
         orphaned = Counter.builder("meshchain.blocks.orphaned")
                 .description("Blocks that left this node's chain in reorganisations: the losers of races for a height")
                 .register(meters);
-        accepted = Counter.builder("meshchain.transactions.accepted")
-                .description("Transactions new to this node accepted into the pool").register(meters);
+        acceptedFromClients = acceptedCounter(meters, "client");
+        acceptedFromPeers = acceptedCounter(meters, "peer");
         for (String rule : List.of(Pushback.POOL_FULL, Pushback.BACKLOG, Pushback.SENDER_LIMIT, Pushback.BUSY)) {
             refused.put(rule, Counter.builder("meshchain.transactions.refused").tag("rule", rule)
                     .description("New transactions pushed back: pool-full, backlog and busy (503), sender-limit (429)")
@@ -66,8 +67,17 @@ class NodeMetrics {
         }
     }
 
+    /**
+     * Transactions new to this node accepted into the pool, by who brought them: a client, or a peer's
+     * relay recognised by its relay token.
+     */
+    private static Counter acceptedCounter(MeterRegistry meters, String source) {
+        return Counter.builder("meshchain.transactions.accepted").tag("source", source)
+                .description("Transactions new to this node accepted into the pool, by who brought them").register(meters);
+    }
+
     @EventListener
     void transactionAccepted(TransactionAccepted event) {
-        accepted.increment();
+        (event.relayedBy() == null ? acceptedFromClients : acceptedFromPeers).increment();
     }
 }

@@ -7,13 +7,18 @@ import io.meshchain.ledger.Pushback;
 import io.meshchain.ledger.TransactionsRefused;
 import io.meshchain.network.RelayHeader;
 import io.meshchain.system.MeshchainProperties;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import jakarta.servlet.ServletInputStream;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.DelegatingServletInputStream;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
@@ -71,12 +76,61 @@ class SubmissionLimitFilterTest {
         assertThat(events).containsExactly(new TransactionsRefused(Pushback.BUSY, 1));
 
         MockHttpServletRequest relay = request("POST", "/transactions/batch");
-        relay.addHeader(RelayHeader.NAME, "n2");
-        assertThat(pass(relay).getStatus()).as("a peer's relay").isEqualTo(201);
+        relay.setAttribute(RelayHeader.RELAYED_BY, "n2");
+        assertThat(pass(relay).getStatus()).as("a peer's relay, recognised by its token").isEqualTo(201);
+        MockHttpServletRequest claimed = request("POST", "/transactions/batch");
+        claimed.addHeader(RelayHeader.NAME, "n2");
+        assertThat(pass(claimed).getStatus()).as("a client writing the relay header").isEqualTo(503);
         assertThat(pass(request("GET", "/transactions")).getStatus()).as("a read").isEqualTo(201);
 
         release.countDown();
         first.get(10, TimeUnit.SECONDS);
         assertThat(pass(request("POST", "/transactions")).getStatus()).as("room again").isEqualTo(201);
+    }
+
+    @Test
+    void aSubmissionTakesItsPlaceOnlyOnceItsBodyHasArrived() throws Exception {
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch rest = new CountDownLatch(1);
+        MockHttpServletRequest slow = request("POST", "/transactions");
+        slow.setContent(new byte[0]);
+        MockHttpServletRequest slowBody = new MockHttpServletRequest("POST", "/transactions") {
+            @Override
+            public ServletInputStream getInputStream() {
+                return new DelegatingServletInputStream(new InputStream() {
+                    private boolean first = true;
+
+                    @Override
+                    public int read() throws IOException {
+                        if (first) {
+                            first = false;
+                            return '{';
+                        }
+                        reading.countDown();
+                        try {
+                            rest.await(10, TimeUnit.SECONDS); // the rest of the body is still on its way
+                        } catch (InterruptedException e) {
+                            throw new InterruptedIOException();
+                        }
+                        return -1;
+                    }
+                });
+            }
+        };
+        slowBody.setRequestURI("/transactions");
+        CompletableFuture<MockHttpServletResponse> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pass(slowBody);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(pass(request("POST", "/transactions")).getStatus()).as("a whole submission meanwhile")
+                .isEqualTo(201);
+
+        rest.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(201);
     }
 }

@@ -205,7 +205,7 @@ class TransactionControllerTest {
 
     private ResultActions submitBatch(String json) throws Exception {
         return mvc.perform(post("/transactions/batch").contentType(MediaType.APPLICATION_JSON)
-                .header(RelayHeader.NAME, "n2").content(json));
+                .requestAttr(RelayHeader.RELAYED_BY, "n2").content(json));
     }
 
     private static String item(String sender, String content) {
@@ -242,12 +242,21 @@ class TransactionControllerTest {
     }
 
     @Test
-    void relayedTransactionNamesTheRelayingNode() throws Exception {
-        mvc.perform(post("/transactions").contentType(MediaType.APPLICATION_JSON).header(RelayHeader.NAME, "n2")
+    void aRelayRecognisedByItsTokenNamesTheRelayingNode() throws Exception {
+        mvc.perform(post("/transactions").contentType(MediaType.APPLICATION_JSON).requestAttr(RelayHeader.RELAYED_BY, "n2")
                         .content("{\"sender\":\"gzan3055\",\"content\":\"hello\",\"timestamp\":1}"))
                 .andExpect(status().isCreated());
         assertThat(events.stream(TransactionAccepted.class)).singleElement()
                 .satisfies(accepted -> assertThat(accepted.relayedBy()).isEqualTo("n2"));
+    }
+
+    @Test
+    void theRelayHeaderAloneIsAClientsWordAndNotBelieved() throws Exception {
+        mvc.perform(post("/transactions").contentType(MediaType.APPLICATION_JSON).header(RelayHeader.NAME, "n2")
+                        .content("{\"sender\":\"gzan3055\",\"content\":\"hello\",\"timestamp\":1}"))
+                .andExpect(status().isCreated());
+        assertThat(events.stream(TransactionAccepted.class)).singleElement()
+                .satisfies(accepted -> assertThat(accepted.relayedBy()).isNull());
     }
 
     @Test
@@ -325,7 +334,7 @@ class TransactionControllerTest {
 
     @Test
     void hugeBodyIsTooLarge() throws Exception {
-        String huge = "{\"sender\":\"gzan3055\",\"content\":\"" + "x".repeat(RequestSizeLimitFilter.MAX_REQUEST_BYTES) + "\"}";
+        String huge = "{\"sender\":\"gzan3055\",\"content\":\"" + "x".repeat(RequestBodyLimitFilter.MAX_REQUEST_BYTES) + "\"}";
         submit(huge)
                 .andExpect(status().isPayloadTooLarge())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));

@@ -120,9 +120,13 @@ class KubernetesManifestsTest {
         assertThat(at(set, "spec", "template", "spec", "terminationGracePeriodSeconds")).isEqualTo(30);
         assertThat(at(set, "spec", "template", "spec", "securityContext", "runAsNonRoot")).isEqualTo(true);
         Map<String, Object> container = (Map<String, Object>) at(set, "spec", "template", "spec", "containers", "0");
-        assertThat(at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/livez");
-        assertThat(at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/readyz");
-        assertThat(at(container, "startupProbe", "httpGet", "path")).isEqualTo("/livez");
+        // On the management port, whose threads a flood of clients on the node's port cannot take.
+        for (String probe : List.of("livenessProbe", "startupProbe", "readinessProbe")) {
+            assertThat(at(container, probe, "httpGet", "port")).as(probe).isEqualTo(managementPortName());
+        }
+        assertThat(at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
+        assertThat(at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
+        assertThat(at(container, "startupProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
         assertThat(at(container, "securityContext", "readOnlyRootFilesystem")).isEqualTo(true);
         assertThat(at(container, "resources", "limits", "memory")).isNotNull();
         assertThat(at(container, "resources", "requests", "cpu")).isNotNull();
@@ -201,20 +205,29 @@ class KubernetesManifestsTest {
                 .orElseThrow(() -> new AssertionError("no container port is SERVER_PORT " + serverPort));
     }
 
+    /** The name of the node container's port that actuator listens on (MANAGEMENT_SERVER_PORT). */
+    private static String managementPortName() throws IOException {
+        Object managementPort = at(only("ConfigMap", "meshchain"), "data", "MANAGEMENT_SERVER_PORT");
+        List<Map<String, Object>> ports = (List<Map<String, Object>>) at(only("StatefulSet", "meshchain"),
+                "spec", "template", "spec", "containers", "0", "ports");
+        return ports.stream().filter(port -> String.valueOf(port.get("containerPort")).equals(managementPort))
+                .map(port -> (String) port.get("name")).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port is MANAGEMENT_SERVER_PORT " + managementPort));
+    }
+
     @Test
-    void networkPolicyLetsInOnlyTheNodesClientsAndMonitoringOnTheNodesPort() throws IOException {
+    void networkPolicyLetsInTheNodesAndClientsOnTheNodesPortAndMonitoringOnTheManagementPort() throws IOException {
         Map<String, Object> policy = only("NetworkPolicy", "meshchain");
         assertThat(at(policy, "spec", "podSelector", "matchLabels")).isEqualTo(NODE);
         assertThat((List<Object>) at(policy, "spec", "policyTypes")).contains("Ingress");
 
         List<Map<String, Object>> ingress = (List<Map<String, Object>>) at(policy, "spec", "ingress");
-        assertThat(ingress).hasSize(1);
-        assertThat((List<Object>) ingress.get(0).get("from")).containsExactlyInAnyOrder(
-                Map.of("podSelector", Map.of("matchLabels", NODE)),
-                Map.of("podSelector", Map.of("matchLabels", CLIENT)),
-                Map.of("namespaceSelector", Map.of("matchLabels", MONITORING)));
-        assertThat((List<Object>) ingress.get(0).get("ports"))
-                .containsExactly(Map.of("protocol", "TCP", "port", nodePortName()));
+        assertThat(ingress).containsExactlyInAnyOrder(
+                Map.of("from", List.of(Map.of("podSelector", Map.of("matchLabels", NODE)),
+                                Map.of("podSelector", Map.of("matchLabels", CLIENT))),
+                        "ports", List.of(Map.of("protocol", "TCP", "port", nodePortName()))),
+                Map.of("from", List.of(Map.of("namespaceSelector", Map.of("matchLabels", MONITORING))),
+                        "ports", List.of(Map.of("protocol", "TCP", "port", managementPortName()))));
     }
 
     @Test

@@ -40,7 +40,7 @@ class EndpointFuzzIT {
     private static final int JSON_TRIES = 300;
     private static final int RANDOM_BYTES_TRIES = 200;
     private static final int STRANGE_PATH_TRIES = 200;
-    /** Over a mebibyte: four times the node's limit on a request body (RequestSizeLimitFilter). */
+    /** Over a mebibyte: four times the node's limit on a request body (RequestBodyLimitFilter). */
     private static final int HUGE_BODY_BYTES = 1024 * 1024 + 17;
     /** How deep JSON values nest: objects and arrays within objects and arrays, three levels down. */
     private static final int JSON_DEPTH = 3;

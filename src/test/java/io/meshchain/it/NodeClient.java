@@ -114,6 +114,13 @@ public class NodeClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)), timeout);
     }
 
+    /** A POST with one more header, as a client may write any. */
+    public Response post(String path, String json, String header, String value) {
+        return send(HttpRequest.newBuilder(URI.create(url + path))
+                .header("Content-Type", "application/json").header(header, value)
+                .POST(HttpRequest.BodyPublishers.ofString(json)), DEFAULT_TIMEOUT);
+    }
+
     private static Response send(HttpRequest.Builder request, Duration timeout) {
         try {
             HttpResponse<String> response = HTTP.send(request.timeout(timeout).build(),

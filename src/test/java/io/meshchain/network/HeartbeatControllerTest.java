@@ -55,13 +55,13 @@ class HeartbeatControllerTest {
 
     @Test
     void postedSummaryIsAnsweredWithOurs() throws Exception {
-        given(heartbeats.receive(any())).willReturn(mine);
+        given(heartbeats.receive(any(), any())).willReturn(mine);
         mvc.perform(post("/heartbeat").contentType(MediaType.APPLICATION_JSON).content(
                         "{\"nodeId\":\"n2\",\"height\":4,\"tipHash\":\"" + "cd".repeat(32)
                                 + "\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0,\"peers\":[]}"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.nodeId").value("n1"));
-        then(heartbeats).should().receive(any());
+        then(heartbeats).should().receive(any(), any());
     }
 
     @Test
@@ -75,6 +75,6 @@ class HeartbeatControllerTest {
                                 + "\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0,\"url\":\"http://evil\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("url"));
-        then(heartbeats).should(never()).receive(any());
+        then(heartbeats).should(never()).receive(any(), any());
     }
 }

@@ -60,7 +60,8 @@ class HeartbeatServiceTest {
         MeshchainProperties properties = TestProperties.of("n1", List.of(), peers, 1);
         PeerDirectory directory = new PeerDirectory(properties, clock, new SimpleMeterRegistry());
         DnsDiscovery noDiscovery = new DnsDiscovery(null, 8080, directory, name -> List.of(), Set::of);
-        heartbeats = new HeartbeatService(properties, chain, directory, client, sync, lanes, noDiscovery);
+        heartbeats = new HeartbeatService(properties, chain, directory, client, sync, lanes, noDiscovery,
+                new RelayTokens(directory));
     }
 
     @AfterEach
@@ -74,18 +75,18 @@ class HeartbeatServiceTest {
 
     @Test
     void betterChainFromAConfiguredPeerIsFetchedFromItsConfiguredAddress() {
-        given(client.heartbeat(eq(n2), any())).willReturn(better("n2"));
+        given(client.heartbeat(eq(n2), any(), any())).willReturn(better("n2"));
 
-        NodeSummary answer = heartbeats.receive(better("n2"));
+        NodeSummary answer = heartbeats.receive(better("n2"), null);
 
         assertThat(answer.nodeId()).isEqualTo("n1");
-        verify(client, timeout(2_000)).heartbeat(eq(n2), any());
+        verify(client, timeout(2_000)).heartbeat(eq(n2), any(), any());
         verify(sync, timeout(2_000)).syncFrom(eq(n2), any());
     }
 
     @Test
     void betterChainFromAnUnknownNodeIsNotFetched() {
-        heartbeats.receive(better("stranger"));
+        heartbeats.receive(better("stranger"), null);
 
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
                 .untilAsserted(() -> verifyNoInteractions(client, sync));
@@ -93,7 +94,7 @@ class HeartbeatServiceTest {
 
     @Test
     void worseChainIsNotFetched() {
-        heartbeats.receive(new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of()));
+        heartbeats.receive(new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of()), null);
 
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
                 .untilAsserted(() -> verifyNoInteractions(client, sync));
@@ -102,7 +103,7 @@ class HeartbeatServiceTest {
     @Test
     void anErrorDuringAnExchangeDoesNotSilenceThePeer() {
         AtomicInteger calls = new AtomicInteger();
-        given(client.heartbeat(eq(n2), any())).willAnswer(invocation -> {
+        given(client.heartbeat(eq(n2), any(), any())).willAnswer(invocation -> {
             if (calls.incrementAndGet() == 1) {
                 throw new StackOverflowError("thrown by the first exchange");
             }
@@ -123,7 +124,7 @@ class HeartbeatServiceTest {
         CountDownLatch firstCallEntered = new CountDownLatch(1);
         CountDownLatch releaseFirstCall = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
-        given(client.heartbeat(eq(n2), any())).willAnswer(invocation -> {
+        given(client.heartbeat(eq(n2), any(), any())).willAnswer(invocation -> {
             if (calls.incrementAndGet() == 1) {
                 firstCallEntered.countDown();
                 releaseFirstCall.await();
@@ -149,8 +150,9 @@ class HeartbeatServiceTest {
         MeshchainProperties properties = TestProperties.of("n1", List.of(), null, 1);
         PeerDirectory directory = new PeerDirectory(properties, clock, new SimpleMeterRegistry());
         DnsDiscovery discovery = new DnsDiscovery("meshchain-peers", 8080, directory, name -> addresses.get(), Set::of);
-        HeartbeatService discovering = new HeartbeatService(properties, chain, directory, client, sync, lanes, discovery);
-        given(client.heartbeat(any(), any())).willThrow(new PeerException("connection refused"));
+        HeartbeatService discovering = new HeartbeatService(properties, chain, directory, client, sync, lanes, discovery,
+                new RelayTokens(directory));
+        given(client.heartbeat(any(), any(), any())).willThrow(new PeerException("connection refused"));
         URI first = URI.create("http://10.0.0.1:8080");
         URI second = URI.create("http://10.0.0.2:8080");
 
@@ -160,6 +162,6 @@ class HeartbeatServiceTest {
         addresses.set(List.of(InetAddress.getByName("10.0.0.2")));
         discovering.beat();
         assertThat(lanes.peersWithLanes()).containsExactly(second);
-        verify(client, timeout(2000).atLeast(2)).heartbeat(eq(new Peer(second, null)), any());
+        verify(client, timeout(2000).atLeast(2)).heartbeat(eq(new Peer(second, null)), any(), any());
     }
 }

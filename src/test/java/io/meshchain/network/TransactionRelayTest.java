@@ -49,8 +49,8 @@ class TransactionRelayTest {
     void setUp() throws IOException {
         Path peers = Files.writeString(dir.resolve("peers.txt"), "3\nn1 7001\nn2 7002\nn3 7003\n");
         MeshchainProperties properties = TestProperties.of("n1", List.of(), peers, 1);
-        relay = new TransactionRelay(properties,
-                new PeerDirectory(properties, new MutableClock(ChainFixture.NOW), new SimpleMeterRegistry()), client, lanes);
+        PeerDirectory directory = new PeerDirectory(properties, new MutableClock(ChainFixture.NOW), new SimpleMeterRegistry());
+        relay = new TransactionRelay(properties, directory, client, lanes, new RelayTokens(directory));
     }
 
     @AfterEach
@@ -62,17 +62,17 @@ class TransactionRelayTest {
     void clientSubmissionGoesToEveryPeer() {
         Transaction tx = ChainFixture.tx();
         relay.relay(new TransactionAccepted(tx, null));
-        verify(client, timeout(2_000)).relay(eq(n2), eq(tx), eq("n1"));
-        verify(client, timeout(2_000)).relay(eq(n3), eq(tx), eq("n1"));
+        verify(client, timeout(2_000)).relay(eq(n2), eq(tx), eq("n1"), any());
+        verify(client, timeout(2_000)).relay(eq(n3), eq(tx), eq("n1"), any());
     }
 
     @Test
     void relayedTransactionIsNotSentBackToItsSource() {
         Transaction tx = ChainFixture.tx();
         relay.relay(new TransactionAccepted(tx, "n2"));
-        verify(client, timeout(2_000)).relay(eq(n3), eq(tx), eq("n1"));
+        verify(client, timeout(2_000)).relay(eq(n3), eq(tx), eq("n1"), any());
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
-                .untilAsserted(() -> verify(client, never()).relay(eq(n2), any(), any()));
+                .untilAsserted(() -> verify(client, never()).relay(eq(n2), any(), any(), any()));
     }
 
     @Test
@@ -84,7 +84,7 @@ class TransactionRelayTest {
             firstCallStarted.countDown();
             release.await(5, TimeUnit.SECONDS);
             return null;
-        }).given(client).relay(eq(n2), eq(first), eq("n1"));
+        }).given(client).relay(eq(n2), eq(first), eq("n1"), any());
         List<Transaction> later = ChainFixture.txs(300);
 
         relay.relay(new TransactionAccepted(first, "n3"));
@@ -93,21 +93,21 @@ class TransactionRelayTest {
         release.countDown();
 
         ArgumentCaptor<List<Transaction>> batches = ArgumentCaptor.captor();
-        verify(client, timeout(2_000).times(2)).relayBatch(eq(n2), batches.capture(), eq("n1"));
+        verify(client, timeout(2_000).times(2)).relayBatch(eq(n2), batches.capture(), eq("n1"), any());
         assertThat(batches.getAllValues()).as("at most %d per call", ChainService.MAX_BATCH)
                 .extracting(List::size).containsExactly(ChainService.MAX_BATCH, 300 - ChainService.MAX_BATCH);
         assertThat(batches.getAllValues().stream().flatMap(List::stream).toList()).isEqualTo(later);
-        verify(client, times(1)).relay(eq(n2), any(), any());
+        verify(client, times(1)).relay(eq(n2), any(), any(), any());
     }
 
     @Test
     void anOutboxIsForgottenOnceItsPeerHasLeft() {
         MeshchainProperties properties = TestProperties.of("n1", List.of(), null, 1);
         PeerDirectory directory = new PeerDirectory(properties, new MutableClock(ChainFixture.NOW), new SimpleMeterRegistry());
-        TransactionRelay discovered = new TransactionRelay(properties, directory, client, lanes);
+        TransactionRelay discovered = new TransactionRelay(properties, directory, client, lanes, new RelayTokens(directory));
         directory.replaceDiscovered(List.of(n2, n3));
         discovered.relay(new TransactionAccepted(ChainFixture.tx(), null));
-        verify(client, timeout(2_000)).relay(eq(n2), any(), eq("n1"));
+        verify(client, timeout(2_000)).relay(eq(n2), any(), eq("n1"), any());
         assertThat(discovered.outboxCount()).isEqualTo(2);
 
         directory.replaceDiscovered(List.of(n3));
@@ -118,6 +118,6 @@ class TransactionRelayTest {
             discovered.relay(new TransactionAccepted(ChainFixture.tx(), null));
             assertThat(discovered.outboxCount()).as("n2's outbox, once its last call ended").isEqualTo(1);
         });
-        verify(client, never()).relay(eq(n2), eq(later), any());
+        verify(client, never()).relay(eq(n2), eq(later), any(), any());
     }
 }
