@@ -76,7 +76,7 @@ class MonitoringComponentIT {
     @Test
     void aMisspelledFieldOrAWrongTypeIsCaught(@TempDir Path directory) throws Exception {
         String monitor = Files.readString(COMPONENT.resolve("servicemonitor.yaml"));
-        Path misspelled = Files.writeString(directory.resolve("misspelled.yaml"), monitor.replace("- port: http", "- prot: http"));
+        Path misspelled = Files.writeString(directory.resolve("misspelled.yaml"), monitor.replace("- port: management", "- prot: management"));
         Path wrongType = Files.writeString(directory.resolve("wrong-type.yaml"), monitor.replace("interval: 15s", "interval: 15"));
 
         assertThat(validateFails(misspelled)).contains("/spec/endpoints/0/prot");
