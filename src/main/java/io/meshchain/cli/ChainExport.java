@@ -7,9 +7,11 @@ import java.io.PrintStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * to the tip it had when the export began, written to FILE one block per line (the block as the
  * API gives it), a page of 1,000 blocks at a time, while the node goes on serving. {@code import}
  * ({@code io.meshchain.system.ChainImport}) reads such a file into a data directory, checking every
- * block. The file is written beside FILE and renamed to it once whole, so a FILE is never half a chain.
+ * block. The file is written beside FILE, forced to disk, and renamed to it once whole, so a FILE is
+ * never half a chain, even after a crash of the machine.
  */
 public final class ChainExport {
 
@@ -99,11 +102,20 @@ public final class ChainExport {
                     }
                 }
             }
+            file.flush();
+            // On disk before it takes FILE's name: a crash then leaves FILE whole, or as it was.
+            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
         } catch (IOException e) {
             throw new ExportException("cannot write " + partial + ": " + e.getMessage());
         }
         try {
             Files.move(partial, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Path directory = to.toAbsolutePath().getParent();
+            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+                channel.force(true); // the rename itself
+            }
         } catch (IOException e) {
             throw new ExportException("cannot rename " + partial + " to " + to + ": " + e.getMessage());
         }

@@ -66,14 +66,12 @@ import org.springframework.stereotype.Component;
  * record: recovery drops every pending transaction the chain holds.
  * <p>
  * A block record means "from this height on, the chain is these blocks": a plain append, or a whole
- * reorganisation in one record. The record is written first and indexed after, so the index may lag
- * the log but never point past its end; a plain append is forced once the ledger let go of its lock
- * ({@link #putBlocks}). At start the store checks the index against the log where they meet (the
+ * reorganisation in one record. The record is forced first and indexed after, so the index may lag
+ * the log but never point past its end ({@link #putBlocks}). At start the store checks the index against the log where they meet (the
  * index's tip must be in the log, byte for byte) and replays into the index only the records after
  * the point it covers: start-up reads the tail, not the chain. An index that is missing (a directory
- * written by an earlier version) or disagrees with the log (a machine that lost power before a
- * block record was forced, while the index's write survived) is built again from the log, once,
- * with a log line saying so.
+ * written by an earlier version) or disagrees with the log (a damaged or foreign index) is built
+ * again from the log, once, with a log line saying so.
  * <p>
  * When a write fails (a full disk), the change is refused, the node reports itself not ready, and
  * it becomes ready again with the next write that succeeds. What was written before is untouched.
@@ -707,13 +705,13 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     /**
-     * A plain append is written and indexed here and forced by the answer's durability, which the
-     * ledger awaits once it let go of its lock. A reorganisation is forced here, in order: the
-     * returned transactions, then the blocks that drop them; were the blocks on disk and the returns
-     * not, a crash would lose them. Either way the record is written before it is indexed, so the
-     * index never points past the log's end; a machine that loses power between the index's write
-     * and the block log's force may leave the index ahead of the log, and start-up then rebuilds
-     * the index from the log.
+     * Every block record is forced here, before it is indexed, under the ledger's lock: no reader sees
+     * a block, and no peer hears of one, that a crash could take back, and the index never leads the
+     * log (it may lag it after a crash, and start-up replays the log's tail). A reorganisation forces,
+     * in order, the returned transactions, then the blocks that drop them; were the blocks on disk and
+     * the returns not, a crash would lose them. Blocks are rare next to submissions, whose records are
+     * group-committed after the lock is let go ({@link #appendPending}), so the lock waits on the disk
+     * for blocks only.
      */
     @Override
     public StoredBlocks putBlocks(List<Block> newBlocks, List<PendingTransaction> returned) {
@@ -737,12 +735,8 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
             long start = log.end();
             long end;
             try {
-                if (returned.isEmpty()) {
-                    end = log.appendAndWrite(encoded.payload());
-                } else {
-                    log.appendAndSync(encoded.payload());
-                    end = log.end();
-                }
+                log.appendAndSync(encoded.payload());
+                end = log.end();
             } catch (IOException e) {
                 throw failed("cannot write blocks", e);
             }

@@ -105,10 +105,7 @@ final class RecordLog implements Closeable {
     private long allocated;
     /** Where the log ends once every queued record is written. */
     private long end;
-    /**
-     * Offset up to which records are on disk (forced, or written when fsync is off). Records written
-     * by {@link #appendAndWrite} lie between it and {@link #written} until the next force.
-     */
+    /** Offset up to which records are on disk (forced, or written when fsync is off). */
     private long durable;
     /** Whether a thread is writing and forcing a batch. */
     private boolean flushing;
@@ -452,7 +449,7 @@ final class RecordLog implements Closeable {
                 if (flushing) {
                     flushed.awaitUninterruptibly();
                 } else {
-                    flushQueued(true);
+                    flushQueued();
                 }
             }
         } finally {
@@ -461,41 +458,10 @@ final class RecordLog implements Closeable {
     }
 
     /**
-     * Appends a record and writes it to the file at once, without forcing it: it can be read back as
-     * soon as this returns, and a {@link #sync} forces it later, outside whatever lock the caller
-     * holds. When the write fails the record is forgotten, as if never appended. For a log whose
-     * callers append one at a time and must read what they appended at once (the block log, whose
-     * records are indexed as they are appended).
-     *
-     * @return the offset just past the record, to pass to {@link #sync}
+     * Writes the queued records as one batch and forces the file: a force with nothing queued forces
+     * what earlier batches wrote. Called holding the lock, which it releases meanwhile.
      */
-    long appendAndWrite(byte[] payload) throws IOException {
-        long position = append(payload);
-        lock.lock();
-        try {
-            while (written < position) {
-                if (flushing) {
-                    flushed.awaitUninterruptibly();
-                } else {
-                    flushQueued(false);
-                }
-            }
-            return position;
-        } catch (IOException e) {
-            queued.clear();
-            end = written;
-            throw e;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Writes the queued records as one batch and, when {@code force}, forces the file: a force with
-     * nothing queued forces what earlier batches wrote. Called holding the lock, which it releases
-     * meanwhile.
-     */
-    private void flushQueued(boolean force) throws IOException {
+    private void flushQueued() throws IOException {
         if (broken) {
             throw new IOException(file + " could not be repaired after a failed write; restart the node");
         }
@@ -513,7 +479,7 @@ final class RecordLog implements Closeable {
             if (grownTo > zerosFrom) {
                 writeZeros(zerosFrom, grownTo);
             }
-            if (fsync && force) {
+            if (fsync) {
                 channel.force(false);
             }
         } catch (IOException e) {
@@ -529,9 +495,7 @@ final class RecordLog implements Closeable {
                 queued.removeFirst();
             }
             written = target;
-            if (force || !fsync) {
-                durable = target;
-            }
+            durable = target;
             allocated = grownTo;
         } else {
             allocated = from;
@@ -679,7 +643,7 @@ final class RecordLog implements Closeable {
             }
             try {
                 if (!broken && (!queued.isEmpty() || durable < written)) {
-                    flushQueued(true);
+                    flushQueued();
                 }
                 if (!broken && allocated > written) {
                     channel.truncate(written); // a log closed cleanly ends at its last record

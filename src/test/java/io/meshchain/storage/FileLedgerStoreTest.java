@@ -461,26 +461,26 @@ class FileLedgerStoreTest {
     }
 
     @Test
-    void aPlainAppendIsReadableAtOnceAndForcedOnlyWhenItsDurabilityIsAwaited() throws Exception {
+    void aBlockIsOnDiskBeforeItCanBeRead() throws Exception {
         FileLedgerStore store = open();
         List<Block> chain = ChainFixture.extend(genesis, 2);
         int forcesBefore = disk.forcesStarted();
         disk.holdForces();
 
-        LedgerStore.StoredBlocks stored = store.putBlocks(chain, List.of());
-
-        assertThat(disk.forcesStarted()).as("no force while the caller holds its lock").isEqualTo(forcesBefore);
-        assertThat(store.blocks(1, 2)).as("readable before the force").containsExactlyElementsOf(chain);
-        CompletableFuture<Void> forced = CompletableFuture.runAsync(() -> stored.durability().await());
+        CompletableFuture<LedgerStore.StoredBlocks> stored = CompletableFuture.supplyAsync(
+                () -> store.putBlocks(chain, List.of()));
         await().atMost(Duration.ofSeconds(5)).until(() -> disk.forcesStarted() > forcesBefore);
-        assertThat(forced).isNotDone();
+
+        assertThat(store.blocks(1, 2)).as("not indexed while it is forced").isEmpty();
+        assertThat(stored).isNotDone();
         disk.releaseForces();
-        forced.get(5, TimeUnit.SECONDS);
+        stored.get(5, TimeUnit.SECONDS);
+        assertThat(store.blocks(1, 2)).containsExactlyElementsOf(chain);
         assertThat(reopen(store).tip().hash()).isEqualTo(chain.get(1).hash());
     }
 
     @Test
-    void aBlockBeingForcedHoldsNoLockOfTheLedger() throws Exception {
+    void noClientSeesAMinedBlockBeforeItIsOnDisk() throws Exception {
         FileLedgerStore store = store();
         MutableClock clock = new MutableClock(ChainFixture.NOW + Duration.ofDays(1).toMillis());
         ChainService service = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10),
@@ -498,12 +498,16 @@ class FileLedgerStoreTest {
             }
         });
         await().atMost(Duration.ofSeconds(5)).until(() -> disk.forcesStarted() > 0);
+        CompletableFuture<Long> height = CompletableFuture.supplyAsync(() -> service.tip().height());
+        CompletableFuture<Boolean> confirmed = CompletableFuture.supplyAsync(
+                () -> service.status(transaction.id()).orElseThrow().confirmed());
 
-        assertThat(CompletableFuture.supplyAsync(() -> service.tip().height()).get(5, TimeUnit.SECONDS))
-                .as("the ledger answers while the block is forced").isEqualTo(1);
-        assertThat(mined).as("the miner hears back once the block is on disk").isNotDone();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                .until(() -> !height.isDone() && !confirmed.isDone());
         disk.releaseForces();
         assertThat(mined.get(5, TimeUnit.SECONDS).hash()).isEqualTo(block.hash());
+        assertThat(height.get(5, TimeUnit.SECONDS)).as("seen once on disk").isEqualTo(1);
+        assertThat(confirmed.get(5, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
