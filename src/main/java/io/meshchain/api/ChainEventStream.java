@@ -24,7 +24,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -53,7 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  * it can come back with {@code Last-Event-ID} and read on from the ledger. A stream that resumes reads
  * the blocks it missed from the ledger a page at a time, then joins the ring where the announced
  * chain is what it has sent. A comment is written to a stream that had nothing else for
- * {@link #KEEP_ALIVE}, so proxies keep it open and a client that went away is noticed.
+ * {@link #KEEP_ALIVE}, so proxies keep it open and a client that went away is noticed. A node serves
+ * so many streams, and so many to one client address ({@link StreamSlots}); beyond them a new one is
+ * refused.
  */
 @Component
 class ChainEventStream implements SmartLifecycle {
@@ -99,17 +100,19 @@ class ChainEventStream implements SmartLifecycle {
     private final ChainService chain;
     private final JsonMapper json;
     private final int maxStreams;
+    private final int maxStreamsPerAddress;
+    private final StreamSlots slots;
     private final EventRing ring;
     private final ThreadPoolExecutor senders;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     /** Streams with a write under way, cut off or not. */
     private final Set<Stream> writing = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger open = new AtomicInteger();
     private final Counter blocksSent;
     private final Counter reorgsSent;
     private final Counter overtaken;
     private final Counter stalled;
-    private final Counter refused;
+    private final Counter refusedNodeFull;
+    private final Counter refusedAddressFull;
     /** True from the start (the web server may take requests before this bean's phase starts) until stop. */
     private volatile boolean running = true;
 
@@ -117,13 +120,15 @@ class ChainEventStream implements SmartLifecycle {
         this.chain = chain;
         this.json = json;
         this.maxStreams = properties.events().maxStreams();
+        this.maxStreamsPerAddress = properties.events().maxStreamsPerAddress();
+        this.slots = new StreamSlots(maxStreams, maxStreamsPerAddress);
         this.ring = new EventRing(RING_EVENTS, RING_BYTES, chain.tip());
         // The queue holds at most a turn per stream; the pool grows past SENDER_THREADS only by
         // keepIdleStreamsAlive, for writes that hang.
         this.senders = new ThreadPoolExecutor(SENDER_THREADS, maxStreams + SENDER_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new CustomizableThreadFactory("chain-events-"));
         this.senders.allowCoreThreadTimeOut(true);
-        Gauge.builder("meshchain.events.streams", open, AtomicInteger::get)
+        Gauge.builder("meshchain.events.streams", slots, StreamSlots::taken)
                 .description("Block streams (GET /chain/events) open").register(meters);
         Gauge.builder("meshchain.events.held", ring, EventRing::size)
                 .description("Recent events the node holds for block streams").register(meters);
@@ -137,36 +142,48 @@ class ChainEventStream implements SmartLifecycle {
         stalled = Counter.builder("meshchain.events.cut.off").tag("reason", "stalled")
                 .description("Block streams cut off: their client fell too far behind, or stopped reading")
                 .register(meters);
-        refused = Counter.builder("meshchain.events.refused")
-                .description("Block streams refused because the node had as many open as it allows").register(meters);
+        refusedNodeFull = Counter.builder("meshchain.events.refused").tag("reason", "max-streams")
+                .description("Block streams refused because the node had as many open as it allows, in all or to "
+                        + "the client's address").register(meters);
+        refusedAddressFull = Counter.builder("meshchain.events.refused").tag("reason", "max-streams-per-address")
+                .description("Block streams refused because the node had as many open as it allows, in all or to "
+                        + "the client's address").register(meters);
     }
 
     /**
-     * Opens a stream. Without {@code lastEventId} it starts with the next change of the chain; with
-     * one it first sends the blocks after that index.
+     * Opens a stream to a client at {@code address}. Without {@code lastEventId} it starts with the next
+     * change of the chain; with one it first sends the blocks after that index.
      *
-     * @throws StreamsUnavailableException when the node holds as many streams as it allows, or stops
+     * @throws StreamsUnavailableException when the node holds as many streams as it allows, in all or to
+     *                                     that address, or stops
      */
-    SseEmitter open(OptionalLong lastEventId) {
+    SseEmitter open(OptionalLong lastEventId, String address) {
         if (!running) {
             throw new StreamsUnavailableException("the node is shutting down");
         }
-        if (open.incrementAndGet() > maxStreams) {
-            open.decrementAndGet();
-            refused.increment();
-            throw new StreamsUnavailableException("this node already serves " + maxStreams
-                    + " block streams (meshchain.events.max-streams)");
+        switch (slots.take(address)) {
+            case NODE_FULL -> {
+                refusedNodeFull.increment();
+                throw new StreamsUnavailableException("this node already serves " + maxStreams
+                        + " block streams (meshchain.events.max-streams)");
+            }
+            case ADDRESS_FULL -> {
+                refusedAddressFull.increment();
+                throw new StreamsUnavailableException("this node already serves " + maxStreamsPerAddress
+                        + " block streams to this client's address (meshchain.events.max-streams-per-address)");
+            }
+            case TAKEN -> { }
         }
         try {
-            return register(lastEventId);
+            return register(lastEventId, address);
         } catch (RuntimeException e) {
-            open.decrementAndGet();
+            slots.release(address);
             throw e;
         }
     }
 
-    private SseEmitter register(OptionalLong lastEventId) {
-        Stream stream = new Stream();
+    private SseEmitter register(OptionalLong lastEventId, String address) {
+        Stream stream = new Stream(address);
         EventRing.Position position = ring.position();
         long resumeAfter = lastEventId.orElse(-1);
         if (resumeAfter < 0) {
@@ -208,16 +225,17 @@ class ChainEventStream implements SmartLifecycle {
 
     @Scheduled(fixedDelay = 1, timeUnit = TimeUnit.SECONDS)
     void keepAlive() {
-        keepIdleStreamsAlive();
+        keepIdleStreamsAlive(System.nanoTime());
     }
 
     /**
      * Marks a comment due on every stream that had nothing written for {@link #KEEP_ALIVE}, cuts off
      * every stream whose write has hung for {@link #STALL}, and keeps a sender thread for every write
      * hung for {@link #HUNG} besides the usual ones.
+     *
+     * @param now {@link System#nanoTime()} as the check sees it
      */
-    void keepIdleStreamsAlive() {
-        long now = System.nanoTime();
+    void keepIdleStreamsAlive(long now) {
         long hung = writing.stream().filter(stream -> {
             long started = stream.writeStarted;
             return started != 0 && now - started >= HUNG.toNanos();
@@ -321,6 +339,8 @@ class ChainEventStream implements SmartLifecycle {
     private final class Stream implements Runnable {
 
         private final SseEmitter emitter;
+        /** The client's address, whose place the stream holds. */
+        private final String address;
         /** Set while a turn of this stream is queued or running: one at a time, in order. */
         private final AtomicBoolean queued = new AtomicBoolean();
         /** Set once Spring has the response: writes before would pile up in the emitter's memory. */
@@ -335,7 +355,8 @@ class ChainEventStream implements SmartLifecycle {
         private Replay replay;
         private EventRing.Reorg truncate;
 
-        Stream() {
+        Stream(String address) {
+            this.address = address;
             // No time limit: the client, a cut-off or the node stopping ends it.
             this.emitter = new SseEmitter(0L) {
                 @Override
@@ -531,7 +552,7 @@ class ChainEventStream implements SmartLifecycle {
         void close() {
             closed = true;
             if (streams.remove(this)) {
-                open.decrementAndGet();
+                slots.release(address);
             }
         }
 
