@@ -74,9 +74,9 @@ class ChainEventStream implements SmartLifecycle {
     /**
      * Threads that write to streams, taking turns from one queue (a stream has one turn queued or
      * running at a time). A write to a client that stopped reading blocks its thread until Tomcat's
-     * connection timeout (60 s by default) fails it, and nothing can unblock it sooner; so for every
-     * write hung for {@link #HUNG}, one more thread is kept, never more than the streams allowed and
-     * these besides. Idle threads end after 30 s.
+     * connection timeout ({@code server.tomcat.connection-timeout}, 10 s) fails it, and nothing can
+     * unblock it sooner; so for every write hung for {@link #HUNG}, one more thread is kept, never
+     * more than the streams allowed and these besides. Idle threads end after 30 s.
      */
     static final int SENDER_THREADS = 16;
     /** A write under way for this long holds its thread: another takes its place for the other streams. */
@@ -129,7 +129,8 @@ class ChainEventStream implements SmartLifecycle {
                 new LinkedBlockingQueue<>(), new CustomizableThreadFactory("chain-events-"));
         this.senders.allowCoreThreadTimeOut(true);
         Gauge.builder("meshchain.events.streams", slots, StreamSlots::taken)
-                .description("Block streams (GET /chain/events) open").register(meters);
+                .description("Block streams (GET /chain/events) open, those cut off whose last write has not "
+                        + "ended yet included").register(meters);
         Gauge.builder("meshchain.events.held", ring, EventRing::size)
                 .description("Recent events the node holds for block streams").register(meters);
         blocksSent = Counter.builder("meshchain.events.sent").tag("event", EventRing.BLOCK)
@@ -244,9 +245,8 @@ class ChainEventStream implements SmartLifecycle {
         for (Stream stream : streams) {
             long started = stream.writeStarted;
             if (started != 0 && now - started >= STALL.toNanos()) {
-                stalled.increment();
-                log.debug("Block stream cut off: its client stopped reading");
-                stream.finish(); // completed now, or by its turn once the hung write returns or fails
+                stream.countStalled();
+                stream.finish(); // ended now, or by its turn once the hung write returns or fails: it counts till then
             } else if (now - stream.lastWrite >= KEEP_ALIVE.toNanos()) {
                 stream.commentDue = true;
                 stream.wake();
@@ -343,6 +343,7 @@ class ChainEventStream implements SmartLifecycle {
         private final String address;
         /** Set while a turn of this stream is queued or running: one at a time, in order. */
         private final AtomicBoolean queued = new AtomicBoolean();
+        private final AtomicBoolean stallCounted = new AtomicBoolean();
         /** Set once Spring has the response: writes before would pile up in the emitter's memory. */
         private volatile boolean ready;
         private volatile boolean closed;
@@ -366,9 +367,9 @@ class ChainEventStream implements SmartLifecycle {
                     wake();
                 }
             };
-            emitter.onCompletion(this::close);
-            emitter.onTimeout(this::close);
-            emitter.onError(error -> close());
+            emitter.onCompletion(this::finish);
+            emitter.onTimeout(this::finish);
+            emitter.onError(error -> finish());
         }
 
         /** Queues a turn unless one is queued or running; that one looks again before it ends. */
@@ -398,11 +399,18 @@ class ChainEventStream implements SmartLifecycle {
                 close();
                 more = false;
             }
+            if (closed) {
+                end(); // the turn is never given up: nothing runs after it
+                return;
+            }
             // Read before the turn is given up: from then on another turn may be changing them.
             boolean behind = replay == null && cursor < ring.head();
             queued.set(false);
             if (closed) {
-                completeQuietly();
+                // Closed meanwhile by finish(), which found the turn held: whoever takes it back ends it.
+                if (queued.compareAndSet(false, true)) {
+                    end();
+                }
             } else if (more || commentDue || behind || ring.head() != head) {
                 wake(); // including events that came while this turn ran: their wake found it queued
             }
@@ -536,10 +544,16 @@ class ChainEventStream implements SmartLifecycle {
         }
 
         private void send(SseEmitter.SseEventBuilder event) throws IOException {
-            writeStarted = System.nanoTime();
+            long started = System.nanoTime();
+            writeStarted = started;
             writing.add(this);
             try {
                 emitter.send(event);
+            } catch (IOException e) {
+                if (System.nanoTime() - started >= STALL.toNanos()) {
+                    countStalled(); // the web server gave up on the write before the check cut the stream off
+                }
+                throw e;
             } finally {
                 writeStarted = 0;
                 writing.remove(this);
@@ -548,20 +562,43 @@ class ChainEventStream implements SmartLifecycle {
             commentDue = false;
         }
 
-        /** Forgets the stream; the response is completed by whoever owns it (a turn, or {@link #finish}). */
-        void close() {
-            closed = true;
-            if (streams.remove(this)) {
-                slots.release(address);
+        /**
+         * Counts the stream as cut off for stalling, once: its write hung for {@link #STALL}, which
+         * {@link #keepIdleStreamsAlive} or the web server's write timeout may notice first.
+         */
+        void countStalled() {
+            if (stallCounted.compareAndSet(false, true)) {
+                stalled.increment();
+                log.debug("Block stream cut off: its client stopped reading");
             }
         }
 
-        /** Closes the stream and completes its response now, unless a turn is running, which then does. */
+        /** Forgets the stream: nothing more is written to it. It ends when its turn does ({@link #end}). */
+        void close() {
+            closed = true;
+            streams.remove(this);
+        }
+
+        /**
+         * Closes the stream and ends it now, unless a turn is running, which then ends it once its write
+         * has returned or failed.
+         */
         void finish() {
             close();
             if (queued.compareAndSet(false, true)) {
-                completeQuietly();
+                end();
             }
+        }
+
+        /**
+         * Completes the response and gives the stream's place back. Called by whoever holds the turn,
+         * which is then never given up, so once. Not sooner: a write that hangs holds a sender thread
+         * and the connection until the web server fails it, and the stream counts against the limits
+         * until then, so that clients that stop reading cannot take more than the limits allow.
+         */
+        private void end() {
+            completeQuietly();
+            slots.release(address);
         }
 
         private void completeQuietly() {

@@ -49,11 +49,9 @@ class ChainEventStreamTest {
     private static final List<Block> CHAIN = ChainFixture.extend(GENESIS, 600);
     private static final MeshchainProperties PROPERTIES = TestProperties.of("n1", List.of(), Path.of("peers"), 1);
 
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final ChainEventStream streams = new ChainEventStream(chain(InMemoryLedgerStore.holding(List.of(GENESIS),
+    private SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private ChainEventStream streams = new ChainEventStream(chain(InMemoryLedgerStore.holding(List.of(GENESIS),
             List.of())), JsonMapper.builder().build(), PROPERTIES, meters);
-    /** Streams a test made besides {@link #streams}. */
-    private final List<ChainEventStream> others = new ArrayList<>();
     private final List<Client> clients = new CopyOnWriteArrayList<>();
     /** Writes under way that cannot go on: their client stopped reading. */
     private final AtomicInteger hungWrites = new AtomicInteger();
@@ -62,7 +60,6 @@ class ChainEventStreamTest {
     void stop() {
         clients.forEach(Client::goAway); // hung writes fail, as the web server fails them after its timeout
         streams.stop();
-        others.forEach(ChainEventStream::stop);
     }
 
     private static ChainService chain(LedgerStore store) {
@@ -70,13 +67,15 @@ class ChainEventStreamTest {
                 Clock.systemUTC(), event -> { }, store);
     }
 
+    /** Replaces the streams under test with streams of {@code chain}, with these limits. */
     private ChainEventStream streams(ChainService chain, MeshchainProperties.Events events) {
+        streams.stop();
         MeshchainProperties p = PROPERTIES;
-        ChainEventStream made = new ChainEventStream(chain, JsonMapper.builder().build(),
+        meters = new SimpleMeterRegistry();
+        streams = new ChainEventStream(chain, JsonMapper.builder().build(),
                 new MeshchainProperties(p.nodeId(), p.peers(), p.peersFile(), p.discovery(), p.heartbeat(), p.network(),
                         p.mining(), p.block(), p.pool(), p.storage(), p.http(), p.transactions(), events), meters);
-        others.add(made);
-        return made;
+        return streams;
     }
 
     /**
@@ -92,6 +91,7 @@ class ChainEventStreamTest {
                     return client;
                 }
             });
+            client.handedOver();
         };
         return MockMvcBuilders.standaloneSetup(new ChainEventsController(streams))
                 .setControllerAdvice(new ProblemDetailsHandler()).addFilters(toClient).build();
@@ -138,13 +138,15 @@ class ChainEventStreamTest {
     /**
      * A client's end of its connection: it reads whatever the node writes, or it stopped reading and
      * the node's writes hang, until it reads on or goes away; once gone, writes fail as they do when
-     * the web server gives up on a write or finds the connection closed.
+     * the web server gives up on a write or finds the connection closed. What the request's own thread
+     * writes goes through, as into the web server's buffer: a stream's first write may be made there.
      */
     private final class Client extends ServletOutputStream {
 
         private final ByteArrayOutputStream received = new ByteArrayOutputStream();
         private boolean reading;
         private boolean gone;
+        private boolean handedOver;
 
         Client(boolean reading) {
             this.reading = reading;
@@ -157,7 +159,7 @@ class ChainEventStreamTest {
 
         @Override
         public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
-            if (!reading && !gone) {
+            if (handedOver && !reading && !gone) {
                 hungWrites.incrementAndGet();
                 try {
                     while (!reading && !gone) {
@@ -174,6 +176,11 @@ class ChainEventStreamTest {
                 throw new IOException("Connection reset by peer");
             }
             received.write(bytes, offset, length);
+        }
+
+        /** The request's thread is done with the response: from now on the node's sender threads write. */
+        synchronized void handedOver() {
+            handedOver = true;
         }
 
         synchronized void readOn() {
@@ -269,6 +276,36 @@ class ChainEventStreamTest {
         first.get(0).goAway();
         streams.keepIdleStreamsAlive(System.nanoTime() + ChainEventStream.KEEP_ALIVE.toNanos());
         await().atMost(Duration.ofSeconds(10)).until(() -> openStreams() == limit);
+        assertThat(open(server, "192.0.2.1", reading()).getStatus()).isEqualTo(200);
+    }
+
+    /**
+     * A client that stops reading is cut off once its write has hung for {@link ChainEventStream#STALL},
+     * but its thread and connection stay until the web server gives up on the write: until then the
+     * stream counts against both limits.
+     */
+    @Test
+    void aStreamCutOffForStallingCountsAgainstTheLimitsUntilItsWriteEnds() throws Exception {
+        MockMvc server = server(streams(chain(InMemoryLedgerStore.holding(List.of(), List.of())),
+                new MeshchainProperties.Events(2, 1)));
+        Client stalled = notReading();
+        assertThat(open(server, "192.0.2.1", stalled).getStatus()).isEqualTo(200);
+        announce(CHAIN.subList(0, 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> hungWrites.get() == 1);
+
+        streams.keepIdleStreamsAlive(System.nanoTime() + ChainEventStream.STALL.toNanos());
+        assertThat(meters.get("meshchain.events.cut.off").tag("reason", "stalled").counter().count()).isEqualTo(1);
+
+        assertThat(open(server, "192.0.2.1", reading()).getStatus()).isEqualTo(503);
+        assertThat(refused("max-streams-per-address")).isEqualTo(1);
+        assertThat(open(server, "192.0.2.2", reading()).getStatus()).isEqualTo(200);
+        assertThat(open(server, "192.0.2.3", reading()).getStatus()).isEqualTo(503);
+        assertThat(refused("max-streams")).isEqualTo(1);
+        assertThat(openStreams()).isEqualTo(2);
+
+        stalled.goAway(); // the web server fails the hung write
+        await().atMost(Duration.ofSeconds(10)).until(() -> openStreams() == 1);
+        assertThat(hungWrites.get()).isZero();
         assertThat(open(server, "192.0.2.1", reading()).getStatus()).isEqualTo(200);
     }
 }
