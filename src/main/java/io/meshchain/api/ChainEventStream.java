@@ -46,10 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Nothing is queued per client. Events are kept once, in an {@link EventRing} every stream shares,
  * and each stream keeps only its place in it. Sender threads write to the streams that have
  * something to write, a batch at a time, so that many fast clients share them fairly; an idle stream
- * holds none, and for a stream whose write hangs another thread is kept for the rest, never more
- * than one a stream ({@link #SENDER_THREADS}). A client too slow to keep up is overtaken by the
- * ring and cut off:
- * it can come back with {@code Last-Event-ID} and read on from the ledger. A stream that resumes reads
+ * holds none, and for a stream whose write hangs another thread is kept for the rest, up to a fixed
+ * number in all ({@link #MAX_SENDER_THREADS}). A client too slow to keep up is overtaken by the ring
+ * and cut off: it can come back with {@code Last-Event-ID} and read on from the ledger. A stream that resumes reads
  * the blocks it missed from the ledger a page at a time, then joins the ring where the announced
  * chain is what it has sent. A comment is written to a stream that had nothing else for
  * {@link #KEEP_ALIVE}, so proxies keep it open and a client that went away is noticed. A node serves
@@ -75,10 +74,18 @@ class ChainEventStream implements SmartLifecycle {
      * Threads that write to streams, taking turns from one queue (a stream has one turn queued or
      * running at a time). A write to a client that stopped reading blocks its thread until Tomcat's
      * connection timeout ({@code server.tomcat.connection-timeout}, 10 s) fails it, and nothing can
-     * unblock it sooner; so for every write hung for {@link #HUNG}, one more thread is kept, never
-     * more than the streams allowed and these besides. Idle threads end after 30 s.
+     * unblock it sooner; so for every write hung for {@link #HUNG}, one more thread is kept, up to
+     * {@link #MAX_SENDER_THREADS}. Idle threads end after 30 s.
      */
     static final int SENDER_THREADS = 16;
+    /**
+     * Sender threads at most, however many writes hang: a hung write holds its thread, the event it
+     * writes and the connection until it fails. 48 writes hung at once (three addresses' worth at the
+     * default {@code meshchain.events.max-streams-per-address}) still leave 16 threads to the other
+     * streams; beyond that their events wait for a hung write to fail, at most 10 s. Before this cap,
+     * 1,000 clients that stopped reading held a thread each.
+     */
+    static final int MAX_SENDER_THREADS = 64;
     /** A write under way for this long holds its thread: another takes its place for the other streams. */
     static final Duration HUNG = Duration.ofSeconds(1);
     /** A write that has not returned after this long means a client that stopped reading: it is cut off. */
@@ -125,7 +132,7 @@ class ChainEventStream implements SmartLifecycle {
         this.ring = new EventRing(RING_EVENTS, RING_BYTES, chain.tip());
         // The queue holds at most a turn per stream; the pool grows past SENDER_THREADS only by
         // keepIdleStreamsAlive, for writes that hang.
-        this.senders = new ThreadPoolExecutor(SENDER_THREADS, maxStreams + SENDER_THREADS, 30, TimeUnit.SECONDS,
+        this.senders = new ThreadPoolExecutor(SENDER_THREADS, MAX_SENDER_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new CustomizableThreadFactory("chain-events-"));
         this.senders.allowCoreThreadTimeOut(true);
         Gauge.builder("meshchain.events.streams", slots, StreamSlots::taken)
@@ -241,7 +248,7 @@ class ChainEventStream implements SmartLifecycle {
             long started = stream.writeStarted;
             return started != 0 && now - started >= HUNG.toNanos();
         }).count();
-        senders.setCorePoolSize((int) Math.min(SENDER_THREADS + hung, senders.getMaximumPoolSize()));
+        senders.setCorePoolSize((int) Math.min(SENDER_THREADS + hung, MAX_SENDER_THREADS));
         for (Stream stream : streams) {
             long started = stream.writeStarted;
             if (started != 0 && now - started >= STALL.toNanos()) {
@@ -380,7 +387,8 @@ class ChainEventStream implements SmartLifecycle {
             try {
                 senders.execute(this);
             } catch (RejectedExecutionException e) {
-                // The node is stopping, or every thread the streams may have is held by a hung write.
+                // The node is stopping. (The queue has no bound: while hung writes hold every thread, a
+                // turn waits there.)
                 queued.set(false);
                 finish();
             }

@@ -98,7 +98,8 @@ public record MeshchainProperties(
         public static final int DEFAULT_MAX_STREAMS = 1000;
         /**
          * A machine running a few explorer pages and the CLI's {@code watch} needs a handful; 16 leaves
-         * room for that, and leaves the other 984 of the default 1,000 to other clients.
+         * room for that. One address then holds at most 16 of the 1,000 streams, and its clients, if
+         * they stop reading, at most 16 of the 64 sender threads.
          */
         public static final int DEFAULT_MAX_STREAMS_PER_ADDRESS = 16;
     }

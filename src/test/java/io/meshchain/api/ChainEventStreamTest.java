@@ -308,4 +308,24 @@ class ChainEventStreamTest {
         assertThat(hungWrites.get()).isZero();
         assertThat(open(server, "192.0.2.1", reading()).getStatus()).isEqualTo(200);
     }
+
+    @Test
+    void hungWritesHoldNoMoreSenderThreadsThanTheCap() throws Exception {
+        MockMvc server = server(streams);
+        int stalled = 4 * ChainEventStream.MAX_SENDER_THREADS;
+        for (int i = 0; i < stalled; i++) {
+            assertThat(open(server, "10.0." + i / 250 + "." + i % 250, notReading()).getStatus()).isEqualTo(200);
+        }
+        announce(CHAIN.subList(0, 1));
+
+        // Every check finds the hung writes a second old, and keeps a thread for each of them besides.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            streams.keepIdleStreamsAlive(System.nanoTime() + ChainEventStream.HUNG.toNanos());
+            return hungWrites.get() >= ChainEventStream.MAX_SENDER_THREADS;
+        });
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            streams.keepIdleStreamsAlive(System.nanoTime() + ChainEventStream.HUNG.toNanos());
+            assertThat(hungWrites.get()).isEqualTo(ChainEventStream.MAX_SENDER_THREADS);
+        });
+    }
 }
