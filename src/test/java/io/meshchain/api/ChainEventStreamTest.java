@@ -8,6 +8,7 @@ import io.meshchain.TestProperties;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainAdvanced;
 import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.ChainReader;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.Genesis;
@@ -24,6 +25,8 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,6 +37,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -68,6 +73,10 @@ class ChainEventStreamTest {
     }
 
     /** Replaces the streams under test with streams of {@code chain}, with these limits. */
+    private ChainEventStream streams(ChainService chain) {
+        return streams(chain, PROPERTIES.events());
+    }
+
     private ChainEventStream streams(ChainService chain, MeshchainProperties.Events events) {
         streams.stop();
         MeshchainProperties p = PROPERTIES;
@@ -133,6 +142,50 @@ class ChainEventStreamTest {
 
     private double refused(String limit) {
         return meters.get("meshchain.events.refused").tag("reason", limit).counter().count();
+    }
+
+    /** {@code store}, counting the blocks its readers hand out. */
+    private static LedgerStore countingBlocksRead(LedgerStore store, AtomicInteger read) {
+        return (LedgerStore) Proxy.newProxyInstance(LedgerStore.class.getClassLoader(),
+                new Class<?>[] {LedgerStore.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (!(result instanceof ChainReader reader)) {
+                        return result;
+                    }
+                    return new ChainReader() {
+                        @Override
+                        public ChainTip tip() {
+                            return reader.tip();
+                        }
+
+                        @Override
+                        public List<Block> blocks(long from, int limit) {
+                            List<Block> blocks = reader.blocks(from, limit);
+                            read.addAndGet(blocks.size());
+                            return blocks;
+                        }
+
+                        @Override
+                        public void close() {
+                            reader.close();
+                        }
+                    };
+                });
+    }
+
+    /** The ids of the {@code block} events in what a client received, in order. */
+    private static List<Long> blockIds(String received) {
+        List<Long> ids = new ArrayList<>();
+        Matcher event = Pattern.compile("event:block\nid:(\\d+)\n").matcher(received);
+        while (event.find()) {
+            ids.add(Long.parseLong(event.group(1)));
+        }
+        return ids;
     }
 
     /**
@@ -327,5 +380,27 @@ class ChainEventStreamTest {
             streams.keepIdleStreamsAlive(System.nanoTime() + ChainEventStream.HUNG.toNanos());
             assertThat(hungWrites.get()).isEqualTo(ChainEventStream.MAX_SENDER_THREADS);
         });
+    }
+
+    /**
+     * A stream that resumes reads the blocks it missed from the ledger one at a time: while a write
+     * to a client that stopped reading hangs, the stream holds the block it writes, not a page of the
+     * ones after it.
+     */
+    @Test
+    void aResumingStreamHoldsOnlyTheBlockItWritesWhileTheWriteHangs() throws Exception {
+        AtomicInteger read = new AtomicInteger();
+        LedgerStore store = countingBlocksRead(InMemoryLedgerStore.holding(CHAIN, List.of()), read);
+        MockMvc server = server(streams(chain(store)));
+        Client client = notReading();
+        assertThat(open(server, "192.0.2.1", client, OptionalLong.of(0)).getStatus()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hungWrites.get() == 1);
+
+        assertThat(read.get()).isEqualTo(blockIds(client.received()).size() + 1);
+
+        client.readOn();
+        await().atMost(Duration.ofSeconds(10)).until(() -> blockIds(client.received()).size() == CHAIN.size());
+        assertThat(blockIds(client.received())).isEqualTo(CHAIN.stream().map(Block::index).toList());
+        assertThat(read.get()).isEqualTo(CHAIN.size());
     }
 }
