@@ -68,7 +68,8 @@ public record MeshchainProperties(
         http = http == null ? new Http(List.of()) : http;
         transactions = transactions == null || transactions.signatures() == null
                 ? new Transactions(SignaturePolicy.OPTIONAL) : transactions;
-        events = events == null ? new Events(Events.DEFAULT_MAX_STREAMS, Events.DEFAULT_MAX_STREAMS_PER_ADDRESS) : events;
+        events = events == null
+                ? new Events(Events.DEFAULT_MAX_STREAMS, Events.DEFAULT_MAX_STREAMS_PER_ADDRESS) : events;
     }
 
     /** Whether a network takes unsigned transactions. */
