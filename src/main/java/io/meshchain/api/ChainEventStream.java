@@ -80,10 +80,13 @@ class ChainEventStream implements SmartLifecycle {
     static final int SENDER_THREADS = 16;
     /**
      * Sender threads at most, however many writes hang: a hung write holds its thread, the event it
-     * writes and the connection until it fails. 48 writes hung at once (three addresses' worth at the
-     * default {@code meshchain.events.max-streams-per-address}) still leave 16 threads to the other
-     * streams; beyond that their events wait for a hung write to fail, at most 10 s. Before this cap,
-     * 1,000 clients that stopped reading held a thread each.
+     * writes and the connection until it fails. Without a cap, 1,000 clients that stopped reading held
+     * a thread each. 48 writes hung at once (three addresses' worth at the default
+     * {@code meshchain.events.max-streams-per-address}) still leave 16 threads to the other streams.
+     * Beyond that, turns wait in the queue in order, and each turn of a client that stopped reading
+     * holds a thread until its write fails (10 s): hundreds of such clients from many addresses
+     * delay the other streams by 10 s for every 64 of them queued ahead. Writes that do not block
+     * would lift that; {@link SseEmitter} writes blocking.
      */
     static final int MAX_SENDER_THREADS = 64;
     /** A write under way for this long holds its thread: another takes its place for the other streams. */
