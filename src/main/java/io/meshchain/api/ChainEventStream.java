@@ -24,7 +24,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -47,13 +46,14 @@ import tools.jackson.databind.json.JsonMapper;
  * Nothing is queued per client. Events are kept once, in an {@link EventRing} every stream shares,
  * and each stream keeps only its place in it. Sender threads write to the streams that have
  * something to write, a batch at a time, so that many fast clients share them fairly; an idle stream
- * holds none, and for a stream whose write hangs another thread is kept for the rest, never more
- * than one a stream ({@link #SENDER_THREADS}). A client too slow to keep up is overtaken by the
- * ring and cut off:
- * it can come back with {@code Last-Event-ID} and read on from the ledger. A stream that resumes reads
- * the blocks it missed from the ledger a page at a time, then joins the ring where the announced
- * chain is what it has sent. A comment is written to a stream that had nothing else for
- * {@link #KEEP_ALIVE}, so proxies keep it open and a client that went away is noticed.
+ * holds none, and for a stream whose write hangs another thread is kept for the rest, up to a fixed
+ * number in all ({@link #MAX_SENDER_THREADS}). A client too slow to keep up is overtaken by the ring
+ * and cut off: it can come back with {@code Last-Event-ID} and read on from the ledger. A stream that
+ * resumes reads the blocks it missed from the ledger one at a time, then joins the ring where the
+ * announced chain is what it has sent. A comment is written to a stream that had nothing else for
+ * {@link #KEEP_ALIVE}, so proxies keep it open and a client that went away is noticed. A node serves
+ * so many streams, and so many to one client address ({@link StreamSlots}); beyond them a new one is
+ * refused.
  */
 @Component
 class ChainEventStream implements SmartLifecycle {
@@ -73,19 +73,28 @@ class ChainEventStream implements SmartLifecycle {
     /**
      * Threads that write to streams, taking turns from one queue (a stream has one turn queued or
      * running at a time). A write to a client that stopped reading blocks its thread until Tomcat's
-     * connection timeout (60 s by default) fails it, and nothing can unblock it sooner; so for every
-     * write hung for {@link #HUNG}, one more thread is kept, never more than the streams allowed and
-     * these besides. Idle threads end after 30 s.
+     * connection timeout ({@code server.tomcat.connection-timeout}, 10 s) fails it, and nothing can
+     * unblock it sooner; so for every write hung for {@link #HUNG}, one more thread is kept, up to
+     * {@link #MAX_SENDER_THREADS}. Idle threads end after 30 s.
      */
     static final int SENDER_THREADS = 16;
+    /**
+     * Sender threads at most, however many writes hang: a hung write holds its thread, the event it
+     * writes and the connection until it fails. Without a cap, 1,000 clients that stopped reading held
+     * a thread each. 48 writes hung at once (three addresses' worth at the default
+     * {@code meshchain.events.max-streams-per-address}) still leave 16 threads to the other streams.
+     * Beyond that, turns wait in the queue in order, and each turn of a client that stopped reading
+     * holds a thread until its write fails (10 s): hundreds of such clients from many addresses
+     * delay the other streams by 10 s for every 64 of them queued ahead. Writes that do not block
+     * would lift that; {@link SseEmitter} writes blocking.
+     */
+    static final int MAX_SENDER_THREADS = 64;
     /** A write under way for this long holds its thread: another takes its place for the other streams. */
     static final Duration HUNG = Duration.ofSeconds(1);
     /** A write that has not returned after this long means a client that stopped reading: it is cut off. */
     static final Duration STALL = Duration.ofSeconds(10);
     /** Events written to one stream before the others get a turn. */
     static final int BATCH = 64;
-    /** Blocks read from the ledger at a time for a stream that resumes. */
-    static final int REPLAY_PAGE = 100;
     /** Blocks a resuming stream remembers having sent, to say where a switch of branches forked. */
     static final int REPLAY_MEMORY = 256;
     /**
@@ -99,17 +108,19 @@ class ChainEventStream implements SmartLifecycle {
     private final ChainService chain;
     private final JsonMapper json;
     private final int maxStreams;
+    private final int maxStreamsPerAddress;
+    private final StreamSlots slots;
     private final EventRing ring;
     private final ThreadPoolExecutor senders;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     /** Streams with a write under way, cut off or not. */
     private final Set<Stream> writing = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger open = new AtomicInteger();
     private final Counter blocksSent;
     private final Counter reorgsSent;
     private final Counter overtaken;
     private final Counter stalled;
-    private final Counter refused;
+    private final Counter refusedNodeFull;
+    private final Counter refusedAddressFull;
     /** True from the start (the web server may take requests before this bean's phase starts) until stop. */
     private volatile boolean running = true;
 
@@ -117,14 +128,17 @@ class ChainEventStream implements SmartLifecycle {
         this.chain = chain;
         this.json = json;
         this.maxStreams = properties.events().maxStreams();
+        this.maxStreamsPerAddress = properties.events().maxStreamsPerAddress();
+        this.slots = new StreamSlots(maxStreams, maxStreamsPerAddress);
         this.ring = new EventRing(RING_EVENTS, RING_BYTES, chain.tip());
         // The queue holds at most a turn per stream; the pool grows past SENDER_THREADS only by
         // keepIdleStreamsAlive, for writes that hang.
-        this.senders = new ThreadPoolExecutor(SENDER_THREADS, maxStreams + SENDER_THREADS, 30, TimeUnit.SECONDS,
+        this.senders = new ThreadPoolExecutor(SENDER_THREADS, MAX_SENDER_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), new CustomizableThreadFactory("chain-events-"));
         this.senders.allowCoreThreadTimeOut(true);
-        Gauge.builder("meshchain.events.streams", open, AtomicInteger::get)
-                .description("Block streams (GET /chain/events) open").register(meters);
+        Gauge.builder("meshchain.events.streams", slots, StreamSlots::taken)
+                .description("Block streams (GET /chain/events) open, those cut off whose last write has not "
+                        + "ended yet included").register(meters);
         Gauge.builder("meshchain.events.held", ring, EventRing::size)
                 .description("Recent events the node holds for block streams").register(meters);
         blocksSent = Counter.builder("meshchain.events.sent").tag("event", EventRing.BLOCK)
@@ -137,36 +151,48 @@ class ChainEventStream implements SmartLifecycle {
         stalled = Counter.builder("meshchain.events.cut.off").tag("reason", "stalled")
                 .description("Block streams cut off: their client fell too far behind, or stopped reading")
                 .register(meters);
-        refused = Counter.builder("meshchain.events.refused")
-                .description("Block streams refused because the node had as many open as it allows").register(meters);
+        refusedNodeFull = Counter.builder("meshchain.events.refused").tag("reason", "max-streams")
+                .description("Block streams refused because the node had as many open as it allows, in all or to "
+                        + "the client's address").register(meters);
+        refusedAddressFull = Counter.builder("meshchain.events.refused").tag("reason", "max-streams-per-address")
+                .description("Block streams refused because the node had as many open as it allows, in all or to "
+                        + "the client's address").register(meters);
     }
 
     /**
-     * Opens a stream. Without {@code lastEventId} it starts with the next change of the chain; with
-     * one it first sends the blocks after that index.
+     * Opens a stream to a client at {@code address}. Without {@code lastEventId} it starts with the next
+     * change of the chain; with one it first sends the blocks after that index.
      *
-     * @throws StreamsUnavailableException when the node holds as many streams as it allows, or stops
+     * @throws StreamsUnavailableException when the node holds as many streams as it allows, in all or to
+     *                                     that address, or stops
      */
-    SseEmitter open(OptionalLong lastEventId) {
+    SseEmitter open(OptionalLong lastEventId, String address) {
         if (!running) {
             throw new StreamsUnavailableException("the node is shutting down");
         }
-        if (open.incrementAndGet() > maxStreams) {
-            open.decrementAndGet();
-            refused.increment();
-            throw new StreamsUnavailableException("this node already serves " + maxStreams
-                    + " block streams (meshchain.events.max-streams)");
+        switch (slots.take(address)) {
+            case NODE_FULL -> {
+                refusedNodeFull.increment();
+                throw new StreamsUnavailableException("this node already serves " + maxStreams
+                        + " block streams (meshchain.events.max-streams)");
+            }
+            case ADDRESS_FULL -> {
+                refusedAddressFull.increment();
+                throw new StreamsUnavailableException("this node already serves " + maxStreamsPerAddress
+                        + " block streams to this client's address (meshchain.events.max-streams-per-address)");
+            }
+            case TAKEN -> { }
         }
         try {
-            return register(lastEventId);
+            return register(lastEventId, address);
         } catch (RuntimeException e) {
-            open.decrementAndGet();
+            slots.release(address);
             throw e;
         }
     }
 
-    private SseEmitter register(OptionalLong lastEventId) {
-        Stream stream = new Stream();
+    private SseEmitter register(OptionalLong lastEventId, String address) {
+        Stream stream = new Stream(address);
         EventRing.Position position = ring.position();
         long resumeAfter = lastEventId.orElse(-1);
         if (resumeAfter < 0) {
@@ -208,27 +234,27 @@ class ChainEventStream implements SmartLifecycle {
 
     @Scheduled(fixedDelay = 1, timeUnit = TimeUnit.SECONDS)
     void keepAlive() {
-        keepIdleStreamsAlive();
+        keepIdleStreamsAlive(System.nanoTime());
     }
 
     /**
      * Marks a comment due on every stream that had nothing written for {@link #KEEP_ALIVE}, cuts off
      * every stream whose write has hung for {@link #STALL}, and keeps a sender thread for every write
      * hung for {@link #HUNG} besides the usual ones.
+     *
+     * @param now {@link System#nanoTime()} as the check sees it
      */
-    void keepIdleStreamsAlive() {
-        long now = System.nanoTime();
+    void keepIdleStreamsAlive(long now) {
         long hung = writing.stream().filter(stream -> {
             long started = stream.writeStarted;
             return started != 0 && now - started >= HUNG.toNanos();
         }).count();
-        senders.setCorePoolSize((int) Math.min(SENDER_THREADS + hung, senders.getMaximumPoolSize()));
+        senders.setCorePoolSize((int) Math.min(SENDER_THREADS + hung, MAX_SENDER_THREADS));
         for (Stream stream : streams) {
             long started = stream.writeStarted;
             if (started != 0 && now - started >= STALL.toNanos()) {
-                stalled.increment();
-                log.debug("Block stream cut off: its client stopped reading");
-                stream.finish(); // completed now, or by its turn once the hung write returns or fails
+                stream.countStalled();
+                stream.finish(); // ended now, or by its turn once the hung write returns or fails: it counts till then
             } else if (now - stream.lastWrite >= KEEP_ALIVE.toNanos()) {
                 stream.commentDue = true;
                 stream.wake();
@@ -321,8 +347,11 @@ class ChainEventStream implements SmartLifecycle {
     private final class Stream implements Runnable {
 
         private final SseEmitter emitter;
+        /** The client's address, whose place the stream holds. */
+        private final String address;
         /** Set while a turn of this stream is queued or running: one at a time, in order. */
         private final AtomicBoolean queued = new AtomicBoolean();
+        private final AtomicBoolean stallCounted = new AtomicBoolean();
         /** Set once Spring has the response: writes before would pile up in the emitter's memory. */
         private volatile boolean ready;
         private volatile boolean closed;
@@ -335,7 +364,8 @@ class ChainEventStream implements SmartLifecycle {
         private Replay replay;
         private EventRing.Reorg truncate;
 
-        Stream() {
+        Stream(String address) {
+            this.address = address;
             // No time limit: the client, a cut-off or the node stopping ends it.
             this.emitter = new SseEmitter(0L) {
                 @Override
@@ -345,9 +375,9 @@ class ChainEventStream implements SmartLifecycle {
                     wake();
                 }
             };
-            emitter.onCompletion(this::close);
-            emitter.onTimeout(this::close);
-            emitter.onError(error -> close());
+            emitter.onCompletion(this::finish);
+            emitter.onTimeout(this::finish);
+            emitter.onError(error -> finish());
         }
 
         /** Queues a turn unless one is queued or running; that one looks again before it ends. */
@@ -358,7 +388,8 @@ class ChainEventStream implements SmartLifecycle {
             try {
                 senders.execute(this);
             } catch (RejectedExecutionException e) {
-                // The node is stopping, or every thread the streams may have is held by a hung write.
+                // The node is stopping. (The queue has no bound: while hung writes hold every thread, a
+                // turn waits there.)
                 queued.set(false);
                 finish();
             }
@@ -377,11 +408,18 @@ class ChainEventStream implements SmartLifecycle {
                 close();
                 more = false;
             }
+            if (closed) {
+                end(); // the turn is never given up: nothing runs after it
+                return;
+            }
             // Read before the turn is given up: from then on another turn may be changing them.
             boolean behind = replay == null && cursor < ring.head();
             queued.set(false);
             if (closed) {
-                completeQuietly();
+                // Closed meanwhile by finish(), which found the turn held: whoever takes it back ends it.
+                if (queued.compareAndSet(false, true)) {
+                    end();
+                }
             } else if (more || commentDue || behind || ring.head() != head) {
                 wake(); // including events that came while this turn ran: their wake found it queued
             }
@@ -421,32 +459,35 @@ class ChainEventStream implements SmartLifecycle {
             return events.size() == BATCH;
         }
 
-        /** Sends the next page of blocks the client missed, or joins the ring once it has them all. */
+        /**
+         * Sends the next blocks the client missed, a batch at most, or joins the ring once it has them
+         * all. A block is read from the ledger only once the one before it is written: a write that
+         * hangs holds the block it writes, not a page of those after it (1,000 clients that stopped
+         * reading held 53,594 blocks that way).
+         */
         private boolean replayTurn() throws IOException {
-            EventRing.View announced = ring.view();
+            long announced = ring.view().height();
             EventRing.View last = replay.last();
-            if (last.height() < announced.height()) {
-                List<Block> blocks;
-                try (ChainReader reader = chain.reader()) {
-                    long to = Math.min(announced.height(), reader.tip().height());
-                    int count = (int) Math.min(REPLAY_PAGE, to - last.height());
-                    blocks = count > 0 ? reader.blocks(last.height() + 1, count) : List.of();
+            int written = 0;
+            while (last.height() < announced && written < BATCH) {
+                Optional<Block> next = blockAt(last.height() + 1);
+                if (next.isEmpty()) {
+                    break; // the chain is not that tall now: it switched branches, which is seen to below
                 }
-                if (!blocks.isEmpty() && !blocks.get(0).previousHash().equals(last.hash())) {
+                if (!next.get().previousHash().equals(last.hash())) {
                     return rewind();
                 }
-                for (Block block : blocks) {
-                    if (closed) {
-                        return false;
-                    }
-                    write(EventRing.BLOCK, block.index(), json.writeValueAsString(block));
-                    replay.sent(block);
+                if (closed) {
+                    return false;
                 }
-                if (!blocks.isEmpty()) {
-                    return true;
-                }
+                write(EventRing.BLOCK, next.get().index(), json.writeValueAsString(next.get()));
+                replay.sent(next.get());
+                last = replay.last();
+                written++;
             }
-            last = replay.last();
+            if (written > 0) {
+                return true;
+            }
             OptionalLong join = ring.joinAt(last.height(), last.hash());
             if (join.isPresent()) {
                 cursor = join.getAsLong();
@@ -459,6 +500,14 @@ class ChainEventStream implements SmartLifecycle {
                 return ring.view().height() > last.height();
             }
             return rewind();
+        }
+
+        /** The block at {@code index} of the chain as it is now; empty when the chain is not that tall. */
+        private Optional<Block> blockAt(long index) {
+            try (ChainReader reader = chain.reader()) {
+                List<Block> blocks = reader.blocks(index, 1);
+                return blocks.isEmpty() ? Optional.empty() : Optional.of(blocks.get(0));
+            }
         }
 
         /** The chain switched branches under the replay: says where, as a live stream would be told. */
@@ -515,10 +564,16 @@ class ChainEventStream implements SmartLifecycle {
         }
 
         private void send(SseEmitter.SseEventBuilder event) throws IOException {
-            writeStarted = System.nanoTime();
+            long started = System.nanoTime();
+            writeStarted = started;
             writing.add(this);
             try {
                 emitter.send(event);
+            } catch (IOException e) {
+                if (System.nanoTime() - started >= STALL.toNanos()) {
+                    countStalled(); // the web server gave up on the write before the check cut the stream off
+                }
+                throw e;
             } finally {
                 writeStarted = 0;
                 writing.remove(this);
@@ -527,20 +582,43 @@ class ChainEventStream implements SmartLifecycle {
             commentDue = false;
         }
 
-        /** Forgets the stream; the response is completed by whoever owns it (a turn, or {@link #finish}). */
-        void close() {
-            closed = true;
-            if (streams.remove(this)) {
-                open.decrementAndGet();
+        /**
+         * Counts the stream as cut off for stalling, once: its write hung for {@link #STALL}, which
+         * {@link #keepIdleStreamsAlive} or the web server's write timeout may notice first.
+         */
+        void countStalled() {
+            if (stallCounted.compareAndSet(false, true)) {
+                stalled.increment();
+                log.debug("Block stream cut off: its client stopped reading");
             }
         }
 
-        /** Closes the stream and completes its response now, unless a turn is running, which then does. */
+        /** Forgets the stream: nothing more is written to it. It ends when its turn does ({@link #end}). */
+        void close() {
+            closed = true;
+            streams.remove(this);
+        }
+
+        /**
+         * Closes the stream and ends it now, unless a turn is running, which then ends it once its write
+         * has returned or failed.
+         */
         void finish() {
             close();
             if (queued.compareAndSet(false, true)) {
-                completeQuietly();
+                end();
             }
+        }
+
+        /**
+         * Completes the response and gives the stream's place back. Called by whoever holds the turn,
+         * which is then never given up, so once. Not sooner: a write that hangs holds a sender thread
+         * and the connection until the web server fails it, and the stream counts against the limits
+         * until then, so that clients that stop reading cannot take more than the limits allow.
+         */
+        private void end() {
+            completeQuietly();
+            slots.release(address);
         }
 
         private void completeQuietly() {

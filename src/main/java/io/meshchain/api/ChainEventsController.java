@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.OptionalLong;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -32,12 +33,13 @@ class ChainEventsController {
             responses = {
                 @ApiResponse(responseCode = "200", description = "The stream (text/event-stream)"),
                 @ApiResponse(responseCode = "400", description = "Last-Event-ID is not a block index"),
-                @ApiResponse(responseCode = "503", description = "The node serves as many streams as it allows; "
-                        + "Retry-After says when to try again")})
+                @ApiResponse(responseCode = "503", description = "The node serves as many streams as it allows, "
+                        + "in all or to the client's address; Retry-After says when to try again")})
     @GetMapping(path = "/chain/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@Parameter(description = "Index of the last block the client has; the stream resumes after it")
-                      @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventId) {
-        return stream.open(parse(lastEventId));
+                      @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventId,
+                      HttpServletRequest request) {
+        return stream.open(parse(lastEventId), request.getRemoteAddr());
     }
 
     private static OptionalLong parse(String lastEventId) {

@@ -71,7 +71,8 @@ public record MeshchainProperties(
         http = http == null ? new Http(List.of()) : http;
         transactions = transactions == null || transactions.signatures() == null
                 ? new Transactions(SignaturePolicy.OPTIONAL) : transactions;
-        events = events == null ? new Events(Events.DEFAULT_MAX_STREAMS) : events;
+        events = events == null
+                ? new Events(Events.DEFAULT_MAX_STREAMS, Events.DEFAULT_MAX_STREAMS_PER_ADDRESS) : events;
         sync = sync == null ? new Sync(LedgerParameters.DEFAULT_MAX_REORG_DEPTH, Sync.DEFAULT_SET_ASIDE) : sync;
     }
 
@@ -91,12 +92,21 @@ public record MeshchainProperties(
     }
 
     /**
-     * @param maxStreams block streams open at once; beyond them a new one gets 503 with Retry-After
+     * @param maxStreams           block streams open at once; beyond them a new one gets 503 with Retry-After
+     * @param maxStreamsPerAddress block streams open at once from one client address; beyond them a new
+     *                             one from that address gets 503 with Retry-After, so one client cannot
+     *                             take every stream. Clients behind one proxy or NAT share an address.
      */
-    public record Events(@Min(1) @Max(100_000) int maxStreams) {
+    public record Events(@Min(1) @Max(100_000) int maxStreams, @Min(1) @Max(100_000) int maxStreamsPerAddress) {
 
         /** What the node holds within the image's heap, measured (BENCHMARKS.md). */
         public static final int DEFAULT_MAX_STREAMS = 1000;
+        /**
+         * A machine running a few explorer pages and the CLI's {@code watch} needs a handful; 16 leaves
+         * room for that. One address then holds at most 16 of the 1,000 streams, and its clients, if
+         * they stop reading, at most 16 of the 64 sender threads.
+         */
+        public static final int DEFAULT_MAX_STREAMS_PER_ADDRESS = 16;
     }
 
     /**

@@ -102,7 +102,8 @@ class ChainEventsIT {
 
     /**
      * A client that stops reading while the node adopts 24 MB of blocks: it is cut off once its write
-     * hangs, its place is free again, and a client reading alongside sees every block in order (resuming
+     * hangs, its place is free again once the web server fails that write (server.tomcat.connection-timeout,
+     * 10 s), and a client reading alongside sees every block in order (resuming
      * after its last id if it is overtaken meanwhile). Streams beyond the limit get 503 and Retry-After.
      */
     @Test

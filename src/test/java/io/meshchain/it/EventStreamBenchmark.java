@@ -54,7 +54,8 @@ final class EventStreamBenchmark {
         try (FakePeer peer = new FakePeer(List.of(GENESIS));
              NodeProcess node = new NodeProcess(List.of("-Xmx384m"), "streams", TestNode.freePort(), work,
                      List.of(peer.url()), "--meshchain.mining.enabled=false", "--meshchain.heartbeat.interval=200ms",
-                     "--meshchain.events.max-streams=" + streams)) {
+                     "--meshchain.events.max-streams=" + streams,
+                     "--meshchain.events.max-streams-per-address=" + streams)) {
             node.start().awaitReady();
             String before = heapAfterFullCollection(node.pid());
 
