@@ -6,6 +6,7 @@ import io.meshchain.ledger.Pushback;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.ledger.TransactionsRefused;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ class NodeMetrics {
 
     private final Counter reorgs;
     private final Counter orphaned;
+    private final DistributionSummary reorgDepth;
     private final Counter acceptedFromClients;
     private final Counter acceptedFromPeers;
     private final Map<String, Counter> refused = new HashMap<>();
@@ -41,6 +43,11 @@ class NodeMetrics {
                 .description("Times this node replaced blocks of its chain with a better chain's").register(meters);
         orphaned = Counter.builder("meshchain.blocks.orphaned")
                 .description("Blocks that left this node's chain in reorganisations: the losers of races for a height")
+                .register(meters);
+        reorgDepth = DistributionSummary.builder("meshchain.reorg.depth")
+                .description("Blocks each reorganisation removed from this node's chain")
+                .baseUnit("blocks")
+                .serviceLevelObjectives(1, 2, 3, 5, 10, 100, 1000)
                 .register(meters);
         acceptedFromClients = acceptedCounter(meters, "client");
         acceptedFromPeers = acceptedCounter(meters, "peer");
@@ -64,6 +71,7 @@ class NodeMetrics {
         if (!event.removed().isEmpty()) {
             reorgs.increment();
             orphaned.increment(event.removed().size());
+            reorgDepth.record(event.removed().size());
         }
     }
 

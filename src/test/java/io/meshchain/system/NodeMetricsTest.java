@@ -42,6 +42,8 @@ class NodeMetricsTest {
         assertThat(meters.get("meshchain.reorgs").counter().count()).isEqualTo(1);
         assertThat(meters.get("meshchain.blocks.orphaned").counter().count()).as("blocks 4 and 5 abandoned")
                 .isEqualTo(2);
+        assertThat(meters.get("meshchain.reorg.depth").summary().max()).as("the deepest reorganisation").isEqualTo(2);
+        assertThat(meters.get("meshchain.reorg.depth").summary().count()).isEqualTo(1);
     }
 
     @Test
