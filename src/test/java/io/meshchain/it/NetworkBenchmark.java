@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -20,20 +21,24 @@ import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Benchmark (not a test) of a network's throughput: three nodes of the jar, fully meshed, with the
- * default settings but a 1-second heartbeat (and any node options given). Transactions are offered
- * at a steady rate, round robin over the nodes, for a number of seconds, with at most 64 answers
- * awaited from a node at a time (a submission due while all are taken waits, and its latency
- * counts from when it was due); each node's block stream is followed to see when each
- * transaction is in a block there. Prints what was acknowledged, refused ({@code 503}: the node
- * pushed back; {@code 429}: a sender over its limit) and failed, how many acknowledged transactions
- * are in a block on all three nodes and at what rate, the latency from submission until then on
- * every node (p50, p99, max), and the orphan rate (blocks abandoned in reorganisations, per block of
- * the final chain on each node). Run by {@code scripts/bench-network.sh RATE SECONDS [node options]}.
+ * Benchmark (not a test) of a network as its clients see it: {@code BENCH_NODES} nodes of the jar (3
+ * unless set), fully meshed, with the default settings but a 1-second heartbeat (and any node options
+ * given). Transactions are offered at a steady rate, round robin over the nodes, for a number of
+ * seconds, with at most 64 answers awaited from a node at a time (a submission due while all are
+ * taken waits, and its latency counts from when it was due). Every node's block stream is followed
+ * ({@link ChainWatch}): a transaction is confirmed once it is in one and the same block on every node,
+ * and a {@code reorg} forgets what the blocks it removes held, so a block later abandoned confirms
+ * nothing. Prints what was acknowledged, refused ({@code 503}: the node pushed back; {@code 429}: a
+ * sender over its limit) and failed; how many acknowledged transactions ended confirmed on every node
+ * and at what rate; the latency to that stable confirmation (p50, p99, max, and p99 by 10-s window of
+ * submission); the blocks any node had against those of the final chain (the orphan rate); and the
+ * reorgs the nodes announced (how many, the deepest). Run by
+ * {@code scripts/bench-network.sh RATE SECONDS [node options]}.
  */
 public final class NetworkBenchmark {
 
-    private static final int NODES = 3;
+    /** Nodes in the network: {@code BENCH_NODES}, 3 unless set. */
+    private static final int NODES = Integer.parseInt(System.getenv().getOrDefault("BENCH_NODES", "3"));
     /** How long after the load ends acknowledged transactions may take to be confirmed everywhere. */
     private static final Duration DRAIN_WITHIN = Duration.ofSeconds(60);
     /** How often the end of the run looks whether everything is confirmed. */
@@ -148,217 +153,93 @@ public final class NetworkBenchmark {
         return "{\"sender\":\"" + sender + "\",\"content\":\"" + content + "\",\"timestamp\":" + timestamp + "}";
     }
 
-    /** A transaction offered: when, and when each node first had it in a block (0 until then). */
-    private static final class Offered {
-        final long submittedNanos;
-        /** When the node answered 201: from then on the node owes the confirmation. */
-        final long acknowledgedNanos;
-        final long[] confirmedNanos = new long[NODES];
-        /** Confirmed everywhere only by the lookup at the end: no latency is known for it. */
-        volatile boolean foundLate;
-
-        Offered(long submittedNanos, long acknowledgedNanos) {
-            this.submittedNanos = submittedNanos;
-            this.acknowledgedNanos = acknowledgedNanos;
-        }
-
-        /** Notes a block on the node holding it; the earliest such block counts. */
-        synchronized void confirmedOn(int node, long nanos) {
-            if (confirmedNanos[node] == 0 || nanos < confirmedNanos[node]) {
-                confirmedNanos[node] = nanos;
-            }
-        }
-
-        synchronized long confirmedEverywhere() {
-            long last = 0;
-            for (long nanos : confirmedNanos) {
-                if (nanos == 0) {
-                    return 0;
-                }
-                last = Math.max(last, nanos);
-            }
-            return last;
-        }
-    }
-
-    /**
-     * The acknowledged transactions, and where a block event brought an id before its acknowledgement
-     * reached the client (the node's answer and the block race): such a sighting is kept until the
-     * acknowledgement comes, then counts with the time of the event.
-     */
-    private static final class Confirmations {
-
-        final Map<String, Offered> acknowledged = new ConcurrentHashMap<>();
-        /** When each node's block event brought an id not acknowledged yet, by node (0: not seen there). */
-        private final Map<String, long[]> early = new ConcurrentHashMap<>();
-
-        void acknowledged(String id, Offered offered) {
-            acknowledged.put(id, offered);
-            takeEarly(id, offered);
-        }
-
-        void seen(String id, int node, long nanos) {
-            Offered offered = acknowledged.get(id);
-            if (offered != null) {
-                offered.confirmedOn(node, nanos);
-                return;
-            }
-            early.compute(id, (key, seen) -> {
-                long[] times = seen != null ? seen : new long[NODES];
-                if (times[node] == 0) {
-                    times[node] = nanos;
-                }
-                return times;
-            });
-            offered = acknowledged.get(id); // acknowledged meanwhile: it may have looked before this was kept
-            if (offered != null) {
-                takeEarly(id, offered);
-            }
-        }
-
-        private void takeEarly(String id, Offered offered) {
-            long[] seen = early.remove(id);
-            if (seen != null) {
-                for (int node = 0; node < NODES; node++) {
-                    if (seen[node] != 0) {
-                        offered.confirmedOn(node, seen[node]);
-                    }
-                }
-            }
-        }
+    /** A transaction acknowledged: when it was due, and when the node answered 201 (from then on it owes the confirmation). */
+    private record Offered(long submittedNanos, long acknowledgedNanos) {
     }
 
     private static void run(List<NodeProcess> nodes, SubmissionClient client, int rate, int seconds, Baseline baseline)
             throws Exception {
-        Confirmations confirmations = new Confirmations();
-        Map<String, Offered> acknowledged = confirmations.acknowledged;
+        Map<String, Offered> acknowledged = new ConcurrentHashMap<>();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger refusedSender = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
-        List<EventStreamClient> followers = new ArrayList<>();
-        for (int i = 0; i < NODES; i++) {
-            followers.add(follow(nodes.get(i), i, nodes.get(i).height(), confirmations));
-        }
-        String run = Long.toString(System.currentTimeMillis(), 36);
-        long start = System.nanoTime();
-        long total = (long) rate * seconds;
-        List<CompletableFuture<Void>> submissions = new ArrayList<>();
-        for (long i = 0; i < total; i++) {
-            long due = start + i * 1_000_000_000L / rate;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            String sender = "bench" + (i % 64);
-            String content = "payment " + run + " " + i;
-            long timestamp = System.currentTimeMillis();
-            String id = Hashes.transactionId(sender, content, timestamp);
-            long submitted = due;
-            // As clients with a pool of connections: at most IN_FLIGHT waiting answers per node. A
-            // submission that finds none free waits, and its latency counts from when it was due.
-            submissions.add(client.submit((int) (i % NODES), submission(sender, content, timestamp)).handle((status, error) -> {
-                if (error == null && status == 201) {
-                    confirmations.acknowledged(id, new Offered(submitted, System.nanoTime()));
-                } else if (error == null && status == 503) {
-                    refused.incrementAndGet();
-                } else if (error == null && status == 429) {
-                    refusedSender.incrementAndGet();
-                } else {
-                    failed.incrementAndGet();
-                    String cause = error != null ? rootCause(error).getClass().getSimpleName() : "HTTP " + status;
-                    failures.computeIfAbsent(cause, c -> new AtomicInteger()).incrementAndGet();
+        try (ChainWatch watch = new ChainWatch(nodes.stream().map(NodeProcess::url).toList(), baseline.height())) {
+            String run = Long.toString(System.currentTimeMillis(), 36);
+            long start = System.nanoTime();
+            long total = (long) rate * seconds;
+            List<CompletableFuture<Void>> submissions = new ArrayList<>();
+            for (long i = 0; i < total; i++) {
+                long due = start + i * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
                 }
-                return null;
-            }));
-        }
-        CompletableFuture.allOf(submissions.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        long offeredFor = System.nanoTime() - start;
-        long drainUntil = System.nanoTime() + DRAIN_WITHIN.toNanos();
-        while (System.nanoTime() < drainUntil && acknowledged.values().stream().anyMatch(o -> o.confirmedEverywhere() == 0)) {
-            LockSupport.parkNanos(CHECK_EVERY.toNanos());
-        }
-        followers.forEach(EventStreamClient::close);
-        int foundLate = lookUpUnconfirmed(nodes, acknowledged);
-        report(nodes, total, offeredFor, acknowledged, refused.get(), refusedSender.get(), failed.get(), start, baseline);
-        if (!failures.isEmpty()) {
-            System.out.println("failed submissions by cause: " + failures);
-        }
-        if (foundLate > 0) {
-            System.out.printf("(%d of them were confirmed without a block event the followers saw; found by"
-                + " GET /transactions/{id} at the end, and left out of the latencies)%n", foundLate);
+                String sender = "bench" + (i % 64);
+                String content = "payment " + run + " " + i;
+                long timestamp = System.currentTimeMillis();
+                String id = Hashes.transactionId(sender, content, timestamp);
+                // As clients with a pool of connections: at most IN_FLIGHT waiting answers per node. A
+                // submission that finds none free waits, and its latency counts from when it was due.
+                submissions.add(client.submit((int) (i % NODES), submission(sender, content, timestamp))
+                        .handle((status, error) -> {
+                            if (error == null && status == 201) {
+                                acknowledged.put(id, new Offered(due, System.nanoTime()));
+                            } else if (error == null && status == 503) {
+                                refused.incrementAndGet();
+                            } else if (error == null && status == 429) {
+                                refusedSender.incrementAndGet();
+                            } else {
+                                failed.incrementAndGet();
+                                String cause = error != null ? rootCause(error).getClass().getSimpleName()
+                                        : "HTTP " + status;
+                                failures.computeIfAbsent(cause, c -> new AtomicInteger()).incrementAndGet();
+                            }
+                            return null;
+                        }));
+            }
+            CompletableFuture.allOf(submissions.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            long offeredFor = System.nanoTime() - start;
+            long drainUntil = System.nanoTime() + DRAIN_WITHIN.toNanos();
+            while (System.nanoTime() < drainUntil && !(settled(nodes)
+                    && acknowledged.keySet().stream().allMatch(id -> watch.confirmedEverywhere(id).isPresent()))) {
+                LockSupport.parkNanos(CHECK_EVERY.toNanos());
+            }
+            report(nodes, watch, total, offeredFor, acknowledged, refused.get(), refusedSender.get(), failed.get(), start,
+                    baseline);
+            if (!failures.isEmpty()) {
+                System.out.println("failed submissions by cause: " + failures);
+            }
+            if (!watch.violations().isEmpty()) {
+                System.out.println("the block streams broke their contract: " + watch.violations());
+            }
         }
     }
 
-    /**
-     * Asks every node about the acknowledged transactions the followers did not see confirmed
-     * everywhere. A stream resumes where it was cut off, so this should find none; it is the check
-     * that the followers missed nothing. Returns how many were confirmed after all.
-     */
-    private static int lookUpUnconfirmed(List<NodeProcess> nodes, Map<String, Offered> acknowledged) {
-        int found = 0;
-        for (Map.Entry<String, Offered> entry : acknowledged.entrySet()) {
-            if (entry.getValue().confirmedEverywhere() != 0) {
-                continue;
-            }
-            for (int i = 0; i < NODES; i++) {
-                NodeClient.Response status = nodes.get(i).get("/transactions/" + entry.getKey());
-                if (status.status() == 200 && "confirmed".equals(status.json().get("status").asString())) {
-                    entry.getValue().confirmedOn(i, System.nanoTime());
-                }
-            }
-            if (entry.getValue().confirmedEverywhere() != 0) {
-                entry.getValue().foundLate = true;
-                found++;
-            }
-        }
-        return found;
-    }
-
-    /**
-     * Follows one node's chain by its block stream ({@code GET /chain/events}, from the given height
-     * on), noting when each offered transaction first appears in a block there. The node encodes each
-     * block once however many streams are open, and the stream reconnects with {@code Last-Event-ID}
-     * if the node cuts it off, so no block is missed and none is read twice.
-     */
-    private static EventStreamClient follow(NodeProcess node, int index, long fromHeight, Confirmations confirmations) {
-        return EventStreamClient.open(node.url(), fromHeight, true, event -> {
-            if (event.name().equals("block")) {
-                for (JsonNode tx : event.data().get("transactions")) {
-                    confirmations.seen(tx.get("id").asString(), index, event.receivedNanos());
-                }
-            }
-        });
-    }
-
-    private static void report(List<NodeProcess> nodes, long offered, long offeredForNanos, Map<String, Offered> acknowledged,
-            int refused, int refusedSender, int failed, long start, Baseline baseline) {
+    private static void report(List<NodeProcess> nodes, ChainWatch watch, long offered, long offeredForNanos,
+                               Map<String, Offered> acknowledged, int refused, int refusedSender, int failed, long start,
+                               Baseline baseline) {
         List<Long> latencies = new ArrayList<>();
         List<Long> sinceAcknowledged = new ArrayList<>();
         // Latency from submission, by the window of the run the submission was due in: whether the
         // tail comes from the first seconds (the nodes' JIT still compiling) or from all along.
         Map<Long, List<Long>> byWindow = new TreeMap<>();
         long lastConfirmed = start;
-        int confirmed = 0;
-        for (Offered o : acknowledged.values()) {
-            long everywhere = o.confirmedEverywhere();
-            if (everywhere != 0) {
-                confirmed++;
+        for (Map.Entry<String, Offered> entry : acknowledged.entrySet()) {
+            OptionalLong everywhere = watch.confirmedEverywhere(entry.getKey());
+            if (everywhere.isEmpty()) {
+                continue;
             }
-            if (everywhere != 0 && !o.foundLate) {
-                latencies.add(everywhere - o.submittedNanos);
-                byWindow.computeIfAbsent((o.submittedNanos - start) / WINDOW.toNanos(), w -> new ArrayList<>())
-                        .add(everywhere - o.submittedNanos);
-                sinceAcknowledged.add(everywhere - o.acknowledgedNanos);
-                lastConfirmed = Math.max(lastConfirmed, everywhere);
-            }
+            Offered o = entry.getValue();
+            long latency = Math.max(0, everywhere.getAsLong() - o.submittedNanos());
+            latencies.add(latency);
+            byWindow.computeIfAbsent((o.submittedNanos() - start) / WINDOW.toNanos(), w -> new ArrayList<>()).add(latency);
+            sinceAcknowledged.add(Math.max(0, everywhere.getAsLong() - o.acknowledgedNanos()));
+            lastConfirmed = Math.max(lastConfirmed, everywhere.getAsLong());
         }
         latencies.sort(null);
         sinceAcknowledged.sort(null);
         double window = Math.max(offeredForNanos, lastConfirmed - start) / 1e9;
-        Baseline end = Baseline.of(nodes);
-        double mined = end.mined() - baseline.mined();
-        double orphaned = end.orphaned() - baseline.orphaned();
         System.out.printf("offered %d in %.1f s (late when the nodes answered slower than the rate): acknowledged %d,"
                 + " refused (503) %d, refused (429) %d, failed %d%n",
                 offered, offeredForNanos / 1e9, acknowledged.size(), refused, refusedSender, failed);
@@ -375,14 +256,16 @@ public final class NetworkBenchmark {
         if (!byRule.isEmpty()) {
             System.out.println("refused by rule, on the nodes together (relays included): " + byRule);
         }
-        System.out.printf("confirmed on all %d nodes: %d of %d acknowledged (%.1f tx/s over %.1f s, first submission"
-                + " to last confirmation seen)%n", NODES, confirmed, acknowledged.size(), latencies.size() / window, window);
+        System.out.printf("confirmed on all %d nodes, in the same block: %d of %d acknowledged, %d never"
+                + " (%.1f tx/s over %.1f s, first submission to last confirmation)%n", NODES, latencies.size(),
+                acknowledged.size(), acknowledged.size() - latencies.size(), latencies.size() / window, window);
         if (!latencies.isEmpty()) {
-            System.out.printf("latency from submission to confirmed everywhere: p50 %.2f s, p99 %.2f s, max %.2f s%n",
-                    percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.get(latencies.size() - 1) / 1e9);
-            System.out.printf("latency from acknowledgement to confirmed everywhere: p50 %.2f s, p99 %.2f s, max %.2f s%n",
-                    percentile(sinceAcknowledged, 0.50), percentile(sinceAcknowledged, 0.99),
-                    sinceAcknowledged.get(sinceAcknowledged.size() - 1) / 1e9);
+            System.out.printf("latency from submission to a stable confirmation on every node: p50 %.2f s, p99 %.2f s,"
+                    + " max %.2f s%n", percentile(latencies, 0.50), percentile(latencies, 0.99),
+                    latencies.get(latencies.size() - 1) / 1e9);
+            System.out.printf("latency from acknowledgement to a stable confirmation on every node: p50 %.2f s,"
+                    + " p99 %.2f s, max %.2f s%n", percentile(sinceAcknowledged, 0.50),
+                    percentile(sinceAcknowledged, 0.99), sinceAcknowledged.get(sinceAcknowledged.size() - 1) / 1e9);
             StringBuilder windows = new StringBuilder();
             byWindow.forEach((index, inWindow) -> {
                 inWindow.sort(null);
@@ -392,12 +275,28 @@ public final class NetworkBenchmark {
             System.out.println("p99 latency from submission, by when it was due:" + windows);
         }
         List<Long> heights = nodes.stream().map(NodeClient::height).toList();
-        long kept = heights.stream().mapToLong(Long::longValue).max().orElse(0) - baseline.height();
-        // Nodes that seal the same block for a height each count it as mined, so "mined" is not "lost":
-        // the orphan rate counts what reorganisations undid, per block of the final chain on each node.
-        System.out.printf("blocks: %.0f mined, %d added to the chain, %.0f abandoned in reorganisations on the %d nodes"
-                + " together; orphan rate %.1f%%; heights %s%n", mined, kept, orphaned, NODES,
-                kept == 0 ? 0 : 100 * orphaned / (NODES * kept), heights);
+        Set<String> finalChain = finalChain(nodes.get(0), baseline.height());
+        Set<String> seen = watch.blocksSeen();
+        long orphans = seen.stream().filter(hash -> !finalChain.contains(hash)).count();
+        double mined = Baseline.of(nodes).mined() - baseline.mined();
+        System.out.printf("blocks: %d had by some node (%.0f sealed by the nodes' miners, the same block counted once"
+                + " per node that sealed it), %d in the final chain, %d abandoned: orphan rate %.1f%%; heights %s%n",
+                seen.size(), mined, finalChain.size(), orphans, seen.isEmpty() ? 0 : 100.0 * orphans / seen.size(),
+                heights);
+        System.out.printf("reorgs announced: %d on the %d nodes together, the deepest %d blocks%n", watch.reorgs(), NODES,
+                watch.deepestReorg());
+    }
+
+    /** The hashes of {@code node}'s chain above {@code fromHeight}. */
+    private static Set<String> finalChain(NodeProcess node, long fromHeight) {
+        Set<String> hashes = new HashSet<>();
+        long height = node.height();
+        for (long from = fromHeight + 1; from <= height; from += 1000) {
+            for (JsonNode block : node.get("/chain?from=" + from + "&limit=1000").json().get("blocks")) {
+                hashes.add(block.get("hash").asString());
+            }
+        }
+        return hashes;
     }
 
     private static Throwable rootCause(Throwable error) {
