@@ -3,6 +3,7 @@ package io.meshchain;
 import io.meshchain.api.JsonConfigurationAccess;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.SettleMargin;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
@@ -32,6 +33,12 @@ public class LedgerTestConfiguration {
     @Bean
     InMemoryLedgerStore ledgerStore() {
         return new InMemoryLedgerStore();
+    }
+
+    /** Transactions settle for the least time, as on a node with no peer. */
+    @Bean
+    SettleMargin settleMargin() {
+        return () -> ChainService.MIN_SETTLE_MILLIS;
     }
 
     @Bean

@@ -19,7 +19,7 @@ public final class TestProperties {
                 new MeshchainProperties.Heartbeat(Duration.ofSeconds(5)),
                 new MeshchainProperties.Network(Duration.ofMillis(500), Duration.ofSeconds(1)),
                 new MeshchainProperties.Mining(true, Duration.ofSeconds(1), ChainFixture.DIFFICULTY, miningThreads),
-                new MeshchainProperties.Block(5, Duration.ofSeconds(10)),
+                new MeshchainProperties.Block(5, Duration.ofSeconds(10), Duration.ZERO),
                 new MeshchainProperties.Pool(100, 100, Duration.ofSeconds(30), 128),
                 new MeshchainProperties.Storage(Path.of("data", nodeId), true, StoredChainCheck.TAIL), null, null, null,
                 null);

@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -56,16 +57,18 @@ public class ChainService {
      */
     public static final int MAX_BATCH = 256;
     /**
-     * How old a transaction's timestamp must be before this node's miner takes it: relays reach every
-     * peer well within it, so nodes racing for a height hold the same transactions and build the same
-     * block ({@link #dueTemplate()}).
+     * The least time a transaction's timestamp must be in the past before this node's miner takes it:
+     * relays reach every peer well within it, so nodes racing for a height hold the same transactions
+     * and build the same block ({@link #dueTemplate()}). Where peers answer slowly, the node waits
+     * longer ({@link SettleMargin}).
      */
-    public static final long SETTLE_MILLIS = 200;
+    public static final long MIN_SETTLE_MILLIS = 200;
 
     private final LedgerParameters parameters;
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final LedgerStore store;
+    private final SettleMargin settleMargin;
     /** Whether a compaction of the pool's record runs: one at a time. */
     private final AtomicBoolean compacting = new AtomicBoolean();
     /** Signed transactions in a suffix from which their signatures are verified on every core, before the lock. */
@@ -74,6 +77,7 @@ public class ChainService {
     private final Chain chain;
     private final PendingPool pool = new PendingPool();
     private final Admission admission;
+    private final BlockSchedule schedule;
     private final Block genesis;
     private volatile long version;
     /** Changes of the chain made, under the write lock: each change's place in the order of announcements. */
@@ -91,17 +95,26 @@ public class ChainService {
      *
      * @throws StoredChainInvalidException when a stored block breaks a rule
      */
-    public ChainService(LedgerParameters parameters, Clock clock, ApplicationEventPublisher events, LedgerStore store) {
+    @Autowired
+    public ChainService(LedgerParameters parameters, Clock clock, ApplicationEventPublisher events, LedgerStore store,
+                        SettleMargin settleMargin) {
         this.parameters = parameters;
         this.clock = clock;
         this.events = events;
         this.store = store;
+        this.settleMargin = settleMargin;
         this.genesis = Genesis.block(parameters.difficulty());
         this.admission = new Admission(parameters.targetWait());
+        this.schedule = new BlockSchedule(parameters.blockInterval());
         StoredLedger stored = store.open(genesis);
         this.chain = new Chain(store, stored.tip());
         check(stored);
         restorePool(stored.pending());
+    }
+
+    /** A ledger whose transactions settle for {@link #MIN_SETTLE_MILLIS}: a node alone, or a test. */
+    public ChainService(LedgerParameters parameters, Clock clock, ApplicationEventPublisher events, LedgerStore store) {
+        this(parameters, clock, events, store, () -> MIN_SETTLE_MILLIS);
     }
 
     private void check(StoredLedger stored) {
@@ -326,18 +339,21 @@ public class ChainService {
      * How long the pool has held a due block that is not yet mined ({@link #dueAtLocked}); zero or less
      * when no block is due. A transaction stamped ahead of the clock (up to the two minutes allowed)
      * is not due before its time, so it never makes the node count itself behind. On every submission,
-     * so it first takes a bound that costs no walk of the pool: the block cannot be due before the
-     * oldest transaction arrived (and waited {@code max-wait}, unless a full block is pending) nor
-     * before the earliest-stamped one has settled. Only when that bound says overdue by more than
-     * admission control lets pass is the due time worked out.
+     * so it first takes a bound that costs no walk of the pool: no block is due before the
+     * earliest-stamped transaction has settled, nor, without a block interval, before the oldest
+     * arrived (and waited {@code max-wait}, unless a full block is pending). Only when that bound says
+     * overdue by more than admission control lets pass is the due time worked out.
      */
     private long overdueLocked(long now) {
         OptionalLong since = pool.oldestWaitingSince();
         if (since.isEmpty()) {
             return 0;
         }
-        long waited = pool.size() >= parameters.maxTransactions() ? 0 : parameters.maxWait().toMillis();
-        long notBefore = Math.max(since.getAsLong() + waited, pool.earliestTimestamp().getAsLong() + SETTLE_MILLIS);
+        long notBefore = pool.earliestTimestamp().getAsLong() + settleMillis();
+        if (!schedule.hasInterval()) {
+            long waited = pool.size() >= parameters.maxTransactions() ? 0 : parameters.maxWait().toMillis();
+            notBefore = Math.max(since.getAsLong() + waited, notBefore);
+        }
         if (now - notBefore <= admission.overdueTolerated()) {
             return now - notBefore;
         }
@@ -345,21 +361,32 @@ public class ChainService {
     }
 
     /**
-     * When a block is due if no transaction arrives meanwhile, epoch milliseconds: once the transactions
-     * of a full block have arrived and settled ({@link #SETTLE_MILLIS}), or once the oldest has waited
-     * {@code max-wait} and one has settled. Empty when nothing is pending. What the miner waits for
-     * ({@link #dueTemplate}, {@link #nextDueIn}) and what admission control counts as late.
+     * When a block is due if no transaction arrives meanwhile, epoch milliseconds; empty when nothing
+     * is pending. With a block interval: once the block's cutoff ({@link BlockSchedule#cutoff}) has
+     * passed by the settle margin. Without: once the transactions of a full block have arrived and
+     * settled, or once the oldest has waited {@code max-wait} and one has settled. What the miner waits
+     * for ({@link #dueTemplate}, {@link #nextDueIn}) and what admission control counts as late.
      */
     private OptionalLong dueAtLocked() {
         if (pool.isEmpty()) {
             return OptionalLong.empty();
         }
+        long settle = settleMillis();
+        if (schedule.hasInterval()) {
+            return OptionalLong.of(schedule.cutoff(chain.tip().timestamp(), pool.earliestTimestamp().getAsLong())
+                    + settle);
+        }
         long oldestWaiting = pool.oldestWaitingSince().getAsLong();
         List<Transaction> first = pool.first(parameters.maxTransactions(), Long.MAX_VALUE);
         long full = first.size() == parameters.maxTransactions()
-                ? Math.max(oldestWaiting, first.get(first.size() - 1).timestamp() + SETTLE_MILLIS) : Long.MAX_VALUE;
-        long waited = Math.max(oldestWaiting + parameters.maxWait().toMillis(), first.get(0).timestamp() + SETTLE_MILLIS);
+                ? Math.max(oldestWaiting, first.get(first.size() - 1).timestamp() + settle) : Long.MAX_VALUE;
+        long waited = Math.max(oldestWaiting + parameters.maxWait().toMillis(), first.get(0).timestamp() + settle);
         return OptionalLong.of(Math.min(full, waited));
+    }
+
+    /** How long transactions settle here now: the measured margin, never less than {@link #MIN_SETTLE_MILLIS}. */
+    private long settleMillis() {
+        return Math.max(MIN_SETTLE_MILLIS, settleMargin.millis());
     }
 
     /** Appends a new transaction to the pool's journal and to the pool; durable once the answer is awaited. */
@@ -462,21 +489,40 @@ public class ChainService {
 
     /**
      * The template for the next block, with whatever is pending (possibly nothing), in canonical order:
-     * what an external miner works on.
+     * what an external miner works on. With a block interval, it takes what is stamped up to the
+     * cutoff the node's own miner would use, and is stamped with it.
      */
     public MiningTemplate template() {
-        return read(() -> templateLocked(blockTransactionsLocked(Long.MAX_VALUE)));
+        return read(() -> {
+            if (!schedule.hasInterval()) {
+                return templateLocked(blockTransactionsLocked(Long.MAX_VALUE));
+            }
+            long parent = chain.tip().timestamp();
+            long cutoff = schedule.cutoff(parent, pool.earliestTimestamp().orElse(clock.millis()));
+            return templateLocked(blockTransactionsLocked(cutoff), cutoff);
+        });
     }
 
     /**
-     * The template for the next block when one is due: the pool holds a full block of transactions
-     * that have settled ({@link #SETTLE_MILLIS}), or its oldest transaction has waited
-     * {@link LedgerParameters#maxWait()} (then whatever has settled). Empty otherwise: no empty blocks.
+     * The template for the next block when one is due, empty otherwise (no empty blocks). With a block
+     * interval: once the block's cutoff has passed by the settle margin, with what is stamped up to the
+     * cutoff ({@link BlockSchedule}). Without: when the pool holds a full block of transactions that
+     * have settled, or its oldest transaction has waited {@link LedgerParameters#maxWait()} (then
+     * whatever has settled).
      */
     public Optional<MiningTemplate> dueTemplate() {
         return read(() -> {
             long now = clock.millis();
-            List<Transaction> settled = blockTransactionsLocked(now - SETTLE_MILLIS);
+            long settle = settleMillis();
+            if (schedule.hasInterval()) {
+                if (pool.isEmpty()) {
+                    return Optional.empty();
+                }
+                long cutoff = schedule.cutoff(chain.tip().timestamp(), pool.earliestTimestamp().getAsLong());
+                List<Transaction> taken = now >= cutoff + settle ? blockTransactionsLocked(cutoff) : List.of();
+                return taken.isEmpty() ? Optional.empty() : Optional.of(templateLocked(taken, cutoff));
+            }
+            List<Transaction> settled = blockTransactionsLocked(now - settle);
             if (settled.isEmpty()) {
                 return Optional.empty();
             }
@@ -595,19 +641,25 @@ public class ChainService {
 
     /**
      * A template that every node holding the same transactions makes alike: they come in canonical order,
-     * and the block is stamped with the newest one's timestamp, not with this node's clock, but never
-     * before the tip's and always after the chain's median-time-past (a millisecond after it when
-     * the last blocks share a timestamp). With the proof searched from 0, nodes racing for a height then
-     * seal the same block, and the race costs nothing. Without transactions (an external miner's
-     * template of an empty pool), it is stamped now.
+     * and, without a block interval, the block is stamped with the newest one's timestamp, not with this
+     * node's clock, but never before the tip's and always after the chain's median-time-past (a
+     * millisecond after it when the last blocks share a timestamp). With the proof searched from 0,
+     * nodes racing for a height then seal the same block, and the race costs nothing. Without
+     * transactions (an external miner's template of an empty pool), it is stamped now.
      */
     private MiningTemplate templateLocked(List<Transaction> transactions) {
         StoredBlock tip = chain.tip();
         long stamp = transactions.isEmpty() ? clock.millis()
                 : transactions.stream().mapToLong(Transaction::timestamp).max().getAsLong();
         long earliest = Math.max(tip.timestamp(), chain.medianTimePast(tip.height()).median() + 1);
-        return new MiningTemplate(tip.height() + 1, tip.hash(), tip.proof(), parameters.difficulty(),
-                Math.max(stamp, earliest), transactions, version);
+        return templateLocked(transactions, Math.max(stamp, earliest));
+    }
+
+    /** The template of {@code transactions} on the tip, stamped {@code timestamp}. */
+    private MiningTemplate templateLocked(List<Transaction> transactions, long timestamp) {
+        StoredBlock tip = chain.tip();
+        return new MiningTemplate(tip.height() + 1, tip.hash(), tip.proof(), parameters.difficulty(), timestamp,
+                transactions, version);
     }
 
     /**
@@ -741,7 +793,8 @@ public class ChainService {
 
     /**
      * Offers a peer's chain from the block after the common ancestor to its tip. When that chain is
-     * strictly better by {@link ForkChoice} and every block keeps every rule, it replaces this node's
+     * strictly better by {@link ForkChoice} (compared where it parts from this node's) and every block
+     * keeps every rule, it replaces this node's
      * blocks above the ancestor in one atomic step. Transactions of the abandoned blocks that the new
      * chain lacks go back to the pending pool, so no accepted transaction is lost.
      *
@@ -799,7 +852,11 @@ public class ChainService {
                 .add(Difficulty.work(parameters.difficulty()).multiply(BigInteger.valueOf(suffix.size())));
         ChainTip candidate = new ChainTip(candidateTip.index(), candidateTip.hash(), candidateTip.timestamp(),
                 candidateWork);
-        return ForkChoice.isBetter(candidate, chain.tipSummary()) ? null : Adoption.NOT_BETTER;
+        Block first = suffix.get(0);
+        ChainTip candidateStart = new ChainTip(first.index(), first.hash(), first.timestamp(), candidateWork);
+        ChainTip currentStart = ancestorHeight < chain.height() ? chain.entry(ancestorHeight + 1).tip() : null;
+        return ForkChoice.isBetter(candidate, candidateStart, chain.tipSummary(), currentStart) ? null
+                : Adoption.NOT_BETTER;
     }
 
     /**
@@ -922,7 +979,7 @@ public class ChainService {
                                  ChainBindings bindings, Predicate<Transaction> signatureVerified) {
         return new BlockContext(parent, medianTimePast, parameters.difficulty(), parameters.maxTransactions(),
                 clock.millis(), alreadyInChain, genesis.hash(), signatureVerified, bindings::keyOf,
-                parameters.signaturesRequired());
+                parameters.signaturesRequired(), parameters.blockInterval().toMillis());
     }
 
     /**

@@ -85,7 +85,7 @@ final class ChainVerifier {
         try {
             BlockValidator.validate(block, new BlockContext(parent, medianTimePast, parameters.difficulty(),
                     parameters.maxTransactions(), now, id -> false, genesisHash, id -> false, boundBelow,
-                    parameters.signaturesRequired()));
+                    parameters.signaturesRequired(), parameters.blockInterval().toMillis()));
         } catch (BlockRejectedException e) {
             throw new StoredChainInvalidException(e);
         }

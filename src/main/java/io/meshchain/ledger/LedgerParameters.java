@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param signaturesRequired whether every transaction must be signed (a network setting)
  * @param maxReorgDepth   deepest reorganisation this node makes: a better chain that forks further
  *                        below its tip is not followed
+ * @param blockInterval   least time between a block's timestamp and its parent's (a network setting):
+ *                        blocks come at that pace and hold what arrived meanwhile ({@link BlockSchedule});
+ *                        zero for the seed's rule, a block as soon as a full one is pending
  */
 public record LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity,
                                StoredChainCheck startupCheck, int senderLimit, Duration targetWait,
-                               boolean signaturesRequired, int maxReorgDepth) {
+                               boolean signaturesRequired, int maxReorgDepth, Duration blockInterval) {
 
     /**
      * The default deepest reorganisation. It bounds what a switch reads, writes and returns to the
@@ -33,23 +36,33 @@ public record LedgerParameters(int difficulty, int maxTransactions, Duration max
         Objects.requireNonNull(maxWait, "maxWait");
         Objects.requireNonNull(startupCheck, "startupCheck");
         Objects.requireNonNull(targetWait, "targetWait");
+        Objects.requireNonNull(blockInterval, "blockInterval");
+        if (blockInterval.isNegative()) {
+            throw new IllegalArgumentException("blockInterval must not be negative, not " + blockInterval);
+        }
         if (maxReorgDepth < 1) {
             throw new IllegalArgumentException("maxReorgDepth must be 1 or more, not " + maxReorgDepth);
         }
     }
 
-    /** Parameters with the default deepest reorganisation. */
+    /** Parameters with the default deepest reorganisation, and the seed's block rule (no interval). */
     public LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity,
                             StoredChainCheck startupCheck, int senderLimit, Duration targetWait,
                             boolean signaturesRequired) {
         this(difficulty, maxTransactions, maxWait, poolCapacity, startupCheck, senderLimit, targetWait,
-                signaturesRequired, DEFAULT_MAX_REORG_DEPTH);
+                signaturesRequired, DEFAULT_MAX_REORG_DEPTH, Duration.ZERO);
     }
 
     /** The same parameters with another deepest reorganisation. */
     public LedgerParameters withMaxReorgDepth(int depth) {
         return new LedgerParameters(difficulty, maxTransactions, maxWait, poolCapacity, startupCheck, senderLimit,
-                targetWait, signaturesRequired, depth);
+                targetWait, signaturesRequired, depth, blockInterval);
+    }
+
+    /** The same parameters with another block interval. */
+    public LedgerParameters withBlockInterval(Duration interval) {
+        return new LedgerParameters(difficulty, maxTransactions, maxWait, poolCapacity, startupCheck, senderLimit,
+                targetWait, signaturesRequired, maxReorgDepth, interval);
     }
 
     /** Parameters of a network that takes unsigned transactions too. */

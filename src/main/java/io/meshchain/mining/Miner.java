@@ -4,6 +4,7 @@ import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.MiningTemplate;
 import io.meshchain.ledger.StaleWorkException;
+import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.pow.ProofSearch;
 import io.meshchain.system.MeshchainProperties;
@@ -26,6 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
@@ -53,6 +55,10 @@ public class Miner implements SmartLifecycle {
     private volatile boolean running;
     /** The thread waiting for the next block to be due, woken when the miner stops. */
     private volatile Thread waiting;
+    /** Whether the miner waits with nothing pending: only then does a transaction's arrival wake it. */
+    private volatile boolean waitingIdle;
+    /** Transactions accepted so far: whether one arrived while the miner waited with nothing pending. */
+    private final AtomicLong arrivals = new AtomicLong();
 
     Miner(ChainService chain, MeshchainProperties properties, MeterRegistry meters) {
         this.chain = chain;
@@ -81,44 +87,68 @@ public class Miner implements SmartLifecycle {
     }
 
     /**
-     * Mines blocks back to back while one is due: a pool holding many full blocks is mined at the
-     * speed of the proof search, not one block per {@code meshchain.mining.interval}. Work that went
-     * stale (a peer's block arrived first) is followed at once by a template on the new tip. When no
-     * block is due but one will be within the interval (its transactions are still settling), it
-     * waits for that moment rather than for the next look. Stops when no block is due, when the miner
-     * stops, or when its own block is refused. Returns how many blocks this node appended.
+     * Mines blocks back to back while one is due: a backlog is mined at the speed of the proof search,
+     * not one block per {@code meshchain.mining.interval}. Work that went stale (a peer's block arrived
+     * first) is followed at once by a template on the new tip. When no block is due but one will be
+     * within the interval, it waits for that moment rather than for the next look; when nothing is
+     * pending, it waits up to the interval for a transaction to arrive. Stops when nothing came for
+     * an interval, when the miner stops, or when a block is due but nothing could be mined (its own
+     * block was refused). Returns how many blocks this node appended.
      */
     public int mineDueBlocks() {
         int appended = 0;
-        boolean waited = false;
-        while (true) {
+        while (running) {
             Attempt attempt = attempt();
             if (attempt.block().isPresent() || attempt.stale()) {
                 appended += attempt.block().isPresent() ? 1 : 0;
-                waited = false;
-            } else if (waited || !awaitNextDue()) {
+            } else if (!awaitNextDue()) {
                 return appended;
-            } else {
-                waited = true;
             }
         }
+        return appended;
     }
 
-    /** Waits until the next block is due when that is within the interval; false when it is not. */
+    /**
+     * Waits until the next block is due when that is within the interval, or, with nothing pending,
+     * up to the interval for a transaction ({@link #transactionAccepted}). False when there is nothing
+     * to wait for: no block due within the interval, one due now that could not be mined, or no
+     * transaction for a whole interval.
+     */
     private boolean awaitNextDue() {
-        OptionalLong dueIn = running ? chain.nextDueIn() : OptionalLong.empty();
-        if (dueIn.isEmpty() || dueIn.getAsLong() > interval.toMillis()) {
+        long arrivedBefore = arrivals.get();
+        OptionalLong dueIn = running ? chain.nextDueIn() : OptionalLong.of(0);
+        boolean idle = dueIn.isEmpty();
+        long wait = idle ? interval.toMillis() : dueIn.getAsLong();
+        if (wait == 0 || wait > interval.toMillis()) {
             return false;
         }
         waiting = Thread.currentThread();
+        waitingIdle = idle;
         try {
-            if (running) { // stop() after the assignment above unparks this thread; before it, this sees it
-                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(dueIn.getAsLong()));
+            // stop(), or a transaction, after the assignments above unparks this thread; before them, this sees it
+            if (running && !(idle && arrivals.get() != arrivedBefore)) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(wait));
             }
         } finally {
             waiting = null;
+            waitingIdle = false;
         }
-        return running && !Thread.currentThread().isInterrupted();
+        return running && !Thread.currentThread().isInterrupted() && (!idle || arrivals.get() != arrivedBefore);
+    }
+
+    /**
+     * Wakes the miner waiting with nothing pending: the first transaction makes a block due within the
+     * interval, and the miner looks when it is, not at its next scheduled look.
+     */
+    @EventListener
+    void transactionAccepted(TransactionAccepted accepted) {
+        arrivals.incrementAndGet();
+        if (waitingIdle) {
+            Thread sleeper = waiting;
+            if (sleeper != null) {
+                LockSupport.unpark(sleeper);
+            }
+        }
     }
 
     /** What one look for a due block came to: the block appended, or whether its work went stale. */

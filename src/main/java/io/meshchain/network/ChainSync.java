@@ -329,7 +329,7 @@ class ChainSync implements DisposableBean {
     private Synced sync(Session session) throws BlockRejectedException, DeepFork {
         ChainTip local = chain.tip();
         NodeSummary remote = session.remote;
-        if (remote.height() < 1 || !ForkChoice.isBetter(remote.tip(), local)) {
+        if (remote.height() < 1 || !ForkChoice.mayBeBetter(remote.tip(), local)) {
             return new Synced(ChainService.Adoption.NOT_BETTER, false);
         }
         if (!remote.totalWork().equals(chain.workOfHeight(remote.height()))) {
@@ -472,7 +472,8 @@ class ChainSync implements DisposableBean {
     private static void checkHeader(Block block, StoredBlock previous, LedgerParameters parameters)
             throws BlockRejectedException {
         try {
-            BlockValidator.validateHeader(block, previous, parameters.difficulty(), parameters.maxTransactions());
+            BlockValidator.validateHeader(block, previous, parameters.difficulty(), parameters.maxTransactions(),
+                    parameters.blockInterval().toMillis());
         } catch (BlockRejectedException e) {
             if (previous.height() == 0 && !block.previousHash().equals(previous.hash())) {
                 throw new BlockRejectedException(SAME_GENESIS_RULE, 1,

@@ -80,7 +80,7 @@ class HeartbeatService {
      */
     NodeSummary receive(NodeSummary caller, String relayToken) {
         tokens.received(caller.nodeId(), relayToken);
-        if (ForkChoice.isBetter(caller.tip(), chain.tip())) {
+        if (ForkChoice.mayBeBetter(caller.tip(), chain.tip())) {
             directory.byNodeId(caller.nodeId()).filter(peer -> !directory.isSetAside(peer))
                     .ifPresent(this::requestExchange);
         }
@@ -120,7 +120,7 @@ class HeartbeatService {
             return;
         }
         directory.answered(peer, theirs, Duration.ofNanos(System.nanoTime() - start));
-        if (!theirs.nodeId().equals(properties.nodeId()) && ForkChoice.isBetter(theirs.tip(), chain.tip())
+        if (!theirs.nodeId().equals(properties.nodeId()) && ForkChoice.mayBeBetter(theirs.tip(), chain.tip())
                 && sync.syncFrom(peer, theirs)) {
             // The sync stopped at its deadline or budget with more to fetch: go on at once, not at the next beat.
             requestExchange(peer);

@@ -16,6 +16,7 @@ import java.util.OptionalLong;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,6 +129,15 @@ class PeerDirectory implements PeerStatus {
                 .filter(state -> nodeId.equals(state.nodeId) || nodeId.equals(state.peer.expectedNodeId()))
                 .map(state -> state.peer)
                 .findFirst();
+    }
+
+    /**
+     * The slowest heartbeat round trip to any peer over the last two minutes (each timer's decaying
+     * maximum), in milliseconds; 0 with no peer.
+     */
+    synchronized long slowestRecentRoundTripMillis() {
+        return (long) states.values().stream().filter(state -> !state.self)
+                .mapToDouble(state -> state.roundTrip.max(TimeUnit.MILLISECONDS)).max().orElse(0);
     }
 
     /** The node id {@code peer} answers as (or the one its configuration gives), once known. */

@@ -155,11 +155,21 @@ public record MeshchainProperties(
     }
 
     /**
-     * @param maxTransactions most transactions per block; a network setting (the seed sealed after 5)
-     * @param maxWait         how long the oldest pending transaction waits before a smaller block is sealed
+     * @param maxTransactions most transactions per block; a network setting (the seed sealed after 5). At
+     *                        most {@value #MOST_TRANSACTIONS}: an external miner's {@code POST /proof}
+     *                        names every one of them, within the 256 KiB a request body may hold
+     * @param maxWait         with no interval, how long the oldest pending transaction waits before a
+     *                        smaller block is sealed
+     * @param interval        least time between a block's timestamp and its parent's; a network setting.
+     *                        Blocks come at this pace and hold what arrived meanwhile; zero is the seed's
+     *                        rule, a block as soon as {@code max-transactions} are pending
      */
-    public record Block(@Min(1) @Max(1000) int maxTransactions,
-                        @NotNull @DurationMin(millis = 0) Duration maxWait) {
+    public record Block(@Min(1) @Max(MOST_TRANSACTIONS) int maxTransactions,
+                        @NotNull @DurationMin(millis = 0) Duration maxWait,
+                        @NotNull @DurationMin(millis = 0) Duration interval) {
+
+        /** 3,500 ids of 64 hex characters, quoted and separated, are 234,500 bytes of a proof's body. */
+        public static final int MOST_TRANSACTIONS = 3500;
     }
 
     /**

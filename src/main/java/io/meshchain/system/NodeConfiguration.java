@@ -20,6 +20,6 @@ class NodeConfiguration {
                 properties.block().maxWait(), properties.pool().capacity(), properties.storage().verify(),
                 properties.pool().senderLimit(), properties.pool().targetWait(),
                 properties.transactions().signatures() == MeshchainProperties.SignaturePolicy.REQUIRED,
-                properties.sync().maxReorgDepth());
+                properties.sync().maxReorgDepth(), properties.block().interval());
     }
 }

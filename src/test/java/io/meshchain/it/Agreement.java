@@ -86,7 +86,7 @@ final class Agreement {
             try {
                 BlockValidator.validate(block, new BlockContext(StoredBlock.of(blocks.get(i - 1), BigInteger.ONE),
                         medianTimePast.median(), DIFFICULTY, MAX_TRANSACTIONS, now, below::contains,
-                        blocks.get(0).hash(), id -> false, sender -> null, false));
+                        blocks.get(0).hash(), id -> false, sender -> null, false, 0));
                 medianTimePast.add(block.timestamp());
             } catch (BlockRejectedException e) {
                 throw new AssertionError("the agreed chain has a block that breaks a rule: " + e.getMessage(), e);

@@ -151,7 +151,7 @@ class ChainServiceTest {
         assertThat(admitting.submitAll(List.of(Transaction.of("bob", "honest too", NOW + 60_000)), null).accepted())
                 .isEqualTo(1);
         assertThat(admitting.nextDueIn()).as("the honest ones are due once settled: the pool has waited long enough")
-                .hasValue(ChainService.SETTLE_MILLIS);
+                .hasValue(ChainService.MIN_SETTLE_MILLIS);
     }
 
     @Test
@@ -258,6 +258,111 @@ class ChainServiceTest {
                 theirs.difficulty()).hash()).isEqualTo(block.hash());
     }
 
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    /** A node of a network whose blocks come a second apart, holding up to five transactions. */
+    private ChainService withInterval(MutableClock at) {
+        return new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, CAPACITY)
+                .withBlockInterval(INTERVAL), at, events::add, new InMemoryLedgerStore());
+    }
+
+    private static Block mine(MiningTemplate template) {
+        return ChainFixture.mine(template.index(), template.previousHash(), template.transactions(),
+                template.timestamp(), template.difficulty());
+    }
+
+    @Test
+    void withABlockIntervalABlockIsDueAtItsCutoffAndHoldsWhatWasStampedUpToIt() throws Exception {
+        ChainService node = withInterval(clock);
+        long cutoff = (NOW + 999) / 1_000 * 1_000; // whole intervals after genesis (stamped 0), from NOW on
+        Transaction first = Transaction.of("alice", "first", NOW - 300);
+        Transaction second = Transaction.of("bob", "second", cutoff);
+        Transaction after = Transaction.of("carol", "after the cutoff", cutoff + 1);
+        List.of(first, second, after).forEach(tx -> node.submit(tx, null));
+
+        clock.set(cutoff + ChainService.MIN_SETTLE_MILLIS - 1);
+        assertThat(node.dueTemplate()).as("the cutoff has not settled").isEmpty();
+        assertThat(node.nextDueIn()).hasValue(1);
+        clock.advance(Duration.ofMillis(1));
+        MiningTemplate template = node.dueTemplate().orElseThrow();
+        assertThat(template.transactions()).containsExactly(first, second);
+        assertThat(template.timestamp()).as("stamped with its cutoff").isEqualTo(cutoff);
+        node.appendMined(mine(template));
+
+        assertThat(node.nextDueIn()).as("the next block, an interval on")
+                .hasValue(INTERVAL.toMillis());
+        clock.advance(INTERVAL);
+        assertThat(node.dueTemplate()).hasValueSatisfying(next -> {
+            assertThat(next.transactions()).containsExactly(after);
+            assertThat(next.timestamp()).isEqualTo(cutoff + INTERVAL.toMillis());
+        });
+    }
+
+    /**
+     * Nodes racing for a height all become due at the same moment; whenever each miner looks, and
+     * whatever reached one of them after the cutoff, they seal the same block.
+     */
+    @Test
+    void withABlockIntervalNodesHoldingTheSameTransactionsSealTheSameBlockWheneverTheyLook() {
+        long cutoff = (NOW - 20 + 999) / 1_000 * 1_000;
+        MutableClock early = new MutableClock(cutoff + ChainService.MIN_SETTLE_MILLIS);
+        MutableClock late = new MutableClock(cutoff + 900);
+        ChainService ours = withInterval(early);
+        ChainService theirs = withInterval(late);
+        List<Transaction> stamped = List.of(Transaction.of("alice", "a", NOW - 20), Transaction.of("bob", "b", NOW - 10));
+        stamped.forEach(tx -> ours.submit(tx, null));
+        List.of(stamped.get(1), stamped.get(0)).forEach(tx -> theirs.submit(tx, "n2"));
+        theirs.submit(Transaction.of("carol", "arrived after the cutoff", cutoff + 800), null);
+
+        MiningTemplate mine = ours.dueTemplate().orElseThrow();
+        MiningTemplate other = theirs.dueTemplate().orElseThrow();
+
+        assertThat(mine.transactions()).isEqualTo(stamped);
+        assertThat(mine(other).hash()).isEqualTo(mine(mine).hash());
+    }
+
+    @Test
+    void withABlockIntervalALoneTransactionIsSealedWithinAnIntervalAndTheSettleMargin() {
+        ChainService node = withInterval(clock);
+        node.submit(Transaction.of("alice", "alone", NOW), null);
+
+        assertThat(node.nextDueIn().getAsLong())
+                .isBetween(ChainService.MIN_SETTLE_MILLIS, INTERVAL.toMillis() + ChainService.MIN_SETTLE_MILLIS);
+    }
+
+    @Test
+    void withABlockIntervalABlockStampedSoonerAfterItsParentIsRefused() {
+        ChainService node = withInterval(new MutableClock(NOW + Duration.ofDays(1).toMillis()));
+        Block spaced = ChainFixture.mine(node.genesis(), List.of(ChainFixture.tx()), NOW);
+        Block tooSoon = ChainFixture.mine(spaced, List.of(ChainFixture.tx()), NOW + 999);
+
+        assertThatThrownBy(() -> node.adopt(List.of(spaced, tooSoon))).isInstanceOf(BlockRejectedException.class)
+                .hasFieldOrPropertyWithValue("rule", "block-interval")
+                .hasFieldOrPropertyWithValue("blockIndex", 2L);
+    }
+
+    /**
+     * Two branches of equal work: the one whose first block after the fork is earlier is kept, though
+     * the other's tip is the earlier, so the choice stays as both grow.
+     */
+    @Test
+    void ofTwoBranchesOfEqualWorkTheOneThatPartedEarlierIsKeptWhateverTheirTips() throws Exception {
+        Block genesis = service.genesis();
+        Block a1 = ChainFixture.mine(genesis, List.of(ChainFixture.tx()), NOW - 50_000);
+        Block a2 = ChainFixture.mine(a1, List.of(ChainFixture.tx()), NOW - 10_000);
+        Block b1 = ChainFixture.mine(genesis, List.of(ChainFixture.tx()), NOW - 40_000);
+        Block b2 = ChainFixture.mine(b1, List.of(ChainFixture.tx()), NOW - 30_000);
+        service.adopt(List.of(a1, a2));
+
+        assertThat(service.adopt(List.of(b1, b2))).as("its tip is earlier, its first block later")
+                .isEqualTo(ChainService.Adoption.NOT_BETTER);
+        assertThat(service.tip().hash()).isEqualTo(a2.hash());
+
+        ChainService other = new ChainService(service.parameters(), clock, event -> { }, new InMemoryLedgerStore());
+        other.adopt(List.of(b1, b2));
+        assertThat(other.adopt(List.of(a1, a2))).isEqualTo(ChainService.Adoption.ADOPTED);
+    }
+
     @Test
     void nextDueSaysWhenTheMinerShouldLookAgain() {
         assertThat(service.nextDueIn()).as("nothing pending").isEmpty();
@@ -266,8 +371,8 @@ class ChainServiceTest {
         assertThat(service.nextDueIn()).as("a lone transaction waits max-wait").hasValue(MAX_WAIT.toMillis());
         ChainFixture.txs(3).forEach(tx -> service.submit(tx, null));
         service.submit(Transaction.of("gzan3055", "just now", NOW), null);
-        assertThat(service.nextDueIn()).as("a full block once the newest has settled").hasValue(ChainService.SETTLE_MILLIS);
-        clock.advance(Duration.ofMillis(ChainService.SETTLE_MILLIS));
+        assertThat(service.nextDueIn()).as("a full block once the newest has settled").hasValue(ChainService.MIN_SETTLE_MILLIS);
+        clock.advance(Duration.ofMillis(ChainService.MIN_SETTLE_MILLIS));
         assertThat(service.nextDueIn()).hasValue(0);
         assertThat(service.dueTemplate()).isPresent();
     }
@@ -279,7 +384,7 @@ class ChainServiceTest {
         service.submit(fresh, null);
 
         assertThat(service.dueTemplate()).as("four settled, one just stamped: not yet a full block").isEmpty();
-        clock.advance(Duration.ofMillis(ChainService.SETTLE_MILLIS));
+        clock.advance(Duration.ofMillis(ChainService.MIN_SETTLE_MILLIS));
         assertThat(service.dueTemplate()).hasValueSatisfying(t -> assertThat(t.transactions()).hasSize(5).last()
                 .isEqualTo(fresh));
     }

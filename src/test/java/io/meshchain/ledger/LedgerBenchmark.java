@@ -41,7 +41,7 @@ public class LedgerBenchmark {
             Block parent = ChainFixture.mine(genesis, ChainFixture.txs(5), ChainFixture.NOW - 60_000);
             block = ChainFixture.mine(parent, ChainFixture.txs(5), ChainFixture.NOW);
             context = new BlockContext(StoredBlock.of(parent, BigInteger.ONE), parent.timestamp() - 1, ChainFixture.DIFFICULTY, 5, ChainFixture.NOW, Set.of()::contains,
-                    Genesis.block(ChainFixture.DIFFICULTY).hash(), id -> false, sender -> null, false);
+                    Genesis.block(ChainFixture.DIFFICULTY).hash(), id -> false, sender -> null, false, 0);
         }
     }
 
@@ -64,7 +64,7 @@ public class LedgerBenchmark {
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     public boolean forkChoice(Tips tips) {
-        return ForkChoice.isBetter(tips.theirs, tips.ours);
+        return ForkChoice.mayBeBetter(tips.theirs, tips.ours);
     }
 
     /** A node holding a 10,000-block chain, and a better branch from 10 blocks below its tip. */

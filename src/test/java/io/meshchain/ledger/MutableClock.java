@@ -19,6 +19,10 @@ public final class MutableClock extends Clock {
         millis += duration.toMillis();
     }
 
+    public void set(long epochMillis) {
+        millis = epochMillis;
+    }
+
     @Override
     public long millis() {
         return millis;

@@ -1,6 +1,7 @@
 package io.meshchain.mining;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.meshchain.TestProperties;
 import io.meshchain.ledger.Block;
@@ -10,12 +11,18 @@ import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
 import io.meshchain.ledger.Transaction;
+import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.pow.Difficulty;
+import io.meshchain.system.MeshchainProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -96,6 +103,37 @@ class MinerTest {
         assertThat(miner.mineDueBlock()).isEmpty();
         assertThat(miner.mineDueBlocks()).isZero();
         assertThat(chain.tip().height()).isZero();
+    }
+
+    /**
+     * A miner that found nothing pending waits for a transaction rather than for its next look: the
+     * first one is mined once due, though the miner looks only every ten seconds.
+     */
+    @Test
+    void aMinerWaitingWithNothingPendingWakesForTheFirstTransaction() throws Exception {
+        AtomicReference<Miner> wired = new AtomicReference<>();
+        ChainService interval = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10),
+                100).withBlockInterval(Duration.ofSeconds(1)), clock, event -> {
+                    if (event instanceof TransactionAccepted accepted && wired.get() != null) {
+                        wired.get().transactionAccepted(accepted);
+                    }
+                }, new InMemoryLedgerStore());
+        MeshchainProperties base = TestProperties.of("n1", List.of(), null, 1);
+        MeshchainProperties lookEveryTenSeconds = new MeshchainProperties(base.nodeId(), base.peers(), base.peersFile(),
+                base.discovery(), base.heartbeat(), base.network(), new MeshchainProperties.Mining(true,
+                Duration.ofSeconds(10), ChainFixture.DIFFICULTY, 1), base.block(), base.pool(), base.storage(),
+                base.http(), base.transactions(), base.events(), base.sync());
+        miner = new Miner(interval, lookEveryTenSeconds, meters);
+        wired.set(miner);
+        miner.start();
+        CompletableFuture<Integer> mining = CompletableFuture.supplyAsync(miner::mineDueBlocks);
+        await().atMost(Duration.ofSeconds(5)).until(() -> miner.state() == Miner.State.IDLE && !mining.isDone());
+
+        interval.submit(ChainFixture.tx(), null); // stamped long ago: due as soon as it is in
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> interval.tip().height() == 1);
+        miner.stop();
+        assertThat(mining.get(5, TimeUnit.SECONDS)).isEqualTo(1);
     }
 
     /**

@@ -24,10 +24,11 @@ import java.util.function.Predicate;
  *                          pending transaction with another signature
  * @param boundKey          the key a sender name is bound to by the chain below this block, or null
  * @param signaturesRequired whether every transaction must be signed (a network setting)
+ * @param blockIntervalMillis least time between a block's timestamp and its parent's (a network setting)
  */
 public record BlockContext(StoredBlock parent, long medianTimePast, int networkDifficulty, int maxTransactions, long now,
                            Predicate<String> alreadyInChain, String genesisHash, Predicate<Transaction> signatureVerified,
-                           Function<String, String> boundKey, boolean signaturesRequired) {
+                           Function<String, String> boundKey, boolean signaturesRequired, long blockIntervalMillis) {
 
     public BlockContext {
         Objects.requireNonNull(parent, "parent");

@@ -19,6 +19,7 @@ public final class BlockValidator {
             new NetworkDifficulty(),
             new TransactionCount(),
             new TimestampNotBeforeParent(),
+            new BlockInterval(),
             new TimestampAfterMedianTimePast(),
             new TimestampNotInFuture(),
             new HashMatchesHeader(),
@@ -46,16 +47,16 @@ public final class BlockValidator {
      */
     private static final Set<Class<? extends BlockRule>> HEADER_RULES = Set.of(WellFormedHashes.class,
             IndexFollowsParent.class, LinksToParent.class, NetworkDifficulty.class, TransactionCount.class,
-            TimestampNotBeforeParent.class, HashMatchesHeader.class, MeetsDifficulty.class);
+            TimestampNotBeforeParent.class, BlockInterval.class, HashMatchesHeader.class, MeetsDifficulty.class);
 
     /**
      * Throws for the first of the {@link #HEADER_RULES header rules} that {@code block} breaks on
-     * {@code parent}, in the network of the given difficulty and block size.
+     * {@code parent}, in the network of the given difficulty, block size and block interval.
      */
-    public static void validateHeader(Block block, StoredBlock parent, int networkDifficulty, int maxTransactions)
-            throws BlockRejectedException {
+    public static void validateHeader(Block block, StoredBlock parent, int networkDifficulty, int maxTransactions,
+                                      long blockIntervalMillis) throws BlockRejectedException {
         BlockContext context = new BlockContext(parent, Long.MIN_VALUE, networkDifficulty, maxTransactions,
-                Long.MAX_VALUE, id -> false, "", transaction -> false, sender -> null, false);
+                Long.MAX_VALUE, id -> false, "", transaction -> false, sender -> null, false, blockIntervalMillis);
         for (BlockRule rule : RULES) {
             if (HEADER_RULES.contains(rule.getClass())) {
                 Optional<String> failure = rule.check(block, context);

@@ -39,7 +39,7 @@ class BlockValidatorTest {
 
     private BlockContext context(Set<String> inChain) {
         return new BlockContext(StoredBlock.of(parent, BigInteger.ONE), medianTimePast, ChainFixture.DIFFICULTY,
-                MAX_TRANSACTIONS, NOW, inChain::contains, genesis.hash(), verified::contains, bound::get, signaturesRequired);
+                MAX_TRANSACTIONS, NOW, inChain::contains, genesis.hash(), verified::contains, bound::get, signaturesRequired, 0);
     }
 
     private String ruleBroken(Block block) {
@@ -111,7 +111,7 @@ class BlockValidatorTest {
         StoredBlock sameTimeAsMedian = new StoredBlock(parent.index(), parent.hash(), parent.timestamp(), parent.proof(),
                 BigInteger.ONE);
         BlockContext lastBlocksShareATimestamp = new BlockContext(sameTimeAsMedian, parent.timestamp(),
-                ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, id -> false, genesis.hash(), id -> false, sender -> null, false);
+                ChainFixture.DIFFICULTY, MAX_TRANSACTIONS, NOW, id -> false, genesis.hash(), id -> false, sender -> null, false, 0);
         Block atTheMedian = ChainFixture.mine(parent, ChainFixture.txs(1), parent.timestamp());
         Block justAfter = ChainFixture.mine(parent, ChainFixture.txs(1), parent.timestamp() + 1);
 
