@@ -72,11 +72,12 @@ class ChainEventStreamTest {
                 Clock.systemUTC(), event -> { }, store);
     }
 
-    /** Replaces the streams under test with streams of {@code chain}, with these limits. */
+    /** Replaces the streams under test with streams of {@code chain}, with the default limits. */
     private ChainEventStream streams(ChainService chain) {
         return streams(chain, PROPERTIES.events());
     }
 
+    /** Replaces the streams under test with streams of {@code chain}, with these limits. */
     private ChainEventStream streams(ChainService chain, MeshchainProperties.Events events) {
         streams.stop();
         MeshchainProperties p = PROPERTIES;
