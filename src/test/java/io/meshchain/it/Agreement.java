@@ -25,8 +25,10 @@ import java.util.Set;
  */
 final class Agreement {
 
+    /** The network settings of application.yml, which the nodes these tests start run with. */
     private static final int DIFFICULTY = 8;
-    private static final int MAX_TRANSACTIONS = 5;
+    private static final int MAX_TRANSACTIONS = 2500;
+    private static final long BLOCK_INTERVAL_MILLIS = 1000;
 
     /**
      * What a scenario ended with.
@@ -86,7 +88,7 @@ final class Agreement {
             try {
                 BlockValidator.validate(block, new BlockContext(StoredBlock.of(blocks.get(i - 1), BigInteger.ONE),
                         medianTimePast.median(), DIFFICULTY, MAX_TRANSACTIONS, now, below::contains,
-                        blocks.get(0).hash(), id -> false, sender -> null, false, 0));
+                        blocks.get(0).hash(), id -> false, sender -> null, false, BLOCK_INTERVAL_MILLIS));
                 medianTimePast.add(block.timestamp());
             } catch (BlockRejectedException e) {
                 throw new AssertionError("the agreed chain has a block that breaks a rule: " + e.getMessage(), e);

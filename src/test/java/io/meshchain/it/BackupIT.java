@@ -55,11 +55,15 @@ class BackupIT {
         String exportedTip;
         try (TestNode source = TestNode.reserve("backed-up")) {
             source.start(List.of(), "--meshchain.mining.enabled=true");
-            for (int i = 0; i < 12; i++) {
-                source.submit("backup" + i, "kept in the backup");
+            // Three rounds, each mined before the next: blocks come an interval apart, whatever the load.
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 4; i++) {
+                    source.submit("backup" + i, "kept in the backup, round " + round);
+                }
+                int height = round + 1;
+                await().atMost(Duration.ofSeconds(30)).until(() -> source.height() >= height
+                        && source.summary().get("pending").asInt() == 0);
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> source.height() >= 3
-                    && source.summary().get("pending").asInt() == 0);
 
             Run export = run((out, err) -> ChainExport.run(new String[] {"--node", source.url(), "--to", file.toString()},
                     out, err));

@@ -145,10 +145,11 @@ class ChainEventsIT {
         long start = ChainFixture.NOW - 3_600_000;
         for (int index = 1; index <= count; index++) {
             List<Transaction> transactions = new ArrayList<>();
+            long stamp = start + index * 1_000L; // a block interval apart
             for (int i = 0; i < 100; i++) {
-                transactions.add(Transaction.of("large" + i, content, start + index));
+                transactions.add(Transaction.of("large" + i, content, stamp));
             }
-            tip = ChainFixture.mine(tip, transactions, start + index);
+            tip = ChainFixture.mine(tip, transactions, stamp);
             blocks.add(tip);
         }
         return blocks;

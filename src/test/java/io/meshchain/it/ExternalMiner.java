@@ -9,7 +9,10 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
-/** Mines the way an external miner does: {@code GET /proof}, search a proof, {@code POST /proof}. */
+/**
+ * Mines the way an external miner does: {@code GET /proof} for where the block goes, the transactions
+ * it chooses from the pending pool ({@code GET /transactions}), search a proof, {@code POST /proof}.
+ */
 final class ExternalMiner {
 
     record Mined(String hash, long timestamp) {
@@ -19,15 +22,15 @@ final class ExternalMiner {
     }
 
     /**
-     * Mines the node's current template.
+     * Mines a block on the node's tip.
      *
      * @param timestamp the block's timestamp, or 0 to keep the template's
-     * @param include   which of the template's transactions go into the block
+     * @param include   which of the pending transactions go into the block
      */
     static Mined mine(TestNode node, long timestamp, Predicate<Transaction> include) {
         JsonNode template = node.get("/proof").json();
         List<Transaction> transactions = new ArrayList<>();
-        for (JsonNode tx : template.get("transactions")) {
+        for (JsonNode tx : node.get("/transactions?limit=1000").json().get("transactions")) {
             Transaction transaction = new Transaction(tx.get("id").asString(), tx.get("sender").asString(),
                     tx.get("content").asString(), tx.get("timestamp").asLong(),
                     tx.has("publicKey") ? tx.get("publicKey").asString() : null,

@@ -142,7 +142,8 @@ class LyingPeerIT {
     @MethodSource("lies")
     void lieIsNeverAdoptedIsCountedAndTheNodeKeepsServing(String rule, Lie lie) {
         try (FakePeer liar = new FakePeer(lie.chain(), lie.answer()); TestNode node = TestNode.reserve("honest")) {
-            node.start(List.of(liar.url()), "--meshchain.mining.enabled=true");
+            // The fixtures' network: blocks of at most five transactions.
+            node.start(List.of(liar.url()), "--meshchain.mining.enabled=true", "--meshchain.block.max-transactions=5");
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(node.counter("meshchain.blocks.rejected", "rule:" + rule)).isGreaterThanOrEqualTo(1));
