@@ -7,9 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /**
- * The settle margin sized from what this node measures of its peers: twice the slowest heartbeat
- * round trip of the last two minutes, between {@link ChainService#MIN_SETTLE_MILLIS} and
- * {@link #MAX_SETTLE_MILLIS}. A relay is one call to a peer, as a heartbeat is, so a transaction
+ * The settle margin sized from what this node measures of its peers: twice the typical heartbeat
+ * round trip of the slowest peer ({@link PeerDirectory#typicalRoundTripMillis()}), between
+ * {@link ChainService#MIN_SETTLE_MILLIS} and {@link #MAX_SETTLE_MILLIS}. A relay is one call to a peer, as a heartbeat is, so a transaction
  * stamped before a block's cutoff has reached every peer within a round trip of its stamp when the
  * network is as it was; twice that leaves room for a queue. On a local network round trips take
  * milliseconds and the floor holds; peers that answer slowly (a loaded node, a distant one) make this
@@ -36,6 +36,6 @@ class MeasuredSettleMargin implements SettleMargin {
 
     @Override
     public long millis() {
-        return Math.min(MAX_SETTLE_MILLIS, ROUND_TRIPS * directory.slowestRecentRoundTripMillis());
+        return Math.min(MAX_SETTLE_MILLIS, ROUND_TRIPS * directory.typicalRoundTripMillis());
     }
 }

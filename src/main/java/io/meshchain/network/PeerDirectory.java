@@ -16,7 +16,6 @@ import java.util.OptionalLong;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +36,9 @@ import org.springframework.stereotype.Component;
 class PeerDirectory implements PeerStatus {
 
     private static final Logger log = LoggerFactory.getLogger(PeerDirectory.class);
+
+    /** How much a new round trip weighs in a peer's typical one: a quarter. */
+    static final double ROUND_TRIP_WEIGHT = 0.25;
 
     private final String selfNodeId;
     private final Clock clock;
@@ -132,12 +134,14 @@ class PeerDirectory implements PeerStatus {
     }
 
     /**
-     * The slowest heartbeat round trip to any peer over the last two minutes (each timer's decaying
-     * maximum), in milliseconds; 0 with no peer.
+     * The typical heartbeat round trip of the slowest peer that answers, in milliseconds: of each
+     * reachable peer, a moving average of its round trips, each new one weighing
+     * {@link #ROUND_TRIP_WEIGHT}, so that one slow answer (a pause for garbage collection, a cold JIT)
+     * fades within a few exchanges while a peer that is slow all along stays so. 0 with no peer.
      */
-    synchronized long slowestRecentRoundTripMillis() {
-        return (long) states.values().stream().filter(state -> !state.self)
-                .mapToDouble(state -> state.roundTrip.max(TimeUnit.MILLISECONDS)).max().orElse(0);
+    synchronized long typicalRoundTripMillis() {
+        return (long) states.values().stream().filter(state -> !state.self && state.reachable)
+                .mapToDouble(state -> state.typicalRoundTripMillis).max().orElse(0);
     }
 
     /** The node id {@code peer} answers as (or the one its configuration gives), once known. */
@@ -156,6 +160,9 @@ class PeerDirectory implements PeerStatus {
             return;
         }
         state.roundTrip.record(roundTrip);
+        double millis = roundTrip.toNanos() / 1e6;
+        state.typicalRoundTripMillis = state.typicalRoundTripMillis == 0 ? millis
+                : (1 - ROUND_TRIP_WEIGHT) * state.typicalRoundTripMillis + ROUND_TRIP_WEIGHT * millis;
         if (summary.nodeId().equals(selfNodeId)) {
             state.self = true;
             log.warn("Peer {} is this node itself ({}); it will not be called again", peer.url(), selfNodeId);
@@ -317,6 +324,8 @@ class PeerDirectory implements PeerStatus {
         String nodeId;
         Long height;
         Long lastSeen;
+        /** A moving average of its heartbeat round trips, in milliseconds; 0 before the first. */
+        double typicalRoundTripMillis;
         long setAsideUntil;
         Misbehaviour setAsideFor;
         boolean provedAhead;
