@@ -5,10 +5,12 @@ import java.time.Duration;
 /**
  * When blocks come, with a block interval: the block rate follows the network, not the transaction
  * rate. A block is stamped with its cutoff, a moment a whole number of intervals after its parent's
- * timestamp: the first such moment at or after the earliest pending transaction's timestamp (one
- * interval at least). It takes the pending transactions stamped up to the cutoff, in canonical order,
- * up to a block's worth, and is due once the cutoff has passed by the settle margin
- * ({@link SettleMargin}).
+ * timestamp: the first such moment at or after the earliest moment a pending transaction may go into
+ * a block (one interval at least). It takes the pending transactions stamped up to the cutoff, in
+ * canonical order, up to a block's worth, and is due once the cutoff has passed by the settle margin
+ * ({@link SettleMargin}). A transaction that reached this node well after the cutoff its timestamp
+ * falls in (a client that stamped it and sent it late) goes into a later block, on every node alike
+ * ({@link PendingPool#eligibleFrom}).
  * <p>
  * The cutoff and the stamp depend on the parent and the transactions alone, never on a node's clock
  * or on when its miner looked: every node holding the same transactions seals the same block for a
@@ -31,7 +33,7 @@ final class BlockSchedule {
 
     /**
      * The cutoff, and timestamp, of the block on a parent stamped {@code parentTimestamp} when the
-     * earliest pending transaction is stamped {@code earliestPending}.
+     * earliest a pending transaction may go into a block is {@code earliestPending}.
      */
     long cutoff(long parentTimestamp, long earliestPending) {
         long intervals = Math.max(1, Math.floorDiv(earliestPending - parentTimestamp + intervalMillis - 1, intervalMillis));

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.function.Supplier;
@@ -373,7 +374,7 @@ public class ChainService {
         }
         long settle = settleMillis();
         if (schedule.hasInterval()) {
-            return OptionalLong.of(schedule.cutoff(chain.tip().timestamp(), pool.earliestTimestamp().getAsLong())
+            return OptionalLong.of(schedule.cutoff(chain.tip().timestamp(), pool.earliestEligible().getAsLong())
                     + settle);
         }
         long oldestWaiting = pool.oldestWaitingSince().getAsLong();
@@ -498,8 +499,8 @@ public class ChainService {
                 return templateLocked(blockTransactionsLocked(Long.MAX_VALUE));
             }
             long parent = chain.tip().timestamp();
-            long cutoff = schedule.cutoff(parent, pool.earliestTimestamp().orElse(clock.millis()));
-            return templateLocked(blockTransactionsLocked(cutoff), cutoff);
+            long cutoff = schedule.cutoff(parent, pool.earliestEligible().orElse(clock.millis()));
+            return templateLocked(cutoffTransactionsLocked(cutoff), cutoff);
         });
     }
 
@@ -518,8 +519,8 @@ public class ChainService {
                 if (pool.isEmpty()) {
                     return Optional.empty();
                 }
-                long cutoff = schedule.cutoff(chain.tip().timestamp(), pool.earliestTimestamp().getAsLong());
-                List<Transaction> taken = now >= cutoff + settle ? blockTransactionsLocked(cutoff) : List.of();
+                long cutoff = schedule.cutoff(chain.tip().timestamp(), pool.earliestEligible().getAsLong());
+                List<Transaction> taken = now >= cutoff + settle ? cutoffTransactionsLocked(cutoff) : List.of();
                 return taken.isEmpty() ? Optional.empty() : Optional.of(templateLocked(taken, cutoff));
             }
             List<Transaction> settled = blockTransactionsLocked(now - settle);
@@ -556,8 +557,18 @@ public class ChainService {
      * build the same block.
      */
     private List<Transaction> blockTransactionsLocked(long latest) {
+        return blockTransactionsLocked(admit -> pool.first(parameters.maxTransactions(), latest, admit));
+    }
+
+    /** What the block with cutoff {@code cutoff} takes, with a block interval: those it may take ({@link BlockSchedule}). */
+    private List<Transaction> cutoffTransactionsLocked(long cutoff) {
+        return blockTransactionsLocked(admit -> pool.firstEligible(parameters.maxTransactions(), cutoff, admit));
+    }
+
+    /** What a block takes of what {@code candidates} offers, given the one-key-per-name filter it is to apply. */
+    private List<Transaction> blockTransactionsLocked(Function<Predicate<Transaction>, List<Transaction>> candidates) {
         Map<String, String> signedFor = new HashMap<>();
-        List<Transaction> taken = pool.first(parameters.maxTransactions(), latest, transaction -> {
+        List<Transaction> taken = candidates.apply(transaction -> {
             if (!transaction.isSigned()) {
                 return true;
             }

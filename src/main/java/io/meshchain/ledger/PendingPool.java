@@ -25,9 +25,19 @@ final class PendingPool {
     static final Comparator<Transaction> CANONICAL_ORDER =
             Comparator.comparingLong(Transaction::timestamp).thenComparing(Transaction::id);
 
+    /**
+     * How late after a block's cutoff a transaction may reach this node and still go into that block
+     * ({@link #eligibleFrom}): less than the least settle margin, so that every node has seen what
+     * arrived by then when it mines.
+     */
+    static final long LATE_ARRIVAL_MILLIS = ChainService.MIN_SETTLE_MILLIS / 2;
+
     private LinkedHashMap<String, PendingTransaction> entries = new LinkedHashMap<>();
     private final Map<String, Integer> bySender = new HashMap<>();
     private final TreeSet<Transaction> canonical = new TreeSet<>(CANONICAL_ORDER);
+    /** The pending transactions by the first cutoff whose block may take them, then by id. */
+    private final TreeSet<PendingTransaction> byEligibility = new TreeSet<>(
+            Comparator.comparingLong(PendingPool::eligibleFrom).thenComparing(pending -> pending.transaction().id()));
 
     int size() {
         return entries.size();
@@ -62,7 +72,7 @@ final class PendingPool {
 
     void add(PendingTransaction pending) {
         if (entries.putIfAbsent(pending.transaction().id(), pending) == null) {
-            added(pending.transaction());
+            added(pending);
         }
     }
 
@@ -72,6 +82,7 @@ final class PendingPool {
             if (removed != null) {
                 bySender.computeIfPresent(transaction.sender(), (sender, count) -> count == 1 ? null : count - 1);
                 canonical.remove(removed.transaction());
+                byEligibility.remove(removed);
             }
         }
     }
@@ -88,7 +99,7 @@ final class PendingPool {
         for (PendingTransaction entry : returned) {
             if (reordered.putIfAbsent(entry.transaction().id(), entry) == null
                     && !entries.containsKey(entry.transaction().id())) {
-                added(entry.transaction());
+                added(entry);
             }
         }
         for (Map.Entry<String, PendingTransaction> entry : entries.entrySet()) {
@@ -97,9 +108,21 @@ final class PendingPool {
         entries = reordered;
     }
 
-    private void added(Transaction transaction) {
-        bySender.merge(transaction.sender(), 1, Integer::sum);
-        canonical.add(transaction);
+    private void added(PendingTransaction pending) {
+        bySender.merge(pending.transaction().sender(), 1, Integer::sum);
+        canonical.add(pending.transaction());
+        byEligibility.add(pending);
+    }
+
+    /**
+     * The first cutoff whose block may take {@code pending}: its timestamp, unless it reached this
+     * node more than {@link #LATE_ARRIVAL_MILLIS} after that: then as if stamped that much before it
+     * arrived. A client that stamps its transactions and sends them late (a queue of its own, a
+     * retry) would otherwise make the node that received it seal a block its peers, which got it
+     * later still, did not; judged by arrival, every node defers it alike to a later block.
+     */
+    static long eligibleFrom(PendingTransaction pending) {
+        return Math.max(pending.transaction().timestamp(), pending.waitingSince() - LATE_ARRIVAL_MILLIS);
     }
 
     /** Up to {@code count} transactions stamped at or before {@code latest}, in canonical order. */
@@ -131,6 +154,20 @@ final class PendingPool {
         }
         return entries.values().stream().map(PendingTransaction::transaction)
                 .filter(transaction -> transaction.sender().equals(sender)).toList();
+    }
+
+    /** The earliest cutoff a block may take a pending transaction at ({@link #eligibleFrom}); empty when none is pending. */
+    OptionalLong earliestEligible() {
+        return byEligibility.isEmpty() ? OptionalLong.empty() : OptionalLong.of(eligibleFrom(byEligibility.first()));
+    }
+
+    /**
+     * Up to {@code count} transactions a block with cutoff {@code cutoff} may take ({@link #eligibleFrom}),
+     * in canonical order, passing over those {@code admit} refuses; it sees them in that order.
+     */
+    List<Transaction> firstEligible(int count, long cutoff, Predicate<Transaction> admit) {
+        return first(count, cutoff, transaction -> eligibleFrom(entries.get(transaction.id())) <= cutoff
+                && admit.test(transaction));
     }
 
     /** The earliest timestamp of a pending transaction; empty when nothing is pending. */

@@ -1,6 +1,7 @@
 package io.meshchain.it;
 
 import io.meshchain.pow.Hashes;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 
@@ -213,6 +215,7 @@ public final class NetworkBenchmark {
             if (!watch.violations().isEmpty()) {
                 System.out.println("the block streams broke their contract: " + watch.violations());
             }
+            nodes.forEach(NetworkBenchmark::printWarnings);
         }
     }
 
@@ -285,6 +288,26 @@ public final class NetworkBenchmark {
                 heights);
         System.out.printf("reorgs announced: %d on the %d nodes together, the deepest %d blocks%n", watch.reorgs(), NODES,
                 watch.deepestReorg());
+    }
+
+    /** What the node logged at WARN or above during the run, by message, most frequent first, a few of them. */
+    private static void printWarnings(NodeProcess node) {
+        Map<String, Long> messages = new TreeMap<>();
+        try (Stream<String> lines = Files.lines(node.log())) {
+            lines.filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).forEach(line -> {
+                String message = line.substring(line.indexOf(" : ") + 3).replaceAll("[0-9]+", "N");
+                messages.merge(message.length() > 160 ? message.substring(0, 160) : message, 1L, Long::sum);
+            });
+        } catch (IOException e) {
+            System.out.println(node.nodeId() + ": cannot read its log: " + e.getMessage());
+            return;
+        }
+        if (!messages.isEmpty()) {
+            System.out.println(node.nodeId() + " logged " + messages.values().stream().mapToLong(Long::longValue).sum()
+                    + " warnings or errors; the most frequent:");
+            messages.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                    .forEach(entry -> System.out.printf("  %5d  %s%n", entry.getValue(), entry.getKey()));
+        }
     }
 
     /** The hashes of {@code node}'s chain above {@code fromHeight}. */

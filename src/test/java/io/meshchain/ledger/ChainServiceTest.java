@@ -305,20 +305,56 @@ class ChainServiceTest {
     @Test
     void withABlockIntervalNodesHoldingTheSameTransactionsSealTheSameBlockWheneverTheyLook() {
         long cutoff = (NOW - 20 + 999) / 1_000 * 1_000;
-        MutableClock early = new MutableClock(cutoff + ChainService.MIN_SETTLE_MILLIS);
-        MutableClock late = new MutableClock(cutoff + 900);
+        MutableClock early = new MutableClock(NOW - 10);
+        MutableClock late = new MutableClock(NOW);
         ChainService ours = withInterval(early);
         ChainService theirs = withInterval(late);
         List<Transaction> stamped = List.of(Transaction.of("alice", "a", NOW - 20), Transaction.of("bob", "b", NOW - 10));
         stamped.forEach(tx -> ours.submit(tx, null));
         List.of(stamped.get(1), stamped.get(0)).forEach(tx -> theirs.submit(tx, "n2"));
+        late.set(cutoff + 800);
         theirs.submit(Transaction.of("carol", "arrived after the cutoff", cutoff + 800), null);
+        early.set(cutoff + ChainService.MIN_SETTLE_MILLIS);
+        late.set(cutoff + 900);
 
         MiningTemplate mine = ours.dueTemplate().orElseThrow();
         MiningTemplate other = theirs.dueTemplate().orElseThrow();
 
         assertThat(mine.transactions()).isEqualTo(stamped);
         assertThat(mine(other).hash()).isEqualTo(mine(mine).hash());
+    }
+
+    /**
+     * A transaction stamped before a cutoff that reaches the nodes only well after it (a client that
+     * stamps and sends late) goes into the next block on every node, rather than into the block of one
+     * node that got it before it mined and not its peers'.
+     */
+    @Test
+    void withABlockIntervalATransactionThatArrivesWellAfterItsCutoffGoesIntoTheNextBlockOnEveryNode()
+            throws Exception {
+        MutableClock first = new MutableClock(NOW - 300);
+        MutableClock second = new MutableClock(NOW - 300);
+        ChainService origin = withInterval(first);
+        ChainService peer = withInterval(second);
+        Transaction onTime = Transaction.of("alice", "on time", NOW - 300);
+        origin.submit(onTime, null);
+        peer.submit(onTime, "n1");
+        Transaction late = Transaction.of("bob", "stamped before the cutoff, sent after it", NOW - 100);
+        first.set(NOW + 150);
+        origin.submit(late, null);
+        second.set(NOW + 180);
+        peer.submit(late, "n1");
+
+        first.set(NOW + ChainService.MIN_SETTLE_MILLIS);
+        second.set(NOW + 500);
+        MiningTemplate ours = origin.dueTemplate().orElseThrow();
+        MiningTemplate theirs = peer.dueTemplate().orElseThrow();
+
+        assertThat(ours.transactions()).containsExactly(onTime);
+        assertThat(mine(theirs).hash()).isEqualTo(mine(ours).hash());
+        origin.appendMined(mine(ours));
+        first.set(NOW + 1_000 + ChainService.MIN_SETTLE_MILLIS);
+        assertThat(origin.dueTemplate()).hasValueSatisfying(next -> assertThat(next.transactions()).containsExactly(late));
     }
 
     @Test

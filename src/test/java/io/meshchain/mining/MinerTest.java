@@ -129,7 +129,8 @@ class MinerTest {
         CompletableFuture<Integer> mining = CompletableFuture.supplyAsync(miner::mineDueBlocks);
         await().atMost(Duration.ofSeconds(5)).until(() -> miner.state() == Miner.State.IDLE && !mining.isDone());
 
-        interval.submit(ChainFixture.tx(), null); // stamped long ago: due as soon as it is in
+        interval.submit(ChainFixture.tx(), null);
+        clock.advance(Duration.ofSeconds(1)); // its block's cutoff has passed by the settle margin
 
         await().atMost(Duration.ofSeconds(5)).until(() -> interval.tip().height() == 1);
         miner.stop();
