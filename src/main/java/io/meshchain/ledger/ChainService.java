@@ -378,10 +378,13 @@ public class ChainService {
                     + settle);
         }
         long oldestWaiting = pool.oldestWaitingSince().getAsLong();
-        List<Transaction> first = pool.first(parameters.maxTransactions(), Long.MAX_VALUE);
-        long full = first.size() == parameters.maxTransactions()
-                ? Math.max(oldestWaiting, first.get(first.size() - 1).timestamp() + settle) : Long.MAX_VALUE;
-        long waited = Math.max(oldestWaiting + parameters.maxWait().toMillis(), first.get(0).timestamp() + settle);
+        // What the template would take, one key per name: a full block only of what can go together.
+        List<Transaction> block = blockTransactionsLocked(Long.MAX_VALUE);
+        long newest = block.stream().mapToLong(Transaction::timestamp).max().orElse(Long.MAX_VALUE - settle);
+        long full = block.size() == parameters.maxTransactions() ? Math.max(oldestWaiting, newest + settle)
+                : Long.MAX_VALUE;
+        long waited = Math.max(oldestWaiting + parameters.maxWait().toMillis(),
+                pool.earliestTimestamp().getAsLong() + settle);
         return OptionalLong.of(Math.min(full, waited));
     }
 
@@ -819,6 +822,11 @@ public class ChainService {
         Adoption refused = read(() -> refusalLocked(suffix));
         if (refused != null) {
             return refused;
+        }
+        // A block ahead of the clock is refused whatever else it holds: known before its signatures cost anything.
+        long now = clock.millis();
+        for (Block block : suffix) {
+            BlockValidator.validateTime(block, now);
         }
         // Only for a suffix that would be better, before the lock, on every core: the block rule then
         // finds these checked (a bad one it checks again, and so names its block).

@@ -83,7 +83,7 @@ final class ChainVerifier {
             return binding != null && binding.height() < block.index() ? binding.publicKey() : null;
         };
         try {
-            BlockValidator.validate(block, new BlockContext(parent, medianTimePast, parameters.difficulty(),
+            BlockValidator.validateStored(block, new BlockContext(parent, medianTimePast, parameters.difficulty(),
                     parameters.maxTransactions(), now, id -> false, genesisHash, id -> false, boundBelow,
                     parameters.signaturesRequired(), parameters.blockInterval().toMillis()));
         } catch (BlockRejectedException e) {

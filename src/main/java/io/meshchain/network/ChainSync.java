@@ -79,6 +79,12 @@ class ChainSync implements DisposableBean {
      * slowest answer a peer may give (five read timeouts), with room to spare.
      */
     static final Duration SLOT_WAIT = Duration.ofSeconds(15);
+    /**
+     * How long after a refusal time can undo (a block ahead of this node's clock, which is at least two
+     * minutes ahead) this node waits before it syncs from that peer again: time for the clocks to
+     * close in, without fetching and refusing the same blocks at every heartbeat a stranger posts.
+     */
+    static final Duration TIME_REFUSAL_HOLD_OFF = Duration.ofSeconds(30);
 
     /**
      * What syncs may take: the time and bytes of one, and the bytes of forks' branches all of them
@@ -89,9 +95,9 @@ class ChainSync implements DisposableBean {
      *                     on in the next sync, at once; a peer that serves slowly holds a slot no
      *                     longer than this (or than a {@link #TURN} when another peer waits)
      * @param budgetBytes  most bytes one sync fetches, in the same way
-     * @param branchBytes  most bytes of branches held, across every sync, before they are better: enough
-     *                     for a fork thousands of small blocks deep, bounded whatever the blocks hold and
-     *                     however many peers offer branches
+     * @param branchBytes  most bytes of branches held, across every sync, before they are better, each
+     *                     sync holding at most its share: enough for a fork thousands of small blocks
+     *                     deep, bounded whatever the blocks hold and however many peers offer branches
      */
     record Limits(Duration deadline, long budgetBytes, long branchBytes) {
 
@@ -181,7 +187,7 @@ class ChainSync implements DisposableBean {
      *         blocks: the peer has more, and the caller should exchange with it again at once
      */
     boolean syncFrom(Peer peer, NodeSummary remote) {
-        if (peers.isSetAside(peer) || !syncing.add(peer.url())) {
+        if (!peers.maySyncFrom(peer) || !syncing.add(peer.url())) {
             return false;
         }
         try {
@@ -218,18 +224,24 @@ class ChainSync implements DisposableBean {
             }
             return result.cutShort() && result.outcome() == ChainService.Adoption.ADOPTED;
         } catch (BlockRejectedException e) {
+            peers.synced(peer, false);
+            if (e.undoneByTime()) {
+                peers.holdOffSyncs(peer, TIME_REFUSAL_HOLD_OFF);
+            }
             refused(peer, e.rule(), e.getMessage(), e.undoneByTime() ? null : Misbehaviour.INVALID_CHAIN);
         } catch (DeepFork e) {
             rejected(e.rule).increment();
             deepForks.increment();
             peers.deepFork(peer, e.forkHeight, e.getMessage());
         } catch (PeerException e) {
+            peers.synced(peer, false);
             if (e.rule() == null) {
                 log.warn("Could not sync from peer {}: {}", peer, e.getMessage());
             } else {
                 refused(peer, e.rule(), e.getMessage(), misbehaviour(e.rule()));
             }
         } catch (RuntimeException e) {
+            peers.synced(peer, false);
             log.warn("Could not sync from peer {}: {}", peer, describe(e));
         } finally {
             session.releaseBranch();
@@ -307,15 +319,16 @@ class ChainSync implements DisposableBean {
         }
 
         /**
-         * Takes {@code bytes} more of the budget for branches; false when every sync's branches would
-         * then hold more than it allows, so this one stops and tries again later.
+         * Takes {@code bytes} more of the budget for branches; false when this sync's branch would then
+         * hold more than its share ({@link Limits#branchBytes} over {@link #MAX_SYNCS}). Each sync has
+         * its share, so however much one peer's branch takes, another sync always has room; and only
+         * branches held until they are better count, never a page adopted at once.
          */
         boolean holdBranch(long bytes) {
-            long held = branchBytesHeld.addAndGet(bytes);
-            if (held > limits.branchBytes()) {
-                branchBytesHeld.addAndGet(-bytes);
+            if (branchBytes + bytes > limits.branchBytes() / MAX_SYNCS) {
                 return false;
             }
+            branchBytesHeld.addAndGet(bytes);
             branchBytes += bytes;
             return true;
         }
@@ -422,6 +435,12 @@ class ChainSync implements DisposableBean {
                 throw new PeerException(PeerException.ADVERTISED_CHAIN, "advertised height " + remoteHeight
                         + " but served no block from " + next);
             }
+            if (previous.height() > 0 && !served.get(0).previousHash().equals(previous.hash())) {
+                // A page is one snapshot of the peer's chain, but two pages are two: the peer switched
+                // branches between them, as any node may. The next exchange looks again.
+                log.debug("The chain of peer {} moved during a sync, at block {}", session.peer, served.get(0).index());
+                return new Synced(outcome, false);
+            }
             for (Block block : served) {
                 checkHeader(block, previous, parameters);
                 previous = StoredBlock.of(block, BigInteger.ZERO);
@@ -437,14 +456,6 @@ class ChainSync implements DisposableBean {
                 continue;
             }
             branch.addAll(ours == 0 ? served : served.subList(ours, served.size()));
-            if (session.branchBytes + fetched.bytes() > limits.branchBytes()) {
-                throw new DeepFork(BRANCH_BUDGET_RULE, branch.get(0).index() - 1, "its branch from block "
-                        + branch.get(0).index() + " is still not better than this node's chain after "
-                        + session.branchBytes + " bytes, more than this node holds of a branch");
-            }
-            if (!session.holdBranch(fetched.bytes())) {
-                return new Synced(outcome, true); // other syncs hold branches; this one tries again later
-            }
             switch (chain.adopt(branch)) {
                 case ADOPTED -> {
                     outcome = ChainService.Adoption.ADOPTED;
@@ -452,18 +463,24 @@ class ChainSync implements DisposableBean {
                     session.releaseBranch();
                 }
                 case NOT_CONNECTED -> {
-                    if (branch.get(0).index() == 1) {
-                        throw new BlockRejectedException(SAME_GENESIS_RULE, 1,
-                                "the peer's chain does not grow from this network's genesis block");
-                    }
                     return new Synced(outcome, false); // this node's chain moved meanwhile; the next heartbeat looks again
                 }
                 case TOO_DEEP -> throw new DeepFork(REORG_DEPTH_RULE, branch.get(0).index() - 1,
                         "the peer's chain forks deeper than " + parameters.maxReorgDepth() + " blocks below the tip");
                 case NOT_BETTER -> {
-                    // Held, within the budget, until the branch is better.
+                    // Held until the branch is better, within this sync's share of the budget.
+                    if (!session.holdBranch(fetched.bytes())) {
+                        throw new DeepFork(BRANCH_BUDGET_RULE, branch.get(0).index() - 1, "its branch from block "
+                                + branch.get(0).index() + " is still not better than this node's chain after "
+                                + (session.branchBytes + fetched.bytes()) + " bytes, more than a sync holds of a branch");
+                    }
                 }
             }
+        }
+        if (next <= remoteHeight) {
+            // Every block carries the network's difficulty, so a chain with the work advertised has that height.
+            throw new PeerException(PeerException.ADVERTISED_CHAIN, "advertised height " + remoteHeight
+                    + " but its chain ended at block " + (next - 1));
         }
         return new Synced(outcome, false);
     }

@@ -153,6 +153,11 @@ class PeerDirectory implements PeerStatus {
         return Optional.ofNullable(peer.expectedNodeId());
     }
 
+    /** Whether exactly one peer answers as {@code nodeId}: node ids are a network's names, unique in it. */
+    synchronized boolean answersAsOnePeer(String nodeId) {
+        return states.values().stream().filter(state -> !state.self && nodeId.equals(state.nodeId)).count() <= 1;
+    }
+
     /** Records a peer's answer to a heartbeat that took {@code roundTrip}. */
     synchronized void answered(Peer peer, NodeSummary summary, Duration roundTrip) {
         State state = states.get(peer.url());
@@ -211,11 +216,15 @@ class PeerDirectory implements PeerStatus {
         return (int) states.values().stream().filter(state -> !state.self && state.reachable).count();
     }
 
-    /** Reachable peers that are not set aside: those whose heights this node may come to believe. */
+    /**
+     * Reachable peers in good standing: not set aside, or set aside only because their better chain
+     * forks deeper than this node reorganises (no fault of theirs: the node keeps its chain and stays
+     * in service, docs/operations.md). A node whose every peer misbehaved is as good as cut off.
+     */
     synchronized int reachableInGoodStanding() {
         long now = clock.millis();
-        return (int) states.values().stream().filter(state -> !state.self && state.reachable && !state.setAside(now))
-                .count();
+        return (int) states.values().stream().filter(state -> !state.self && state.reachable
+                && (!state.setAside(now) || state.setAsideFor == Misbehaviour.DEEP_FORK)).count();
     }
 
     /**
@@ -242,6 +251,26 @@ class PeerDirectory implements PeerStatus {
             state.provedAhead = adopted;
             state.deepForkAt = null;
         }
+    }
+
+    /**
+     * Asks this node not to sync from {@code peer} before {@code delay} has passed: its chain was
+     * refused for a reason time can undo (a block ahead of this node's clock). Not a fault of the peer,
+     * and not counted as one; it only keeps a peer, or a stranger posting heartbeats in its name, from
+     * having this node fetch and refuse the same blocks back to back.
+     */
+    synchronized void holdOffSyncs(Peer peer, Duration delay) {
+        State state = states.get(peer.url());
+        if (state != null) {
+            state.syncAgainAt = clock.millis() + delay.toMillis();
+        }
+    }
+
+    /** Whether this node may sync from {@code peer} now: it is not set aside, nor held off ({@link #holdOffSyncs}). */
+    synchronized boolean maySyncFrom(Peer peer) {
+        State state = states.get(peer.url());
+        long now = clock.millis();
+        return state == null || !state.setAside(now) && now >= state.syncAgainAt;
     }
 
     /** Whether {@code peer} is set aside now: not to be synced from, its height not believed. */
@@ -327,6 +356,8 @@ class PeerDirectory implements PeerStatus {
         /** A moving average of its heartbeat round trips, in milliseconds; 0 before the first. */
         double typicalRoundTripMillis;
         long setAsideUntil;
+        /** When this node may sync from it again after a refusal time can undo; 0 when it may. */
+        long syncAgainAt;
         Misbehaviour setAsideFor;
         boolean provedAhead;
         Long deepForkAt;

@@ -20,9 +20,14 @@ import org.springframework.stereotype.Component;
  * writes. Tokens live as long as the node runs; a peer learns a new one at the next heartbeat after a
  * restart, and relays without one meanwhile count as a client's submissions (they are still taken).
  * <p>
- * What a stranger can do is post a heartbeat in a peer's name with a token of its own: this node
- * would then send that token with its relays to the peer, which would take them as a client's until
- * the peer's next heartbeat here (within one interval) gives the right one again. Nothing is lost.
+ * What a stranger can do is post heartbeats in a peer's name with tokens of its own: this node then
+ * sends the stranger's token with its relays to that peer, which takes them as a client's (counted
+ * against its submissions at once, and relayed back) until the peer's next heartbeat here gives the
+ * right one again, for as long as the stranger keeps posting. Nothing is lost: the transactions still
+ * reach the peer, in the relay or in a block. Telling a peer's heartbeat from a stranger's would take
+ * what plain HTTP does not have (TLS between nodes, or keys of their own); the NetworkPolicy keeps
+ * strangers off the nodes' port in a cluster. A peer whose node id another peer answers with too gets
+ * no token: a member must not be handed a token meant for another.
  */
 @Component
 class RelayTokens {
@@ -70,9 +75,9 @@ class RelayTokens {
         }
     }
 
-    /** The token to send with relays to {@code peer}, once it has given one. */
+    /** The token to send with relays to {@code peer}, once it has given one and its node id is its own. */
     Optional<String> toRelayTo(Peer peer) {
-        return directory.nodeIdOf(peer).map(received::get);
+        return directory.nodeIdOf(peer).filter(directory::answersAsOnePeer).map(received::get);
     }
 
     /** Forgets the tokens of peers no longer in the directory (DNS no longer finds them). */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletInputStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.DelegatingServletInputStream;
@@ -88,13 +89,14 @@ class SubmissionLimitFilterTest {
         assertThat(pass(request("POST", "/transactions")).getStatus()).as("room again").isEqualTo(201);
     }
 
-    @Test
-    void aSubmissionTakesItsPlaceOnlyOnceItsBodyHasArrived() throws Exception {
-        CountDownLatch reading = new CountDownLatch(1);
-        CountDownLatch rest = new CountDownLatch(1);
-        MockHttpServletRequest slow = request("POST", "/transactions");
-        slow.setContent(new byte[0]);
-        MockHttpServletRequest slowBody = new MockHttpServletRequest("POST", "/transactions") {
+    /** A request whose body is sent up to its first byte, and the rest only once {@code rest} opens. */
+    static MockHttpServletRequest slowBody(String path, CountDownLatch reading, CountDownLatch rest) {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", path) {
+            @Override
+            public long getContentLengthLong() {
+                return 60;
+            }
+
             @Override
             public ServletInputStream getInputStream() {
                 return new DelegatingServletInputStream(new InputStream() {
@@ -117,18 +119,33 @@ class SubmissionLimitFilterTest {
                 });
             }
         };
-        slowBody.setRequestURI("/transactions");
+        request.setRequestURI(path);
+        return request;
+    }
+
+    @Test
+    void aSubmissionTakesItsPlaceOnlyOnceItsBodyHasArrived() throws Exception {
+        RequestBodyLimitFilter bodies = new RequestBodyLimitFilter(JsonMapper.builder().build());
+        FilterChain node = (request, response) -> bodies.doFilter(request, response,
+                (read, answer) -> filter.doFilter(read, answer, (taken, done) -> ((MockHttpServletResponse) done).setStatus(201)));
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch rest = new CountDownLatch(1);
         CompletableFuture<MockHttpServletResponse> first = CompletableFuture.supplyAsync(() -> {
+            MockHttpServletResponse response = new MockHttpServletResponse();
             try {
-                return pass(slowBody);
+                node.doFilter(slowBody("/transactions", reading, rest), response);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+            return response;
         });
         assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(pass(request("POST", "/transactions")).getStatus()).as("a whole submission meanwhile")
-                .isEqualTo(201);
+        MockHttpServletResponse whole = new MockHttpServletResponse();
+        MockHttpServletRequest meanwhile = request("POST", "/transactions");
+        meanwhile.setContent("{}".getBytes());
+        node.doFilter(meanwhile, whole);
+        assertThat(whole.getStatus()).as("a whole submission meanwhile").isEqualTo(201);
 
         rest.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(201);

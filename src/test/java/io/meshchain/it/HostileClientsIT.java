@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -81,6 +82,53 @@ class HostileClientsIT {
             NodeClient.Response answer = node.post("/transactions", "{\"sender\": \"alice\", \"content\": \"whole\"}");
 
             assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+            closeSockets();
+        }
+    }
+
+    /** Sends a whole submission from {@code from} and returns the answer's status line. */
+    private static String submitFrom(String from, int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(from, 0));
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            socket.setSoTimeout(5_000);
+            String body = "{\"sender\": \"alice\", \"content\": \"from another address\"}";
+            socket.getOutputStream().write(("POST /transactions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).lines().findFirst()
+                    .orElse("");
+        }
+    }
+
+    /**
+     * One client opening many connections with half a body each holds a few threads at most: beyond
+     * its number of bodies on their way, its requests are refused before their bodies are read, and
+     * clients from other addresses are served at once.
+     */
+    @Test
+    void aClientSendingManyHalfBodiesHoldsOnlyItsShareOfTheThreads() throws IOException {
+        try (TestNode node = TestNode.reserve("hostile-many")) {
+            node.start(List.of(), "--meshchain.mining.enabled=false", "--server.tomcat.threads.max=16");
+            int port = URI.create(node.url()).getPort();
+            List<Socket> attacker = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                attacker.add(halfABody(port));
+            }
+
+            assertThat(submitFrom("127.0.0.2", port)).as("another address").startsWith("HTTP/1.1 201");
+            int refused = 0;
+            for (Socket socket : attacker) {
+                socket.setSoTimeout(2_000);
+                try {
+                    byte[] answer = socket.getInputStream().readNBytes(12);
+                    refused += new String(answer, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 429") ? 1 : 0;
+                } catch (SocketTimeoutException e) {
+                    // still holding a thread, within its share
+                }
+            }
+            assertThat(refused).as("refused before their bodies were read")
+                    .isGreaterThanOrEqualTo(40 - 8);
             closeSockets();
         }
     }

@@ -956,6 +956,43 @@ class ChainServiceTest {
         assertThat(stored.pendingRewrites()).isZero();
     }
 
+    /** A clock set back after blocks were taken does not make them invalid: only a block new to the node is held to the clock. */
+    @Test
+    void aNodeStartsOnItsOwnChainAfterItsClockWasSetBack() {
+        Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
+        List<Block> stored = ChainFixture.extend(genesis, 3);
+        long tip = stored.get(2).timestamp();
+
+        ChainService restarted = new ChainService(service.parameters(), new MutableClock(tip - 600_000), events::add,
+                InMemoryLedgerStore.holding(stored, List.of()));
+
+        assertThat(restarted.tip().hash()).isEqualTo(stored.get(2).hash());
+    }
+
+    /**
+     * Without an interval, a pool holding a block's worth of transactions of which one key per name
+     * can take only one is not a full block due: two keys racing for a name with many transactions
+     * do not make a quiet node count itself behind and refuse its clients.
+     */
+    @Test
+    void twoKeysRacingForANameWithManyTransactionsDoNotMakeANodeRefuseOthers() throws Exception {
+        ChainService admitting = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, 1_000,
+                StoredChainCheck.TAIL, 1_000, Duration.ofSeconds(10)), clock, events::add, new InMemoryLedgerStore());
+        admitting.submit(Transaction.of("early", "confirmed first, for a rate", NOW - 90_000), null);
+        clock.advance(MAX_WAIT);
+        MiningTemplate first = admitting.dueTemplate().orElseThrow();
+        admitting.appendMined(mine(first));
+        admitting.submit(ChainFixture.signed(service.genesis().hash(), "victim", "first key", NOW - 60_000), null);
+        for (int i = 0; i < 6; i++) {
+            admitting.submit(ChainFixture.signed(OTHER_KEY, service.genesis().hash(), "victim", "other key " + i,
+                    NOW - 59_000 + i), null);
+        }
+
+        clock.advance(Duration.ofSeconds(5)); // past the grace, within max-wait
+
+        assertThat(admitting.submit(Transaction.of("alice", "honest", NOW), null).created()).isTrue();
+    }
+
     @Test
     void startUpChecksTheTailAndAFullCheckEveryBlock() {
         Block genesis = Genesis.block(ChainFixture.DIFFICULTY);

@@ -305,44 +305,138 @@ class ChainSyncTest {
                 .satisfies(detail -> assertThat(detail).containsEntry("reason", "invalid-chain"));
     }
 
+    /**
+     * A sync holds at most its share of the budget for a branch not yet better, and only such a branch
+     * counts: a peer holding a long fork never keeps another sync from adopting an honest chain.
+     */
     @Test
-    void theBranchesOfEverySyncTogetherStayWithinOneBudget() throws Exception {
+    void aBranchHeldUntilItIsBetterTakesOnlyItsShareOfTheBudgetAndNeverStarvesAnotherSync() throws Exception {
         List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, 300));
-        List<Block> first = fork(ours, 50, 400);
-        List<Block> second = fork(ours, 60, 400);
-        CountDownLatch firstHoldsAPage = new CountDownLatch(1);
+        List<Block> fork = fork(ours, 50, 400);
+        List<Block> extension = new ArrayList<>(ours);
+        extension.addAll(ChainFixture.extend(ours.get(300), 300));
+        CountDownLatch forkHeld = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         given(client.blocks(eq(slow), anyLong(), anyInt())).willAnswer(call -> {
             long from = call.getArgument(1);
             int limit = call.getArgument(2);
-            if (limit > 1 && from > 51) { // the branch's second page: the first is held meanwhile
-                firstHoldsAPage.countDown();
+            if (limit > 1 && from > 51) { // the fork's second page: its first is held meanwhile
+                forkHeld.countDown();
                 release.await();
             }
-            List<Block> page = first.subList((int) from, (int) Math.min(first.size(), from + limit));
-            return new PeerClient.FetchedPage(new ChainPage(first.size() - 1L, BigInteger.ONE, page), 30_000);
+            List<Block> page = fork.subList((int) from, (int) Math.min(fork.size(), from + limit));
+            return new PeerClient.FetchedPage(new ChainPage(fork.size() - 1L, BigInteger.ONE, page), 30_000);
         });
         given(client.blocks(eq(other), anyLong(), anyInt())).willAnswer(call -> {
             long from = call.getArgument(1);
             int limit = call.getArgument(2);
-            List<Block> page = second.subList((int) from, (int) Math.min(second.size(), from + limit));
-            return new PeerClient.FetchedPage(new ChainPage(second.size() - 1L, BigInteger.ONE, page), 40_000);
+            List<Block> page = extension.subList((int) from, (int) Math.min(extension.size(), from + limit));
+            return new PeerClient.FetchedPage(new ChainPage(extension.size() - 1L, BigInteger.ONE, page), 40_000);
         });
         ChainService node = node(ours.subList(1, ours.size()));
         ChainSync sync = sync(node, new ChainSync.Limits(Duration.ofMinutes(2), Long.MAX_VALUE, 64 * 1024));
-        CompletableFuture<Boolean> fromFirst = CompletableFuture.supplyAsync(() -> sync.syncFrom(slow, summaryOf(first)));
-        assertThat(firstHoldsAPage.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Boolean> fromFork = CompletableFuture.supplyAsync(() -> sync.syncFrom(slow, summaryOf(fork)));
+        assertThat(forkHeld.await(5, TimeUnit.SECONDS)).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> meters.get("meshchain.sync.branch.bytes").gauge().value() == 30_000);
 
-        assertThat(sync.syncFrom(other, summaryOf(second))).as("stopped, nothing adopted").isFalse();
-        assertThat(node.tip().hash()).isEqualTo(ours.get(300).hash());
-        assertThat(directory.isSetAside(other)).as("no fault of the peer").isFalse();
+        sync.syncFrom(other, summaryOf(extension));
+        assertThat(node.tip().hash()).as("adopted page by page meanwhile").isEqualTo(extension.get(600).hash());
 
         release.countDown();
-        fromFirst.get(10, TimeUnit.SECONDS);
-        assertThat(node.tip().hash()).isEqualTo(first.get(first.size() - 1).hash());
-        assertThat(meters.find("meshchain.blocks.rejected").counters()).as("nothing refused")
-                .allMatch(counter -> counter.count() == 0);
+        fromFork.get(10, TimeUnit.SECONDS);
+        assertThat(rejected(ChainSync.BRANCH_BUDGET_RULE)).as("its second page exceeds its share").isEqualTo(1);
+        assertThat(meters.get("meshchain.sync.branch.bytes").gauge().value()).isZero();
+    }
+
+    @Test
+    void aPeerWhosePagesEndBelowTheHeightItAdvertisedIsSetAsideAndItsHeightNeverBelieved() {
+        List<Block> served = withGenesis(ChainFixture.extend(GENESIS, 3));
+        Block claimedTip = ChainFixture.extend(served.get(3), 1).get(0);
+        given(client.blocks(eq(peer), anyLong(), anyInt())).willAnswer(call -> {
+            long from = call.getArgument(1);
+            List<Block> page = from < served.size() ? List.of(served.get((int) from)) : List.of();
+            return new PeerClient.FetchedPage(new ChainPage(1002, BigInteger.ONE, page), 1_000);
+        });
+        directory.answered(peer, new NodeSummary("n2", 1002, claimedTip.hash(), claimedTip.timestamp(),
+                Difficulty.work(ChainFixture.DIFFICULTY).multiply(BigInteger.valueOf(1003)), 0, List.of()),
+                Duration.ofMillis(1));
+        ChainService node = node(List.of());
+
+        sync(node).syncFrom(peer, new NodeSummary("n2", 1002, claimedTip.hash(), claimedTip.timestamp(),
+                Difficulty.work(ChainFixture.DIFFICULTY).multiply(BigInteger.valueOf(1003)), 0, List.of()));
+
+        assertThat(node.tip().height()).as("what it served is adopted").isEqualTo(1);
+        assertThat(rejected(PeerException.ADVERTISED_CHAIN)).isEqualTo(1);
+        assertThat(directory.isSetAside(peer)).isTrue();
+        assertThat(directory.bestProvedHeight()).as("the height it claimed").isEmpty();
+    }
+
+    @Test
+    void aSyncThatFailsWithoutARuleLeavesThePeersHeightUnproved() {
+        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2_000));
+        AtomicInteger answers = new AtomicInteger();
+        given(client.blocks(eq(peer), anyLong(), anyInt())).willAnswer(call -> {
+            if (answers.incrementAndGet() > 2) {
+                throw new PeerException("answered HTTP 503");
+            }
+            long from = call.getArgument(1);
+            int limit = call.getArgument(2);
+            List<Block> page = theirs.subList((int) from, (int) Math.min(theirs.size(), from + limit));
+            return new PeerClient.FetchedPage(new ChainPage(theirs.size() - 1L, BigInteger.ONE, page), 1_000);
+        });
+        directory.answered(peer, summaryOf(theirs), Duration.ofMillis(1));
+        ChainService node = node(List.of());
+        ChainSync sync = sync(node);
+
+        sync.syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().height()).as("a first page adopted").isPositive();
+        assertThat(directory.bestProvedHeight()).isEmpty();
+    }
+
+    @Test
+    void aPeerWhoseChainMovesBetweenTwoPagesIsNotSetAsideAndItsNewChainIsTakenNextTime() {
+        List<Block> before = withGenesis(ChainFixture.extend(GENESIS, 150));
+        List<Block> after = fork(before, 90, 70);
+        AtomicInteger pages = new AtomicInteger();
+        given(client.blocks(eq(peer), anyLong(), anyInt())).willAnswer(call -> {
+            long from = call.getArgument(1);
+            int limit = call.getArgument(2);
+            // The first page from the chain it had; after it, the peer switched to a better branch.
+            List<Block> chain = limit > 1 && pages.getAndIncrement() == 0 ? before : after;
+            List<Block> page = chain.subList((int) Math.min(from, chain.size()), (int) Math.min(chain.size(), from + limit));
+            return new PeerClient.FetchedPage(new ChainPage(chain.size() - 1L, BigInteger.ONE, page), 1_000);
+        });
+        ChainService node = node(List.of());
+        ChainSync sync = sync(node);
+
+        sync.syncFrom(peer, summaryOf(before));
+        assertThat(directory.isSetAside(peer)).as("switching branches is no fault").isFalse();
+        assertThat(meters.find("meshchain.blocks.rejected").counters()).allMatch(counter -> counter.count() == 0);
+
+        sync.syncFrom(peer, summaryOf(after));
+        assertThat(node.tip().hash()).isEqualTo(after.get(after.size() - 1).hash());
+    }
+
+    @Test
+    void aChainRefusedForABlockAheadOfTheClockIsNotFetchedAgainBeforeTheHoldOff() {
+        Transaction ahead = Transaction.of("gzan3055", "stamped ahead", clock.millis() + Duration.ofMinutes(3).toMillis());
+        List<Block> theirs = withGenesis(List.of(ChainFixture.mine(GENESIS, List.of(ahead), clock.millis())));
+        peerServes(theirs);
+        ChainService node = node(List.of());
+        ChainSync sync = sync(node);
+        sync.syncFrom(peer, summaryOf(theirs));
+        int requests = pageBytes.size() + singleBlockRequests.get();
+
+        for (int heartbeat = 0; heartbeat < 5; heartbeat++) {
+            sync.syncFrom(peer, summaryOf(theirs)); // a stranger posting heartbeats in the peer's name, say
+        }
+        assertThat(pageBytes.size() + singleBlockRequests.get()).isEqualTo(requests);
+        assertThat(directory.isSetAside(peer)).as("no fault of the peer").isFalse();
+
+        clock.advance(ChainSync.TIME_REFUSAL_HOLD_OFF);
+        sync.syncFrom(peer, summaryOf(theirs));
+        assertThat(pageBytes.size() + singleBlockRequests.get()).isGreaterThan(requests);
     }
 
     @Test

@@ -108,6 +108,17 @@ class SyncHealthIndicatorTest {
     }
 
     @Test
+    void aNodeWhoseOnlyPeerForksDeeperThanItReorganisesStaysInService() {
+        PeerDirectory directory = directory(honest);
+        answers(directory, honest, "n2", 20);
+        directory.deepFork(honest, 3, "forks deeper than this node reorganises");
+
+        Health health = health(directory);
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails()).containsKey("deepFork");
+    }
+
+    @Test
     void aNodeAheadOfItsPeersIsReady() {
         PeerDirectory directory = directory(honest);
         answers(directory, honest, "n2", 3);

@@ -2,8 +2,10 @@ package io.meshchain.ledger.rules;
 
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.StoredBlock;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.Optional;
 
 /**
@@ -69,7 +71,35 @@ public final class BlockValidator {
 
     /** Throws for the first rule {@code block} breaks. */
     public static void validate(Block block, BlockContext context) throws BlockRejectedException {
+        validate(block, context, rule -> true);
+    }
+
+    /**
+     * Throws for the first rule a block this node stored breaks, leaving out the rules time can undo:
+     * a block that was not ahead of the clock when it was taken is no less valid because the clock
+     * was set back since.
+     */
+    public static void validateStored(Block block, BlockContext context) throws BlockRejectedException {
+        validate(block, context, rule -> !rule.undoneByTime());
+    }
+
+    /**
+     * Throws for the first rule time can undo that {@code block} breaks at {@code now}: what a node
+     * checks of a peer's blocks before anything costly (their signatures), since a block ahead of its
+     * clock is refused whatever else it holds.
+     */
+    public static void validateTime(Block block, long now) throws BlockRejectedException {
+        BlockContext context = new BlockContext(StoredBlock.of(block, BigInteger.ZERO), Long.MIN_VALUE, 0, 0,
+                now, id -> false, "", transaction -> false, sender -> null, false, 0);
+        validate(block, context, BlockRule::undoneByTime);
+    }
+
+    private static void validate(Block block, BlockContext context, Predicate<BlockRule> which)
+            throws BlockRejectedException {
         for (BlockRule rule : RULES) {
+            if (!which.test(rule)) {
+                continue;
+            }
             Optional<String> failure = rule.check(block, context);
             if (failure.isPresent()) {
                 throw new BlockRejectedException(rule.name(), block.index(), failure.get(), rule.undoneByTime());
