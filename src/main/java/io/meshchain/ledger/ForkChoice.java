@@ -33,6 +33,15 @@ public final class ForkChoice {
     }
 
     /**
+     * Of two chains of equal work that part after the same block, whether the one whose first block
+     * after it is {@code candidateStart} is the better: what {@link #isBetter} decides for them, known
+     * from those two blocks alone, before the rest of either chain is fetched.
+     */
+    public static boolean startsBetter(ChainTip candidateStart, ChainTip currentStart) {
+        return BRANCH_START.compare(candidateStart, currentStart) < 0;
+    }
+
+    /**
      * True only when the candidate chain is strictly better than the current one, both growing from
      * their last common block.
      *
@@ -45,6 +54,6 @@ public final class ForkChoice {
         if (work != 0 || currentStart == null) {
             return work > 0;
         }
-        return BRANCH_START.compare(candidateStart, currentStart) < 0;
+        return startsBetter(candidateStart, currentStart);
     }
 }

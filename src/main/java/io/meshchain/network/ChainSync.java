@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -354,7 +355,39 @@ class ChainSync implements DisposableBean {
         if (ancestor.isEmpty()) {
             return new Synced(ChainService.Adoption.NOT_BETTER, true);
         }
+        if (ancestor.getAsLong() >= remote.height()) {
+            return new Synced(ChainService.Adoption.NOT_BETTER, false); // this node's chain has grown to hold the peer's
+        }
+        if (remote.totalWork().equals(local.totalWork()) && !startsBetter(session, ancestor.getAsLong())) {
+            log.debug("Peer {} holds a branch of the same work from block {} that parts worse than this node's",
+                    session.peer, ancestor.getAsLong() + 1);
+            return new Synced(ChainService.Adoption.NOT_BETTER, false);
+        }
         return adoptFrom(session, ancestor.getAsLong());
+    }
+
+    /**
+     * For a peer's chain of the same work as this node's, parting after {@code ancestor}: whether its
+     * first block after the ancestor beats this node's ({@link ForkChoice#startsBetter}), from that one
+     * block. While two branches grow side by side, a node hears of the other branch at every exchange;
+     * fetching all of it each time, only to keep its own, cost more with every block the split lasted,
+     * and on a loaded machine that cost kept the split going.
+     */
+    private boolean startsBetter(Session session, long ancestor) throws BlockRejectedException {
+        Optional<StoredBlock> ours = chain.entryAt(ancestor + 1);
+        if (ours.isEmpty()) {
+            return true; // this node's chain moved meanwhile: the full sync finds out
+        }
+        PeerClient.FetchedPage fetched = page(session.peer, ancestor + 1, 1);
+        session.fetchedBytes += fetched.bytes();
+        List<Block> served = fetched.page().blocks();
+        if (served.isEmpty()) {
+            throw new PeerException(PeerException.ADVERTISED_CHAIN, "advertised height " + session.remote.height()
+                    + " but served no block " + (ancestor + 1));
+        }
+        Block theirs = served.get(0);
+        return ForkChoice.startsBetter(new ChainTip(theirs.index(), theirs.hash(), theirs.timestamp(), BigInteger.ZERO),
+                ours.get().tip());
     }
 
     /**
@@ -513,7 +546,7 @@ class ChainSync implements DisposableBean {
     private final class Pages implements AutoCloseable {
 
         private final Peer peer;
-        private final long last;
+        private long last;
         private int blocksPerPage = FIRST_PAGE;
         private Future<Asked> ahead;
 
@@ -558,6 +591,10 @@ class ChainSync implements DisposableBean {
             Asked asked = await(ahead);
             List<Block> served = asked.fetched().page().blocks();
             ahead = null;
+            // The peer's chain grew during the sync: follow it. While branches grow side by side, this
+            // node's chain grows too, and a branch fetched only up to the height the peer advertised
+            // would be a block short of it every time the sync ended.
+            last = Math.max(last, asked.fetched().page().height());
             if (!served.isEmpty() && served.size() == asked.limit()) {
                 long bytesPerBlock = Math.max(1, ((long) asked.fetched().bytes() + served.size() - 1) / served.size());
                 blocksPerPage = (int) Math.max(1, Math.min(PAGE_SIZE, PAGE_BYTES / bytesPerBlock));

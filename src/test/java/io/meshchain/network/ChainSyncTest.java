@@ -14,10 +14,12 @@ import io.meshchain.ledger.ChainAdvanced;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.ledger.ForkChoice;
 import io.meshchain.ledger.Genesis;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
+import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.system.MeshchainProperties;
@@ -226,6 +228,92 @@ class ChainSyncTest {
                 .isLessThanOrEqualTo(2 + 14);
         ChainAdvanced switched = (ChainAdvanced) events.get(events.size() - 1);
         assertThat(switched.removed()).hasSize(10);
+    }
+
+    /**
+     * Two branches of equal work: the one that parts worse is judged by its first block alone, and
+     * nothing more of it is fetched; the one that parts better is fetched and adopted.
+     */
+    @Test
+    void aBranchOfEqualWorkIsJudgedByItsFirstBlockAndFetchedOnlyWhenItWins() {
+        List<Block> one = withGenesis(ChainFixture.extend(GENESIS, 100));
+        List<Block> other = fork(one, 60, 40);
+        boolean otherStartsBetter = ForkChoice.startsBetter(StoredBlock.of(other.get(61), BigInteger.ONE).tip(),
+                StoredBlock.of(one.get(61), BigInteger.ONE).tip());
+        List<Block> better = otherStartsBetter ? other : one;
+        List<Block> worse = otherStartsBetter ? one : other;
+
+        peerServes(worse);
+        ChainService holdingTheBetter = node(better.subList(1, better.size()));
+        sync(holdingTheBetter).syncFrom(peer, summaryOf(worse));
+
+        assertThat(holdingTheBetter.tip().hash()).isEqualTo(better.get(100).hash());
+        assertThat(pageBytes).as("no page of the losing branch fetched").isEmpty();
+        assertThat(singleBlockRequests.get()).as("the binary search, then its first block").isLessThanOrEqualTo(2 + 7 + 1);
+
+        peerServes(better);
+        ChainService holdingTheWorse = node(worse.subList(1, worse.size()));
+        sync(holdingTheWorse).syncFrom(peer, summaryOf(better));
+
+        assertThat(holdingTheWorse.tip().hash()).isEqualTo(better.get(100).hash());
+    }
+
+    /**
+     * A peer that advertised another tip of the same work, and serves this node's own chain (it switched
+     * to it meanwhile, as any node may), while this node's chain grows by a block: the peer has nothing
+     * better, is not asked for a block above its height, and is not taken for a liar.
+     */
+    @Test
+    void aPeerWhoseChainBecameThisNodesWhileThisNodeGrewIsNeitherSyncedNorSetAside() {
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, 11));
+        List<Block> served = ours.subList(0, 11);
+        ChainService node = node(ours.subList(1, 11));
+        AtomicInteger answers = new AtomicInteger();
+        given(client.blocks(eq(peer), anyLong(), anyInt())).willAnswer(call -> {
+            if (answers.getAndIncrement() == 0) {
+                node.adopt(List.of(ours.get(11))); // this node's miner, or another sync, meanwhile
+            }
+            long from = call.getArgument(1);
+            List<Block> page = from >= served.size() ? List.of()
+                    : served.subList((int) from, (int) Math.min(served.size(), from + (int) call.getArgument(2)));
+            return new PeerClient.FetchedPage(new ChainPage(10, BigInteger.TEN.pow(30), page), 100);
+        });
+
+        sync(node).syncFrom(peer, summaryOf(fork(ours.subList(0, 11), 9, 1)));
+
+        assertThat(node.tip().hash()).isEqualTo(ours.get(11).hash());
+        assertThat(directory.setAsideDetails()).isEmpty();
+        assertThat(directory.maySyncFrom(peer)).isTrue();
+    }
+
+    /**
+     * Two branches growing side by side: while this node fetches the better one, its own grows by a
+     * block, and so does the peer's. The sync follows the peer's chain past the height it advertised,
+     * and adopts the better branch once it has caught up, instead of ending a block short every time.
+     */
+    @Test
+    void aBranchThatGrowsDuringTheSyncIsFollowedPastTheHeightAdvertised() throws Exception {
+        List<Block> base = withGenesis(ChainFixture.extend(GENESIS, 61));
+        List<Block> other = fork(base, 40, 21);
+        boolean otherStartsBetter = ForkChoice.startsBetter(StoredBlock.of(other.get(41), BigInteger.ONE).tip(),
+                StoredBlock.of(base.get(41), BigInteger.ONE).tip());
+        List<Block> better = otherStartsBetter ? other : base;
+        List<Block> worse = otherStartsBetter ? base : other;
+        ChainService node = node(worse.subList(1, 61));
+        AtomicInteger answers = new AtomicInteger();
+        given(client.blocks(eq(peer), anyLong(), anyInt())).willAnswer(call -> {
+            if (answers.getAndIncrement() == 0) {
+                node.adopt(List.of(worse.get(61))); // this node's miner, meanwhile
+            }
+            long from = call.getArgument(1);
+            List<Block> page = from >= better.size() ? List.of()
+                    : better.subList((int) from, (int) Math.min(better.size(), from + (int) call.getArgument(2)));
+            return new PeerClient.FetchedPage(new ChainPage(61, BigInteger.TEN.pow(30), page), 100 * page.size());
+        });
+
+        sync(node).syncFrom(peer, summaryOf(better.subList(0, 61)));
+
+        assertThat(node.tip().hash()).isEqualTo(better.get(61).hash());
     }
 
     @Test
