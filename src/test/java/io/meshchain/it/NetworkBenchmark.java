@@ -24,8 +24,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Benchmark (not a test) of a network as its clients see it: {@code BENCH_NODES} nodes of the jar (3
- * unless set), fully meshed, with the default settings but a 1-second heartbeat (and any node options
- * given). Transactions are offered at a steady rate, round robin over the nodes, for a number of
+ * unless set), fully meshed, with the default settings (and any node options given). Transactions are offered at a steady rate, round robin over the nodes, for a number of
  * seconds, with at most 64 answers awaited from a node at a time (a submission due while all are
  * taken waits, and its latency counts from when it was due). Every node's block stream is followed
  * ({@link ChainWatch}): a transaction is confirmed once it is in one and the same block on every node,
@@ -59,8 +58,7 @@ public final class NetworkBenchmark {
         }
         int rate = Integer.parseInt(args[0]);
         int seconds = Integer.parseInt(args[1]);
-        List<String> options = new ArrayList<>(List.of("--meshchain.heartbeat.interval=1s",
-                "--meshchain.mining.interval=1s", "--meshchain.block.max-wait=10s",
+        List<String> options = new ArrayList<>(List.of("--meshchain.mining.interval=1s", "--meshchain.block.max-wait=10s",
                 "--meshchain.network.connect-timeout=1s", "--meshchain.network.read-timeout=2s",
                 "--meshchain.pool.capacity=1000000", "--logging.level.root=WARN"));
         options.addAll(Arrays.asList(args).subList(2, args.length));
@@ -96,7 +94,12 @@ public final class NetworkBenchmark {
             }
         } finally {
             nodes.forEach(NodeProcess::close);
-            FileSystemUtils.deleteRecursively(work.toFile());
+            // BENCH_KEEP=1 keeps the nodes' data and logs, to read what they did.
+            if (System.getenv("BENCH_KEEP") == null) {
+                FileSystemUtils.deleteRecursively(work.toFile());
+            } else {
+                System.out.println("the nodes' data and logs: " + work);
+            }
         }
     }
 
