@@ -3,7 +3,6 @@ package io.meshchain;
 import io.meshchain.api.JsonConfigurationAccess;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
-import io.meshchain.ledger.SettleMargin;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
@@ -33,12 +32,6 @@ public class LedgerTestConfiguration {
     @Bean
     InMemoryLedgerStore ledgerStore() {
         return new InMemoryLedgerStore();
-    }
-
-    /** Transactions settle for the least time, as on a node with no peer. */
-    @Bean
-    SettleMargin settleMargin() {
-        return () -> ChainService.MIN_SETTLE_MILLIS;
     }
 
     @Bean

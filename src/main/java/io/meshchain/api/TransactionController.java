@@ -5,6 +5,7 @@ import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.InclusionProof;
 import io.meshchain.ledger.InvalidTransactionException;
 import io.meshchain.ledger.PendingPage;
+import io.meshchain.ledger.RelayedBy;
 import io.meshchain.ledger.Submission;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.rules.TransactionRules;
@@ -18,6 +19,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +96,7 @@ class TransactionController {
     @PostMapping
     TransactionView submit(@RequestBody TransactionRequest request,
                            @Parameter(hidden = true)
-                           @RequestAttribute(name = RelayHeader.RELAYED_BY, required = false) String relayedBy,
+                           @RequestAttribute(name = RelayHeader.RELAYED_BY, required = false) RelayedBy relayedBy,
                            HttpServletResponse response) {
         Map<String, String> missing = request.missingFields();
         if (!missing.isEmpty()) {
@@ -104,7 +106,7 @@ class TransactionController {
         Transaction transaction = hashable(request, timestamp)
                 .orElseThrow(() -> new InvalidTransactionException(
                         TransactionRules.check(request.sender(), request.content(), timestamp, clock.millis())));
-        Submission submission = chain.submit(transaction, relayedBy);
+        Submission submission = chain.submit(transaction, relayedBy, relayedBy == null ? null : request.eligibleFrom());
         if (submission.created()) {
             response.setStatus(HttpStatus.CREATED.value());
             response.setHeader(HttpHeaders.LOCATION, "/transactions/" + transaction.id());
@@ -127,11 +129,12 @@ class TransactionController {
     @PostMapping("/batch")
     BatchSubmission submitAll(@RequestBody List<TransactionRequest> requests,
                               @Parameter(hidden = true)
-                              @RequestAttribute(name = RelayHeader.RELAYED_BY, required = false) String relayedBy) {
+                              @RequestAttribute(name = RelayHeader.RELAYED_BY, required = false) RelayedBy relayedBy) {
         if (requests.isEmpty() || requests.size() > ChainService.MAX_BATCH) {
             throw new InvalidRequestException("transactions", "must be 1 to " + ChainService.MAX_BATCH + " in one batch");
         }
         List<Transaction> transactions = new ArrayList<>(requests.size());
+        Map<String, Long> eligibleFrom = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             TransactionRequest request = requests.get(i);
             String item = "[" + i + "]";
@@ -154,8 +157,11 @@ class TransactionController {
                 throw new InvalidRequestException(missing);
             }
             transactions.add(transaction.get());
+            if (relayedBy != null && request.eligibleFrom() != null) {
+                eligibleFrom.put(transaction.get().id(), request.eligibleFrom());
+            }
         }
-        return chain.submitAll(transactions, relayedBy);
+        return chain.submitAll(transactions, relayedBy, eligibleFrom);
     }
 
     /**

@@ -15,10 +15,13 @@ import java.util.Map;
  * @param timestamp optional; without it the node stamps the transaction. A signed one must carry it
  * @param publicKey a signed transaction's Ed25519 public key, 32 bytes in base64url without padding
  * @param signature its signature (API.md, "Signed transactions"), 64 bytes in base64url without padding
+ * @param eligibleFrom on a peer's relay only: from which block cutoff the relaying node lets a block take
+ *                  it; ignored from a client
  */
 record TransactionRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) String sender,
                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String content,
-                          Long timestamp, String publicKey, String signature) {
+                          Long timestamp, String publicKey, String signature,
+                          @Schema(hidden = true) Long eligibleFrom) {
 
     /** The required fields the request lacks, each with its message; empty when it has them all. */
     Map<String, String> missingFields() {

@@ -8,9 +8,10 @@ import java.time.Duration;
  * timestamp: the first such moment at or after the earliest moment a pending transaction may go into
  * a block (one interval at least). It takes the pending transactions stamped up to the cutoff, in
  * canonical order, up to a block's worth, and is due once the cutoff has passed by the settle margin
- * ({@link SettleMargin}). A transaction that reached this node well after the cutoff its timestamp
- * falls in (a client that stamped it and sent it late) goes into a later block, on every node alike
- * ({@link PendingPool#eligibleFrom}).
+ * ({@link ChainService#settleMillis()}). A transaction that reached the network after the cutoff its
+ * timestamp falls in (a client that stamped it and sent it late) goes into a later block, on every
+ * node alike: the first node that took it says from when with its relays
+ * ({@link PendingTransaction#eligibleFrom()}).
  * <p>
  * The cutoff and the stamp depend on the parent and the transactions alone, never on a node's clock
  * or on when its miner looked: every node holding the same transactions seals the same block for a

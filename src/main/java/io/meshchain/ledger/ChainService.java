@@ -32,7 +32,6 @@ import java.util.stream.Collectors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -59,17 +58,21 @@ public class ChainService {
     public static final int MAX_BATCH = 256;
     /**
      * The least time a transaction's timestamp must be in the past before this node's miner takes it:
-     * relays reach every peer well within it, so nodes racing for a height hold the same transactions
-     * and build the same block ({@link #dueTemplate()}). Where peers answer slowly, the node waits
-     * longer ({@link SettleMargin}).
+     * relays on a quiet network reach every peer well within it, so nodes racing for a height hold the
+     * same transactions and build the same block ({@link #dueTemplate()}). Where relays come later,
+     * the node waits longer ({@link #settleMillis()}).
      */
     public static final long MIN_SETTLE_MILLIS = 200;
+    /** The longest a node lets transactions settle: beyond, confirmations would wait on one slow relay. */
+    public static final long MAX_SETTLE_MILLIS = 1_000;
+    /** How much longer than the slowest recent relay a node lets transactions settle. */
+    static final long SETTLE_HEADROOM_MILLIS = 100;
 
     private final LedgerParameters parameters;
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final LedgerStore store;
-    private final SettleMargin settleMargin;
+    private final RelayLag relayLag = new RelayLag();
     /** Whether a compaction of the pool's record runs: one at a time. */
     private final AtomicBoolean compacting = new AtomicBoolean();
     /** Signed transactions in a suffix from which their signatures are verified on every core, before the lock. */
@@ -96,14 +99,11 @@ public class ChainService {
      *
      * @throws StoredChainInvalidException when a stored block breaks a rule
      */
-    @Autowired
-    public ChainService(LedgerParameters parameters, Clock clock, ApplicationEventPublisher events, LedgerStore store,
-                        SettleMargin settleMargin) {
+    public ChainService(LedgerParameters parameters, Clock clock, ApplicationEventPublisher events, LedgerStore store) {
         this.parameters = parameters;
         this.clock = clock;
         this.events = events;
         this.store = store;
-        this.settleMargin = settleMargin;
         this.genesis = Genesis.block(parameters.difficulty());
         this.admission = new Admission(parameters.targetWait());
         this.schedule = new BlockSchedule(parameters.blockInterval());
@@ -111,11 +111,6 @@ public class ChainService {
         this.chain = new Chain(store, stored.tip());
         check(stored);
         restorePool(stored.pending());
-    }
-
-    /** A ledger whose transactions settle for {@link #MIN_SETTLE_MILLIS}: a node alone, or a test. */
-    public ChainService(LedgerParameters parameters, Clock clock, ApplicationEventPublisher events, LedgerStore store) {
-        this(parameters, clock, events, store, () -> MIN_SETTLE_MILLIS);
     }
 
     private void check(StoredLedger stored) {
@@ -181,6 +176,18 @@ public class ChainService {
      * @throws StorageException            when it cannot be made durable; it is not acknowledged then
      */
     public Submission submit(Transaction transaction, String relayedBy) {
+        return submit(transaction, RelayedBy.of(relayedBy), null);
+    }
+
+    /**
+     * Accepts a transaction as {@link #submit(Transaction, String)} does, relayed by a peer that says
+     * where else it relays it, and from which cutoff a block may take it
+     * ({@link PendingTransaction#eligibleFrom()}).
+     *
+     * @param relayedBy    the relaying peer, or null for a client's submission
+     * @param eligibleFrom what the relaying node said, or null for a client's submission
+     */
+    public Submission submit(Transaction transaction, RelayedBy relayedBy, Long eligibleFrom) {
         long now = clock.millis();
         List<RuleViolation> violations = TransactionRules.check(transaction, now);
         if (!violations.isEmpty()) {
@@ -196,6 +203,7 @@ public class ChainService {
         Submission known = null;
         Pushback pushback = null;
         RuleViolation refusal = null;
+        Added added = null;
         LedgerStore.Durability durability = null;
         lock.writeLock().lock();
         try {
@@ -207,7 +215,8 @@ public class ChainService {
                 refusal = refusalLocked(transaction, verified, chain.bindings(List.of(transaction.sender())));
                 pushback = refusal == null ? pushbackLocked(transaction, now) : null;
                 if (refusal == null && pushback == null) {
-                    durability = addLocked(transaction, now);
+                    added = addLocked(transaction, now, eligibleFrom);
+                    durability = added.durability();
                 }
             }
         } finally {
@@ -227,7 +236,7 @@ public class ChainService {
         if (known != null) {
             return known;
         }
-        events.publishEvent(new TransactionAccepted(transaction, relayedBy));
+        events.publishEvent(new TransactionAccepted(transaction, relayedBy, added.pending().eligibleFrom()));
         return new Submission(TransactionStatus.pending(transaction), true);
     }
 
@@ -240,6 +249,19 @@ public class ChainService {
      * @throws StorageException when the batch cannot be made durable; none of it is acknowledged then
      */
     public BatchSubmission submitAll(List<Transaction> transactions, String relayedBy) {
+        return submitAll(transactions, RelayedBy.of(relayedBy), Map.of());
+    }
+
+    /**
+     * Accepts a batch as {@link #submitAll(List, String)} does, relayed by a peer that says where else
+     * it relays them and, for some of its transactions, from which cutoff a block may take them
+     * ({@link PendingTransaction#eligibleFrom()}).
+     *
+     * @param relayedBy    the relaying peer, or null for a client's batch
+     * @param eligibleFrom what the relaying node said, by transaction id; empty for a client's batch
+     */
+    public BatchSubmission submitAll(List<Transaction> transactions, RelayedBy relayedBy,
+                                     Map<String, Long> eligibleFrom) {
         if (transactions.size() > MAX_BATCH) {
             throw new IllegalArgumentException(transactions.size() + " transactions in one batch; at most " + MAX_BATCH);
         }
@@ -273,7 +295,7 @@ public class ChainService {
                 positions.remove(i);
             }
         }
-        List<Transaction> accepted = new ArrayList<>(valid.size());
+        List<PendingTransaction> accepted = new ArrayList<>(valid.size());
         Map<String, Integer> pushedBack = new TreeMap<>();
         int known = 0;
         LedgerStore.Durability durability = null;
@@ -297,8 +319,9 @@ public class ChainService {
                     refused.add(new BatchSubmission.Refusal(positions.get(i), pushback.rule(), pushback.detail()));
                     pushedBack.merge(pushback.rule(), 1, Integer::sum);
                 } else {
-                    durability = addLocked(transaction, now);
-                    accepted.add(transaction);
+                    Added added = addLocked(transaction, now, eligibleFrom.get(id));
+                    durability = added.durability();
+                    accepted.add(added.pending());
                 }
             }
             if (durability == null) {
@@ -309,7 +332,8 @@ public class ChainService {
         }
         // One flush covers every record appended above: they are in one log, in order.
         durability.await();
-        accepted.forEach(transaction -> events.publishEvent(new TransactionAccepted(transaction, relayedBy)));
+        accepted.forEach(pending -> events.publishEvent(new TransactionAccepted(pending.transaction(), relayedBy,
+                pending.eligibleFrom())));
         pushedBack.forEach((rule, count) -> events.publishEvent(new TransactionsRefused(rule, count)));
         refused.sort(Comparator.comparingInt(BatchSubmission.Refusal::index));
         return new BatchSubmission(accepted.size(), known, refused);
@@ -388,17 +412,31 @@ public class ChainService {
         return OptionalLong.of(Math.min(full, waited));
     }
 
-    /** How long transactions settle here now: the measured margin, never less than {@link #MIN_SETTLE_MILLIS}. */
-    private long settleMillis() {
-        return Math.max(MIN_SETTLE_MILLIS, settleMargin.millis());
+    /**
+     * How long after a block's cutoff this node waits before it mines the block, in milliseconds: the
+     * slowest relay of the last ten seconds ({@link RelayLag}) and {@link #SETTLE_HEADROOM_MILLIS}
+     * more, between {@link #MIN_SETTLE_MILLIS} and {@link #MAX_SETTLE_MILLIS}. Without a block
+     * interval, how long a transaction's timestamp must be past before a block takes it.
+     */
+    public long settleMillis() {
+        long slowest = relayLag.slowestRecent(clock.millis());
+        return Math.min(MAX_SETTLE_MILLIS, Math.max(MIN_SETTLE_MILLIS, slowest + SETTLE_HEADROOM_MILLIS));
     }
 
     /** Appends a new transaction to the pool's journal and to the pool; durable once the answer is awaited. */
-    private LedgerStore.Durability addLocked(Transaction transaction, long now) {
-        PendingTransaction pending = new PendingTransaction(transaction, now);
+    private Added addLocked(Transaction transaction, long now, Long relayedEligibleFrom) {
+        PendingTransaction pending = new PendingTransaction(transaction, now,
+                PendingTransaction.eligibleOnArrival(transaction, now, relayedEligibleFrom));
+        if (relayedEligibleFrom != null) {
+            relayLag.record(now, pending.eligibleFrom());
+        }
         LedgerStore.Durability durability = store.appendPending(pending);
         pool.add(pending);
-        return durability;
+        return new Added(pending, durability);
+    }
+
+    /** A transaction taken into the pool, and the wait until its record is on disk. */
+    private record Added(PendingTransaction pending, LedgerStore.Durability durability) {
     }
 
     /** The key {@code sender} is bound to by this node's chain, if it is. */

@@ -25,19 +25,12 @@ final class PendingPool {
     static final Comparator<Transaction> CANONICAL_ORDER =
             Comparator.comparingLong(Transaction::timestamp).thenComparing(Transaction::id);
 
-    /**
-     * How late after a block's cutoff a transaction may reach this node and still go into that block
-     * ({@link #eligibleFrom}): less than the least settle margin, so that every node has seen what
-     * arrived by then when it mines.
-     */
-    static final long LATE_ARRIVAL_MILLIS = ChainService.MIN_SETTLE_MILLIS / 2;
-
     private LinkedHashMap<String, PendingTransaction> entries = new LinkedHashMap<>();
     private final Map<String, Integer> bySender = new HashMap<>();
     private final TreeSet<Transaction> canonical = new TreeSet<>(CANONICAL_ORDER);
     /** The pending transactions by the first cutoff whose block may take them, then by id. */
     private final TreeSet<PendingTransaction> byEligibility = new TreeSet<>(
-            Comparator.comparingLong(PendingPool::eligibleFrom).thenComparing(pending -> pending.transaction().id()));
+            Comparator.comparingLong(PendingTransaction::eligibleFrom).thenComparing(pending -> pending.transaction().id()));
 
     int size() {
         return entries.size();
@@ -114,17 +107,6 @@ final class PendingPool {
         byEligibility.add(pending);
     }
 
-    /**
-     * The first cutoff whose block may take {@code pending}: its timestamp, unless it reached this
-     * node more than {@link #LATE_ARRIVAL_MILLIS} after that: then as if stamped that much before it
-     * arrived. A client that stamps its transactions and sends them late (a queue of its own, a
-     * retry) would otherwise make the node that received it seal a block its peers, which got it
-     * later still, did not; judged by arrival, every node defers it alike to a later block.
-     */
-    static long eligibleFrom(PendingTransaction pending) {
-        return Math.max(pending.transaction().timestamp(), pending.waitingSince() - LATE_ARRIVAL_MILLIS);
-    }
-
     /** Up to {@code count} transactions stamped at or before {@code latest}, in canonical order. */
     List<Transaction> first(int count, long latest) {
         return first(count, latest, transaction -> true);
@@ -156,17 +138,18 @@ final class PendingPool {
                 .filter(transaction -> transaction.sender().equals(sender)).toList();
     }
 
-    /** The earliest cutoff a block may take a pending transaction at ({@link #eligibleFrom}); empty when none is pending. */
+    /** The earliest cutoff a block may take a pending transaction at; empty when none is pending. */
     OptionalLong earliestEligible() {
-        return byEligibility.isEmpty() ? OptionalLong.empty() : OptionalLong.of(eligibleFrom(byEligibility.first()));
+        return byEligibility.isEmpty() ? OptionalLong.empty() : OptionalLong.of(byEligibility.first().eligibleFrom());
     }
 
     /**
-     * Up to {@code count} transactions a block with cutoff {@code cutoff} may take ({@link #eligibleFrom}),
+     * Up to {@code count} transactions a block with cutoff {@code cutoff} may take
+     * ({@link PendingTransaction#eligibleFrom()}),
      * in canonical order, passing over those {@code admit} refuses; it sees them in that order.
      */
     List<Transaction> firstEligible(int count, long cutoff, Predicate<Transaction> admit) {
-        return first(count, cutoff, transaction -> eligibleFrom(entries.get(transaction.id())) <= cutoff
+        return first(count, cutoff, transaction -> entries.get(transaction.id()).eligibleFrom() <= cutoff
                 && admit.test(transaction));
     }
 

@@ -3,6 +3,7 @@ package io.meshchain.network;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.Transaction;
+import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.system.MeshchainProperties;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -100,27 +101,42 @@ class PeerClient {
     }
 
     /**
-     * {@code POST /transactions} with the relay headers: this node's id, and the token the peer gave it
-     * (absent until the peer's first heartbeat here: the relay then counts as a client's submission).
+     * {@code POST /transactions} with the relay headers ({@link RelayHeaders}).
      */
-    void relay(Peer peer, Transaction transaction, String selfNodeId, Optional<String> token) {
-        post(peer, "/transactions", RelayedTransaction.of(transaction), selfNodeId, token, "a relayed transaction");
+    void relay(Peer peer, TransactionAccepted transaction, RelayHeaders headers) {
+        post(peer, "/transactions", RelayedTransaction.of(transaction), headers, "a relayed transaction");
     }
 
     /**
      * {@code POST /transactions/batch} with the relay headers: many transactions in one call, made
      * durable at the peer with one flush. What the peer refused in it is its own business.
      */
-    void relayBatch(Peer peer, List<Transaction> transactions, String selfNodeId, Optional<String> token) {
-        post(peer, "/transactions/batch", transactions.stream().map(RelayedTransaction::of).toList(), selfNodeId,
-                token, "a batch of " + transactions.size() + " relayed transactions");
+    void relayBatch(Peer peer, List<TransactionAccepted> transactions, RelayHeaders headers) {
+        post(peer, "/transactions/batch", transactions.stream().map(RelayedTransaction::of).toList(), headers,
+                "a batch of " + transactions.size() + " relayed transactions");
     }
 
-    private void post(Peer peer, String path, Object body, String selfNodeId, Optional<String> token, String what) {
+    /**
+     * What a relay says besides its transactions.
+     *
+     * @param selfNodeId this node's id ({@link RelayHeader#NAME})
+     * @param token      the token the peer gave this node ({@link RelayHeader#TOKEN}); absent until the
+     *                   peer's first heartbeat here, and the relay then counts as a client's submission
+     * @param alsoSentTo the node ids this node relays the same transactions to ({@link RelayHeader#RELAYED_TO})
+     */
+    record RelayHeaders(String selfNodeId, Optional<String> token, Set<String> alsoSentTo) {
+    }
+
+    private void post(Peer peer, String path, Object body, RelayHeaders relay, String what) {
         rest.post().uri(peer.url() + path)
                 .contentType(MediaType.APPLICATION_JSON)
-                .header(RelayHeader.NAME, selfNodeId)
-                .headers(headers -> token.ifPresent(value -> headers.set(RelayHeader.TOKEN, value)))
+                .header(RelayHeader.NAME, relay.selfNodeId())
+                .headers(headers -> {
+                    relay.token().ifPresent(value -> headers.set(RelayHeader.TOKEN, value));
+                    if (!relay.alsoSentTo().isEmpty()) {
+                        headers.set(RelayHeader.RELAYED_TO, String.join(",", relay.alsoSentTo()));
+                    }
+                })
                 .body(body)
                 .exchange((request, response) -> {
                     if (!response.getStatusCode().is2xxSuccessful()) {
@@ -213,14 +229,17 @@ class PeerClient {
 
     /**
      * The submission fields of a transaction, its key and signature when signed (left out when not, as
-     * a node without signed transactions expects); the receiver recomputes the id and verifies.
+     * a node without signed transactions expects), and from which block cutoff this node lets a block
+     * take it, so that every node holds the same; the receiver recomputes the id and verifies.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record RelayedTransaction(String sender, String content, long timestamp, String publicKey, String signature) {
+    record RelayedTransaction(String sender, String content, long timestamp, String publicKey, String signature,
+                              long eligibleFrom) {
 
-        static RelayedTransaction of(Transaction transaction) {
+        static RelayedTransaction of(TransactionAccepted accepted) {
+            Transaction transaction = accepted.transaction();
             return new RelayedTransaction(transaction.sender(), transaction.content(), transaction.timestamp(),
-                    transaction.publicKey(), transaction.signature());
+                    transaction.publicKey(), transaction.signature(), accepted.eligibleFrom());
         }
     }
 }

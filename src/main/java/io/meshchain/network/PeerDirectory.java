@@ -37,9 +37,6 @@ class PeerDirectory implements PeerStatus {
 
     private static final Logger log = LoggerFactory.getLogger(PeerDirectory.class);
 
-    /** How much a new round trip weighs in a peer's typical one: a quarter. */
-    static final double ROUND_TRIP_WEIGHT = 0.25;
-
     private final String selfNodeId;
     private final Clock clock;
     private final MeterRegistry meters;
@@ -133,17 +130,6 @@ class PeerDirectory implements PeerStatus {
                 .findFirst();
     }
 
-    /**
-     * The typical heartbeat round trip of the slowest peer that answers, in milliseconds: of each
-     * reachable peer, a moving average of its round trips, each new one weighing
-     * {@link #ROUND_TRIP_WEIGHT}, so that one slow answer (a pause for garbage collection, a cold JIT)
-     * fades within a few exchanges while a peer that is slow all along stays so. 0 with no peer.
-     */
-    synchronized long typicalRoundTripMillis() {
-        return (long) states.values().stream().filter(state -> !state.self && state.reachable)
-                .mapToDouble(state -> state.typicalRoundTripMillis).max().orElse(0);
-    }
-
     /** The node id {@code peer} answers as (or the one its configuration gives), once known. */
     synchronized Optional<String> nodeIdOf(Peer peer) {
         State state = states.get(peer.url());
@@ -151,6 +137,15 @@ class PeerDirectory implements PeerStatus {
             return Optional.of(state.nodeId);
         }
         return Optional.ofNullable(peer.expectedNodeId());
+    }
+
+    /**
+     * The node ids of the peers that answer now: those a relay from this node reaches, which it names
+     * to the peers it relays to ({@link TransactionRelay}).
+     */
+    synchronized Set<String> reachableNodeIds() {
+        return states.values().stream().filter(state -> !state.self && state.reachable && state.nodeId != null)
+                .map(state -> state.nodeId).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Whether exactly one peer answers as {@code nodeId}: node ids are a network's names, unique in it. */
@@ -165,9 +160,6 @@ class PeerDirectory implements PeerStatus {
             return;
         }
         state.roundTrip.record(roundTrip);
-        double millis = roundTrip.toNanos() / 1e6;
-        state.typicalRoundTripMillis = state.typicalRoundTripMillis == 0 ? millis
-                : (1 - ROUND_TRIP_WEIGHT) * state.typicalRoundTripMillis + ROUND_TRIP_WEIGHT * millis;
         if (summary.nodeId().equals(selfNodeId)) {
             state.self = true;
             log.warn("Peer {} is this node itself ({}); it will not be called again", peer.url(), selfNodeId);
@@ -353,8 +345,6 @@ class PeerDirectory implements PeerStatus {
         String nodeId;
         Long height;
         Long lastSeen;
-        /** A moving average of its heartbeat round trips, in milliseconds; 0 before the first. */
-        double typicalRoundTripMillis;
         long setAsideUntil;
         /** When this node may sync from it again after a refusal time can undo; 0 when it may. */
         long syncAgainAt;

@@ -17,7 +17,17 @@ public final class RelayHeader {
      * relays to it.
      */
     public static final String TOKEN = "X-Meshchain-Relay-Token";
-    /** Request attribute: the node id of the peer whose token the request carries; absent for a client's request. */
+    /**
+     * On a relay: the node ids, comma-separated, the relaying node sends the same transactions to
+     * besides the receiving one (itself included). The receiving node does not relay them there again.
+     */
+    public static final String RELAYED_TO = "X-Meshchain-Relayed-To";
+    /** Most node ids read from {@link #RELAYED_TO}: more than a network's peers of one node. */
+    public static final int MAX_RELAYED_TO = 256;
+    /**
+     * Request attribute: the peer whose token the request carries, a {@link io.meshchain.ledger.RelayedBy};
+     * absent for a client's request.
+     */
     public static final String RELAYED_BY = "io.meshchain.network.RelayHeader.relayedBy";
 
     private RelayHeader() {

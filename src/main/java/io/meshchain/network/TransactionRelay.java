@@ -1,11 +1,13 @@
 package io.meshchain.network;
 
 import io.meshchain.ledger.ChainService;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.ledger.RelayedBy;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.system.MeshchainProperties;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +15,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,17 +26,24 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Relays each transaction new to this node once to every peer, in the background, except back to
- * the peer that relayed it here (recognised by its relay token, {@link RelayTokens}). Peers dedupe by id, so the flood stops after one hop. A relay that
- * fails is not retried: the transaction still reaches every node inside a block.
+ * Relays each transaction new to this node once to every peer, in the background, except to the
+ * nodes the peer that relayed it here said it sends it to as well (the peer recognised by its relay
+ * token, {@link RelayTokens}; the nodes named in {@link RelayHeader#RELAYED_TO}, {@link RelayedBy}).
+ * Every relay names the peers that answer this node: in a full mesh, then, a transaction travels one
+ * hop, from the node a client gave it to every other, and no node receives it twice; where peers know
+ * only part of the network, each node passes it on to the peers the relaying node did not name.
+ * Peers dedupe by id. A relay that fails is not retried: the transaction still reaches every node
+ * inside a block.
  *
  * <p>Each peer has an outbox, sent by one call at a time on the peer's relay lane: a transaction
  * that finds the outbox empty goes alone ({@code POST /transactions}); those that arrive while a
- * call is under way wait and go together in the next ({@code POST /transactions/batch}, up to
- * {@link ChainService#MAX_BATCH}), made durable at the peer with one flush. So relays cost one call
- * per transaction when transactions are few, and batch themselves when they come faster than one
- * call per peer can carry. An outbox holds at most {@link #OUTBOX_LIMIT} transactions; more
- * for a peer that is backed up are dropped.
+ * call is under way, or within {@link #PACE} of its start, wait and go together in the next
+ * ({@code POST /transactions/batch}, up to {@link ChainService#MAX_BATCH}), made durable at the peer
+ * with one flush. So a transaction after a quiet spell goes at once, and a steady stream costs a peer
+ * at most one call per {@code PACE} however many transactions it carries: with eight nodes on two
+ * cores, a call per transaction to each peer took more of the machine than the transactions. An
+ * outbox holds at most {@link #OUTBOX_LIMIT} transactions; more for a peer that is backed up are
+ * dropped.
  */
 @Component
 class TransactionRelay {
@@ -42,6 +52,8 @@ class TransactionRelay {
 
     /** Transactions waiting to be relayed to one peer before further ones for it are dropped. */
     static final int OUTBOX_LIMIT = 10_000;
+    /** Least time from the start of one call to a peer to the start of the next, unless a full batch waits. */
+    static final Duration PACE = Duration.ofMillis(100);
 
     private final String selfNodeId;
     private final PeerDirectory directory;
@@ -52,7 +64,7 @@ class TransactionRelay {
 
     /** Transactions waiting for one peer, and whether a call is sending them. */
     private static final class Outbox {
-        final Queue<Transaction> waiting = new ConcurrentLinkedQueue<>();
+        final Queue<TransactionAccepted> waiting = new ConcurrentLinkedQueue<>();
         final AtomicInteger size = new AtomicInteger();
         final AtomicBoolean sending = new AtomicBoolean();
         final AtomicLong dropped = new AtomicLong();
@@ -69,16 +81,23 @@ class TransactionRelay {
 
     @EventListener
     void relay(TransactionAccepted accepted) {
-        Optional<Peer> source = accepted.relayedBy() == null ? Optional.empty() : directory.byNodeId(accepted.relayedBy());
+        RelayedBy relayedBy = accepted.relayedBy();
+        Optional<Peer> source = relayedBy == null ? Optional.empty() : directory.byNodeId(relayedBy.nodeId());
         List<Peer> peers = directory.peers();
         for (Peer peer : peers) {
-            if (source.filter(peer::equals).isEmpty()) {
-                enqueue(peer, accepted.transaction());
+            if (source.filter(peer::equals).isEmpty() && !reached(relayedBy, peer)) {
+                enqueue(peer, accepted);
             }
         }
         if (outboxes.size() > peers.size()) {
             forgetDeparted(peers);
         }
+    }
+
+    /** Whether the peer that relayed a transaction here said it sends it to {@code peer} as well. */
+    private boolean reached(RelayedBy relayedBy, Peer peer) {
+        return relayedBy != null && !relayedBy.alsoSentTo().isEmpty()
+                && directory.nodeIdOf(peer).filter(relayedBy::reached).isPresent();
     }
 
     /**
@@ -95,7 +114,7 @@ class TransactionRelay {
         return outboxes.size();
     }
 
-    private void enqueue(Peer peer, Transaction transaction) {
+    private void enqueue(Peer peer, TransactionAccepted transaction) {
         Outbox outbox = outboxes.computeIfAbsent(peer.url(), url -> new Outbox());
         if (outbox.size.incrementAndGet() > OUTBOX_LIMIT) {
             outbox.size.decrementAndGet();
@@ -116,12 +135,16 @@ class TransactionRelay {
         }
     }
 
-    /** Sends what waits, a batch per call, until the outbox is empty. */
+    /** Sends what waits, a batch per call at the {@link #PACE}, until the outbox is empty. */
     private void send(Peer peer, Outbox outbox) {
         try {
-            List<Transaction> batch;
+            List<TransactionAccepted> batch;
             while (!(batch = take(outbox)).isEmpty()) {
+                long started = System.nanoTime();
                 relayTo(peer, batch);
+                if (!pace(outbox, started)) {
+                    return;
+                }
             }
         } finally {
             outbox.sending.set(false);
@@ -132,9 +155,27 @@ class TransactionRelay {
         }
     }
 
-    private static List<Transaction> take(Outbox outbox) {
-        List<Transaction> batch = new ArrayList<>();
-        Transaction next;
+    /**
+     * Waits until {@link #PACE} has passed since {@code started}, unless a full batch waits already;
+     * false when the lane is shutting down.
+     */
+    private static boolean pace(Outbox outbox, long started) {
+        long remaining = PACE.toNanos() - (System.nanoTime() - started);
+        if (remaining <= 0 || outbox.size.get() >= ChainService.MAX_BATCH) {
+            return true;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(remaining);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static List<TransactionAccepted> take(Outbox outbox) {
+        List<TransactionAccepted> batch = new ArrayList<>();
+        TransactionAccepted next;
         while (batch.size() < ChainService.MAX_BATCH && (next = outbox.waiting.poll()) != null) {
             outbox.size.decrementAndGet();
             batch.add(next);
@@ -142,13 +183,21 @@ class TransactionRelay {
         return batch;
     }
 
-    private void relayTo(Peer peer, List<Transaction> batch) {
+    /** The nodes a relay from here reaches: this node, and its peers that answer it. */
+    private Set<String> alsoSentTo() {
+        Set<String> reached = new HashSet<>(directory.reachableNodeIds());
+        reached.add(selfNodeId);
+        return reached;
+    }
+
+    private void relayTo(Peer peer, List<TransactionAccepted> batch) {
         try {
-            Optional<String> token = tokens.toRelayTo(peer);
+            PeerClient.RelayHeaders headers = new PeerClient.RelayHeaders(selfNodeId, tokens.toRelayTo(peer),
+                    alsoSentTo());
             if (batch.size() == 1) {
-                client.relay(peer, batch.get(0), selfNodeId, token);
+                client.relay(peer, batch.get(0), headers);
             } else {
-                client.relayBatch(peer, batch, selfNodeId, token);
+                client.relayBatch(peer, batch, headers);
             }
         } catch (RuntimeException e) {
             log.debug("Relay of {} transaction(s) to {} failed: {}", batch.size(), peer, ChainSync.describe(e));

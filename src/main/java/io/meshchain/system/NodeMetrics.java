@@ -59,6 +59,10 @@ class NodeMetrics {
         Gauge.builder("meshchain.confirmation.rate", chain, c -> c.confirmationRate().orElse(0))
                 .description("Transactions per second this node's chain confirmed over the last 10 s: what admission "
                         + "control projects the backlog with").register(meters);
+        Gauge.builder("meshchain.block.settle", chain, c -> c.settleMillis() / 1000.0)
+                .description("How long after a block's cutoff this node waits before it mines the block: the slowest "
+                        + "recent relay to it, and a tenth of a second more")
+                .baseUnit("seconds").register(meters);
     }
 
     @EventListener

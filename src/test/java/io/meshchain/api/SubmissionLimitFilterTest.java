@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshchain.TestProperties;
 import io.meshchain.ledger.Pushback;
+import io.meshchain.ledger.RelayedBy;
 import io.meshchain.ledger.TransactionsRefused;
 import io.meshchain.network.RelayHeader;
 import io.meshchain.system.MeshchainProperties;
@@ -77,7 +78,7 @@ class SubmissionLimitFilterTest {
         assertThat(events).containsExactly(new TransactionsRefused(Pushback.BUSY, 1));
 
         MockHttpServletRequest relay = request("POST", "/transactions/batch");
-        relay.setAttribute(RelayHeader.RELAYED_BY, "n2");
+        relay.setAttribute(RelayHeader.RELAYED_BY, RelayedBy.of("n2"));
         assertThat(pass(relay).getStatus()).as("a peer's relay, recognised by its token").isEqualTo(201);
         MockHttpServletRequest claimed = request("POST", "/transactions/batch");
         claimed.addHeader(RelayHeader.NAME, "n2");

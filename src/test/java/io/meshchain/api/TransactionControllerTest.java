@@ -16,6 +16,7 @@ import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.MiningTemplate;
+import io.meshchain.ledger.RelayedBy;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.network.RelayHeader;
@@ -205,7 +206,7 @@ class TransactionControllerTest {
 
     private ResultActions submitBatch(String json) throws Exception {
         return mvc.perform(post("/transactions/batch").contentType(MediaType.APPLICATION_JSON)
-                .requestAttr(RelayHeader.RELAYED_BY, "n2").content(json));
+                .requestAttr(RelayHeader.RELAYED_BY, RelayedBy.of("n2")).content(json));
     }
 
     private static String item(String sender, String content) {
@@ -227,7 +228,7 @@ class TransactionControllerTest {
         assertThat(chain.pending(0, 1000).transactions()).extracting(tx -> tx.content())
                 .containsExactly("first", "second", "third");
         assertThat(events.stream(TransactionAccepted.class)).extracting(TransactionAccepted::relayedBy)
-                .containsExactly(null, "n2", "n2");
+                .containsExactly(null, RelayedBy.of("n2"), RelayedBy.of("n2"));
     }
 
     @Test
@@ -243,11 +244,11 @@ class TransactionControllerTest {
 
     @Test
     void aRelayRecognisedByItsTokenNamesTheRelayingNode() throws Exception {
-        mvc.perform(post("/transactions").contentType(MediaType.APPLICATION_JSON).requestAttr(RelayHeader.RELAYED_BY, "n2")
+        mvc.perform(post("/transactions").contentType(MediaType.APPLICATION_JSON).requestAttr(RelayHeader.RELAYED_BY, RelayedBy.of("n2"))
                         .content("{\"sender\":\"gzan3055\",\"content\":\"hello\",\"timestamp\":1}"))
                 .andExpect(status().isCreated());
         assertThat(events.stream(TransactionAccepted.class)).singleElement()
-                .satisfies(accepted -> assertThat(accepted.relayedBy()).isEqualTo("n2"));
+                .satisfies(accepted -> assertThat(accepted.relayedBy()).isEqualTo(RelayedBy.of("n2")));
     }
 
     @Test

@@ -69,7 +69,10 @@ class ChainServiceTest {
         assertThat(submission.created()).isTrue();
         assertThat(pending(service)).containsExactly(tx);
         assertThat(service.status(tx.id())).hasValueSatisfying(s -> assertThat(s.confirmed()).isFalse());
-        assertThat(events).containsExactly(new TransactionAccepted(tx, "n2"));
+        assertThat(events).singleElement().isInstanceOfSatisfying(TransactionAccepted.class, accepted -> {
+            assertThat(accepted.transaction()).isEqualTo(tx);
+            assertThat(accepted.relayedBy()).isEqualTo(RelayedBy.of("n2"));
+        });
     }
 
     @Test
@@ -172,8 +175,9 @@ class ChainServiceTest {
                 new BatchSubmission.Refusal(2, "id-matches-contents", result.refused().get(0).detail()));
         assertThat(pending(service)).containsExactly(known, fresh.get(0), fresh.get(1), fresh.get(2));
         assertThat(store.flushesAwaited() - flushesBefore).as("one flush for the batch").isEqualTo(1);
-        assertThat(events).containsExactly(new TransactionAccepted(fresh.get(0), "n2"),
-                new TransactionAccepted(fresh.get(1), "n2"), new TransactionAccepted(fresh.get(2), "n2"));
+        assertThat(events).map(event -> (TransactionAccepted) event).extracting(TransactionAccepted::transaction,
+                TransactionAccepted::relayedBy).containsExactly(tuple(fresh.get(0), RelayedBy.of("n2")),
+                tuple(fresh.get(1), RelayedBy.of("n2")), tuple(fresh.get(2), RelayedBy.of("n2")));
     }
 
     @Test
@@ -325,12 +329,12 @@ class ChainServiceTest {
     }
 
     /**
-     * A transaction stamped before a cutoff that reaches the nodes only well after it (a client that
-     * stamps and sends late) goes into the next block on every node, rather than into the block of one
-     * node that got it before it mined and not its peers'.
+     * A transaction stamped before a cutoff that reaches the nodes only after it (a client that stamps
+     * and sends late), however little, goes into the next block on every node, rather than into the
+     * block of one node that got it before it mined and not its peers'.
      */
     @Test
-    void withABlockIntervalATransactionThatArrivesWellAfterItsCutoffGoesIntoTheNextBlockOnEveryNode()
+    void withABlockIntervalATransactionThatArrivesAfterItsCutoffGoesIntoTheNextBlockOnEveryNode()
             throws Exception {
         MutableClock first = new MutableClock(NOW - 300);
         MutableClock second = new MutableClock(NOW - 300);
@@ -340,7 +344,7 @@ class ChainServiceTest {
         origin.submit(onTime, null);
         peer.submit(onTime, "n1");
         Transaction late = Transaction.of("bob", "stamped before the cutoff, sent after it", NOW - 100);
-        first.set(NOW + 150);
+        first.set(NOW + 20);
         origin.submit(late, null);
         second.set(NOW + 180);
         peer.submit(late, "n1");
@@ -355,6 +359,56 @@ class ChainServiceTest {
         origin.appendMined(mine(ours));
         first.set(NOW + 1_000 + ChainService.MIN_SETTLE_MILLIS);
         assertThat(origin.dueTemplate()).hasValueSatisfying(next -> assertThat(next.transactions()).containsExactly(late));
+    }
+
+    /**
+     * A peer that gets a transaction by relay after the first node took it holds the moment the first
+     * node said the transaction may go into a block: they seal the same block, though the relay came
+     * after the peer's cutoff would have left it out by its own arrival.
+     */
+    @Test
+    void withABlockIntervalARelayedTransactionKeepsTheMomentTheFirstNodeGaveIt() throws Exception {
+        MutableClock first = new MutableClock(NOW - 50);
+        MutableClock second = new MutableClock(NOW + 150);
+        List<Object> relayed = new ArrayList<>();
+        ChainService origin = new ChainService(service.parameters().withBlockInterval(INTERVAL), first, relayed::add,
+                new InMemoryLedgerStore());
+        ChainService peer = withInterval(second);
+        Transaction stampedEarlier = Transaction.of("alice", "stamped by its client, sent a little late", NOW - 500);
+        origin.submit(stampedEarlier, null);
+        TransactionAccepted accepted = (TransactionAccepted) relayed.get(0);
+        peer.submit(stampedEarlier, RelayedBy.of("n1"), accepted.eligibleFrom());
+
+        first.set(NOW + ChainService.MIN_SETTLE_MILLIS);
+        second.set(NOW + ChainService.MIN_SETTLE_MILLIS);
+        MiningTemplate ours = origin.dueTemplate().orElseThrow();
+        assertThat(peer.dueTemplate()).as("the relay came 200 ms late: the peer waits that much longer").isEmpty();
+        second.set(NOW + 200 + ChainService.SETTLE_HEADROOM_MILLIS);
+        MiningTemplate theirs = peer.dueTemplate().orElseThrow();
+
+        assertThat(ours.transactions()).containsExactly(stampedEarlier);
+        assertThat(mine(theirs).hash()).isEqualTo(mine(ours).hash());
+    }
+
+    /**
+     * Relays that reach a node long after the first node took their transactions make it wait that
+     * much longer after a cutoff before it mines, up to a second, and only while they are recent.
+     */
+    @Test
+    void withABlockIntervalRelaysThatComeLateMakeTheNodeWaitLongerBeforeItMines() {
+        ChainService node = withInterval(clock);
+        assertThat(node.settleMillis()).as("no relay yet").isEqualTo(ChainService.MIN_SETTLE_MILLIS);
+
+        node.submit(Transaction.of("alice", "relayed 600 ms after the first node took it", NOW - 700), RelayedBy.of("n2"), NOW - 600);
+
+        long settle = 600 + ChainService.SETTLE_HEADROOM_MILLIS;
+        assertThat(node.settleMillis()).isEqualTo(settle);
+        assertThat(node.nextDueIn()).as("the cutoff at NOW, passed by the margin").hasValue(settle);
+        node.submit(Transaction.of("bob", "relayed five seconds late", NOW - 5_000), RelayedBy.of("n2"), NOW - 5_000);
+        assertThat(node.settleMillis()).as("capped").isEqualTo(ChainService.MAX_SETTLE_MILLIS);
+
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(node.settleMillis()).as("the late relays have left the window").isEqualTo(ChainService.MIN_SETTLE_MILLIS);
     }
 
     @Test

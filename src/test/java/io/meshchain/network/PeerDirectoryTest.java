@@ -76,31 +76,4 @@ class PeerDirectoryTest {
         assertThat(view.lastSeen()).isEqualTo(ChainFixture.NOW);
         assertThat(directory.byNodeId("n2")).contains(peer);
     }
-
-    /**
-     * The settle margin follows a peer that is slow all along, but one slow answer (a pause, a cold JIT)
-     * fades within a few exchanges, and the margin stays within its bounds.
-     */
-    @Test
-    void theSettleMarginFollowsTypicalRoundTripsNotOneSlowAnswer() {
-        MeasuredSettleMargin margin = new MeasuredSettleMargin(directory, meters);
-        for (int i = 0; i < 4; i++) {
-            directory.answered(peer, summary("n2"), Duration.ofMillis(10));
-        }
-        assertThat(margin.millis()).isEqualTo(20);
-
-        directory.answered(peer, summary("n2"), Duration.ofMillis(1_000));
-        assertThat(margin.millis()).as("one slow answer, capped").isEqualTo(MeasuredSettleMargin.MAX_SETTLE_MILLIS);
-        for (int i = 0; i < 10; i++) {
-            directory.answered(peer, summary("n2"), Duration.ofMillis(10));
-        }
-        assertThat(margin.millis()).as("faded").isLessThan(50);
-
-        for (int i = 0; i < 20; i++) {
-            directory.answered(peer, summary("n2"), Duration.ofMillis(150));
-        }
-        assertThat(margin.millis()).as("slow all along").isBetween(290L, 300L);
-        directory.failed(peer, "Connection refused");
-        assertThat(margin.millis()).as("a peer that does not answer does not count").isZero();
-    }
 }
