@@ -77,6 +77,9 @@ final class NodeProcess extends NodeClient implements AutoCloseable {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
+        // The jar's own defaults only: the application.yml in the directory the tests run from (this
+        // project's) would otherwise override them, and a jar of another build would run with this one's.
+        command.add("--spring.config.location=classpath:/application.yml");
         settings.forEach((name, value) -> command.add("--" + name + "=" + value));
         starts++;
         try {
