@@ -37,7 +37,11 @@ final class BlockSchedule {
      * earliest a pending transaction may go into a block is {@code earliestPending}.
      */
     long cutoff(long parentTimestamp, long earliestPending) {
-        long intervals = Math.max(1, Math.floorDiv(earliestPending - parentTimestamp + intervalMillis - 1, intervalMillis));
-        return parentTimestamp + intervals * intervalMillis;
+        long first = parentTimestamp + intervalMillis;
+        if (earliestPending <= first) {
+            return first; // and no arithmetic on a transaction stamped long ago
+        }
+        return parentTimestamp + Math.floorDiv(earliestPending - parentTimestamp + intervalMillis - 1, intervalMillis)
+                * intervalMillis;
     }
 }

@@ -211,6 +211,9 @@ public class ChainService {
             if (status.isPresent()) {
                 known = new Submission(status.get(), false);
                 durability = store.written();
+                if (eligibleFrom != null) {
+                    pool.relayedAgain(transaction, eligibleFrom);
+                }
             } else {
                 refusal = refusalLocked(transaction, verified, chain.bindings(List.of(transaction.sender())));
                 pushback = refusal == null ? pushbackLocked(transaction, now) : null;
@@ -313,6 +316,10 @@ public class ChainService {
                 RuleViolation refusal;
                 if (!inBatch.add(id) || pool.contains(id) || confirmed.containsKey(id)) {
                     known++;
+                    Long relayedEligibleFrom = eligibleFrom.get(id);
+                    if (relayedEligibleFrom != null) {
+                        pool.relayedAgain(transaction, relayedEligibleFrom);
+                    }
                 } else if ((refusal = refusalLocked(transaction, verified.contains(id), bound)) != null) {
                     refused.add(refusal(positions.get(i), refusal));
                 } else if ((pushback = pushbackLocked(transaction, now)) != null) {

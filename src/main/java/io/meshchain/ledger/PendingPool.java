@@ -69,6 +69,30 @@ final class PendingPool {
         }
     }
 
+    /**
+     * Takes a further relay of a pending transaction into account: when the relaying node says it may go
+     * into a block earlier than this node holds ({@link PendingTransaction#eligibleOnArrival}), from
+     * then. A client that gave one transaction to two nodes (a retry elsewhere) made both the first
+     * node, each with its own moment; each relays it to every node, so all come to the earlier one.
+     *
+     * @return whether the moment moved
+     */
+    boolean relayedAgain(Transaction transaction, long relayedEligibleFrom) {
+        PendingTransaction entry = entries.get(transaction.id());
+        if (entry == null || !entry.transaction().equals(transaction)) {
+            return false;
+        }
+        long eligible = PendingTransaction.eligibleOnArrival(transaction, entry.waitingSince(), relayedEligibleFrom);
+        if (eligible >= entry.eligibleFrom()) {
+            return false;
+        }
+        PendingTransaction earlier = new PendingTransaction(transaction, entry.waitingSince(), eligible);
+        entries.put(transaction.id(), earlier);
+        byEligibility.remove(entry);
+        byEligibility.add(earlier);
+        return true;
+    }
+
     void removeAll(Collection<Transaction> transactions) {
         for (Transaction transaction : transactions) {
             PendingTransaction removed = entries.remove(transaction.id());

@@ -35,13 +35,24 @@ public record PendingTransaction(Transaction transaction, long waitingSince, lon
     }
 
     /**
+     * How much earlier than its arrival here a relay may say a transaction reached the network. No
+     * relay between honest nodes takes that long; it bounds what a peer's word can move.
+     */
+    static final long MAX_RELAY_LAG_MILLIS = 10_000;
+
+    /**
      * When a transaction that reached this node at {@code arrived} may go into a block, given what the
      * relaying node said ({@code relayed}, null for a client's submission): the relaying node's moment,
      * never before the transaction's timestamp nor later than this node's own (a relay cannot make a
-     * transaction wait longer than its arrival here would).
+     * transaction wait longer than its arrival here would), nor more than {@link #MAX_RELAY_LAG_MILLIS}
+     * before this node's arrival.
      */
     static long eligibleOnArrival(Transaction transaction, long arrived, Long relayed) {
         long own = firstEligible(transaction, arrived);
-        return relayed == null ? own : Math.max(transaction.timestamp(), Math.min(relayed, own));
+        if (relayed == null) {
+            return own;
+        }
+        long earliest = Math.max(transaction.timestamp(), arrived - MAX_RELAY_LAG_MILLIS);
+        return Math.max(earliest, Math.min(relayed, own));
     }
 }

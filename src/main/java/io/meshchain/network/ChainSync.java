@@ -374,8 +374,9 @@ class ChainSync implements DisposableBean {
      * and on a loaded machine that cost kept the split going.
      */
     private boolean startsBetter(Session session, long ancestor) throws BlockRejectedException {
+        Optional<StoredBlock> parent = chain.entryAt(ancestor);
         Optional<StoredBlock> ours = chain.entryAt(ancestor + 1);
-        if (ours.isEmpty()) {
+        if (parent.isEmpty() || ours.isEmpty()) {
             return true; // this node's chain moved meanwhile: the full sync finds out
         }
         PeerClient.FetchedPage fetched = page(session.peer, ancestor + 1, 1);
@@ -386,6 +387,10 @@ class ChainSync implements DisposableBean {
                     + " but served no block " + (ancestor + 1));
         }
         Block theirs = served.get(0);
+        if (theirs.hash().equals(ours.get().hash()) || !theirs.previousHash().equals(parent.get().hash())) {
+            return true; // a chain moved meanwhile, and the two part higher up or elsewhere: the full sync finds out
+        }
+        checkHeader(theirs, parent.get(), chain.parameters());
         return ForkChoice.startsBetter(new ChainTip(theirs.index(), theirs.hash(), theirs.timestamp(), BigInteger.ZERO),
                 ours.get().tip());
     }

@@ -140,11 +140,14 @@ class PeerDirectory implements PeerStatus {
     }
 
     /**
-     * The node ids of the peers that answer now: those a relay from this node reaches, which it names
-     * to the peers it relays to ({@link TransactionRelay}).
+     * The node ids of the peers that answer now, but for those at the addresses {@code except}: the
+     * peers a relay from this node reaches, which it names to the peers it relays to
+     * ({@link TransactionRelay}).
      */
-    synchronized Set<String> reachableNodeIds() {
-        return states.values().stream().filter(state -> !state.self && state.reachable && state.nodeId != null)
+    synchronized Set<String> reachableNodeIds(Set<URI> except) {
+        return states.values().stream()
+                .filter(state -> !state.self && state.reachable && state.nodeId != null)
+                .filter(state -> !except.contains(state.peer.url()))
                 .map(state -> state.nodeId).collect(Collectors.toUnmodifiableSet());
     }
 

@@ -22,8 +22,12 @@ public final class RelayHeader {
      * besides the receiving one (itself included). The receiving node does not relay them there again.
      */
     public static final String RELAYED_TO = "X-Meshchain-Relayed-To";
-    /** Most node ids read from {@link #RELAYED_TO}: more than a network's peers of one node. */
-    public static final int MAX_RELAYED_TO = 256;
+    /**
+     * Most node ids named in, and read from, {@link #RELAYED_TO}: 64 ids of up to 64 characters keep the
+     * header within about 4 KiB, half of what a request's headers may take (Tomcat's 8 KiB). A node with
+     * more peers names only some; the peers it does not name are passed the transaction by the others.
+     */
+    public static final int MAX_RELAYED_TO = 64;
     /**
      * Request attribute: the peer whose token the request carries, a {@link io.meshchain.ledger.RelayedBy};
      * absent for a client's request.

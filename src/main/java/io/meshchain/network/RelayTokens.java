@@ -23,8 +23,10 @@ import org.springframework.stereotype.Component;
  * What a stranger can do is post heartbeats in a peer's name with tokens of its own: this node then
  * sends the stranger's token with its relays to that peer, which takes them as a client's (counted
  * against its submissions at once, and relayed back) until the peer's next heartbeat here gives the
- * right one again, for as long as the stranger keeps posting. Nothing is lost: the transactions still
- * reach the peer, in the relay or in a block. Telling a peer's heartbeat from a stranger's would take
+ * right one again, for as long as the stranger keeps posting. No transaction is lost (they still reach
+ * the peer, in the relay or in a block), but the peer then places them by its own arrival rather than
+ * by the moment this node gives ({@code eligibleFrom}), so its blocks may differ from the others' at a
+ * cutoff a relay straddles: a block of one height at a time, which fork choice settles. Telling a peer's heartbeat from a stranger's would take
  * what plain HTTP does not have (TLS between nodes, or keys of their own); the NetworkPolicy keeps
  * strangers off the nodes' port in a cluster. A peer whose node id another peer answers with too gets
  * no token: a member must not be handed a token meant for another.

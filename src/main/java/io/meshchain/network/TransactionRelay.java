@@ -7,7 +7,7 @@ import io.meshchain.system.MeshchainProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +33,8 @@ import org.springframework.stereotype.Component;
  * hop, from the node a client gave it to every other, and no node receives it twice; where peers know
  * only part of the network, each node passes it on to the peers the relaying node did not name.
  * Peers dedupe by id. A relay that fails is not retried: the transaction still reaches every node
- * inside a block.
+ * inside a block. A peer whose last relay call failed, or whose outbox dropped relays, is not named
+ * until a call to it succeeds again, so the peers that did get a transaction pass it on to it.
  *
  * <p>Each peer has an outbox, sent by one call at a time on the peer's relay lane: a transaction
  * that finds the outbox empty goes alone ({@code POST /transactions}); those that arrive while a
@@ -61,6 +62,8 @@ class TransactionRelay {
     private final PeerLanes lanes;
     private final RelayTokens tokens;
     private final Map<URI, Outbox> outboxes = new ConcurrentHashMap<>();
+    /** Peers whose last relay call failed or whose outbox dropped relays: not named in relays until a call succeeds. */
+    private final Set<URI> missing = ConcurrentHashMap.newKeySet();
 
     /** Transactions waiting for one peer, and whether a call is sending them. */
     private static final class Outbox {
@@ -118,6 +121,7 @@ class TransactionRelay {
         Outbox outbox = outboxes.computeIfAbsent(peer.url(), url -> new Outbox());
         if (outbox.size.incrementAndGet() > OUTBOX_LIMIT) {
             outbox.size.decrementAndGet();
+            missing.add(peer.url());
             if (outbox.dropped.getAndIncrement() % OUTBOX_LIMIT == 0) {
                 log.warn("Relays to peer {} are backed up; dropping relays to it ({} so far)", peer,
                         outbox.dropped.get());
@@ -183,10 +187,11 @@ class TransactionRelay {
         return batch;
     }
 
-    /** The nodes a relay from here reaches: this node, and its peers that answer it. */
+    /** The nodes a relay from here reaches: this node, and its peers that answer it and take its relays. */
     private Set<String> alsoSentTo() {
-        Set<String> reached = new HashSet<>(directory.reachableNodeIds());
+        Set<String> reached = new LinkedHashSet<>();
         reached.add(selfNodeId);
+        directory.reachableNodeIds(missing).stream().limit(RelayHeader.MAX_RELAYED_TO - 1).forEach(reached::add);
         return reached;
     }
 
@@ -199,7 +204,9 @@ class TransactionRelay {
             } else {
                 client.relayBatch(peer, batch, headers);
             }
+            missing.remove(peer.url());
         } catch (RuntimeException e) {
+            missing.add(peer.url());
             log.debug("Relay of {} transaction(s) to {} failed: {}", batch.size(), peer, ChainSync.describe(e));
         }
     }

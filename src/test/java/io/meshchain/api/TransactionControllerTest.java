@@ -1,6 +1,7 @@
 package io.meshchain.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -249,6 +250,32 @@ class TransactionControllerTest {
                 .andExpect(status().isCreated());
         assertThat(events.stream(TransactionAccepted.class)).singleElement()
                 .satisfies(accepted -> assertThat(accepted.relayedBy()).isEqualTo(RelayedBy.of("n2")));
+    }
+
+    /**
+     * Only a recognised peer's relay says from when a block may take a transaction; a client's
+     * {@code eligibleFrom} is ignored, alone or in a batch, and its transactions wait from their arrival.
+     */
+    @Test
+    void theMomentARelaySaysIsTakenFromARecognisedPeerOnly() throws Exception {
+        String stamped = "\"timestamp\":" + (ChainFixture.NOW - 5_000) + ",\"eligibleFrom\":" + (ChainFixture.NOW - 4_000);
+        String client = "{\"sender\":\"gzan3055\",\"content\":\"a client's\"," + stamped + "}";
+        String relayed = "{\"sender\":\"gzan3055\",\"content\":\"a relay's\"," + stamped + "}";
+        String clientInBatch = "{\"sender\":\"bob\",\"content\":\"a client's, in a batch\"," + stamped + "}";
+        String relayedInBatch = "{\"sender\":\"bob\",\"content\":\"a relay's, in a batch\"," + stamped + "}";
+
+        submit(client).andExpect(status().isCreated());
+        mvc.perform(post("/transactions").contentType(MediaType.APPLICATION_JSON)
+                .requestAttr(RelayHeader.RELAYED_BY, RelayedBy.of("n2")).content(relayed)).andExpect(status().isCreated());
+        mvc.perform(post("/transactions/batch").contentType(MediaType.APPLICATION_JSON).content("[" + clientInBatch + "]"))
+                .andExpect(status().isOk());
+        submitBatch("[" + relayedInBatch + "]").andExpect(status().isOk());
+
+        assertThat(events.stream(TransactionAccepted.class))
+                .extracting(accepted -> accepted.transaction().content(), TransactionAccepted::eligibleFrom)
+                .containsExactly(tuple("a client's", ChainFixture.NOW), tuple("a relay's", ChainFixture.NOW - 4_000),
+                        tuple("a client's, in a batch", ChainFixture.NOW),
+                        tuple("a relay's, in a batch", ChainFixture.NOW - 4_000));
     }
 
     @Test

@@ -391,6 +391,53 @@ class ChainServiceTest {
     }
 
     /**
+     * A peer that says a transaction reached the network long before it reached this node (a lie, or a
+     * clock far behind) moves it no more than ten seconds before its arrival here, and the node still
+     * seals a valid block with it, however the transaction was stamped.
+     */
+    @Test
+    void withABlockIntervalARelayedMomentFarInThePastCountsAsTenSecondsBeforeTheArrival() throws Exception {
+        ChainService node = withInterval(clock);
+        Transaction ancient = Transaction.of("alice", "stamped and relayed as from the dawn of time", Long.MIN_VALUE);
+
+        node.submit(ancient, RelayedBy.of("n2"), Long.MIN_VALUE);
+
+        assertThat(events).last().isInstanceOfSatisfying(TransactionAccepted.class, accepted ->
+                assertThat(accepted.eligibleFrom()).isEqualTo(NOW - PendingTransaction.MAX_RELAY_LAG_MILLIS));
+        assertThat(node.settleMillis()).isEqualTo(ChainService.MAX_SETTLE_MILLIS);
+        MiningTemplate template = node.dueTemplate().orElseThrow();
+        assertThat(template.transactions()).containsExactly(ancient);
+        node.appendMined(mine(template));
+        assertThat(node.tip().height()).isEqualTo(1);
+    }
+
+    /**
+     * A client that gave one transaction to two nodes (a retry elsewhere) made each the first node, with
+     * its own moment; their relays to each other bring both to the earlier one, and they seal the same
+     * block.
+     */
+    @Test
+    void withABlockIntervalATransactionGivenToTwoNodesTakesTheEarlierMomentOnBoth() {
+        MutableClock first = new MutableClock(NOW - 50);
+        MutableClock second = new MutableClock(NOW + 150);
+        ChainService one = withInterval(first);
+        ChainService other = withInterval(second);
+        Transaction retried = Transaction.of("alice", "sent to one node, then again to another", NOW - 500);
+        one.submit(retried, null);
+        other.submit(retried, null);
+
+        other.submit(retried, RelayedBy.of("n1"), NOW - 50);
+        one.submit(retried, RelayedBy.of("n2"), NOW + 150);
+
+        first.set(NOW + ChainService.MIN_SETTLE_MILLIS);
+        second.set(NOW + ChainService.MIN_SETTLE_MILLIS);
+        MiningTemplate ours = one.dueTemplate().orElseThrow();
+        MiningTemplate theirs = other.dueTemplate().orElseThrow();
+        assertThat(ours.transactions()).containsExactly(retried);
+        assertThat(mine(theirs).hash()).isEqualTo(mine(ours).hash());
+    }
+
+    /**
      * Relays that reach a node long after the first node took their transactions make it wait that
      * much longer after a cutoff before it mines, up to a second, and only while they are recent.
      */

@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,14 +117,53 @@ class TransactionRelayTest {
                 argThat(headers -> headers.alsoSentTo().equals(Set.of("n1", "n3"))));
     }
 
+    /**
+     * A peer whose relay call failed may lack what the call carried: until a call to it succeeds, a relay
+     * does not name it, so the peers that got the transaction pass it on.
+     */
+    @Test
+    void aPeerWhoseRelayFailedIsNotNamedUntilARelayToItSucceeds() {
+        directory.answered(n3, new NodeSummary("n3", 0, "ab".repeat(32), 1, BigInteger.ONE, 0, List.of()),
+                Duration.ofMillis(1));
+        AtomicBoolean n3Refuses = new AtomicBoolean(true);
+        willAnswer(call -> {
+            if (n3Refuses.get()) {
+                throw new PeerException("refused a relayed transaction with HTTP 503");
+            }
+            return null;
+        }).given(client).relay(eq(n3), any(), any());
+        List<Set<String>> namedToN2 = new CopyOnWriteArrayList<>();
+        willAnswer(call -> namedToN2.add(call.<PeerClient.RelayHeaders>getArgument(2).alsoSentTo()))
+                .given(client).relay(eq(n2), any(), any());
+        willAnswer(call -> namedToN2.add(call.<PeerClient.RelayHeaders>getArgument(2).alsoSentTo()))
+                .given(client).relayBatch(eq(n2), any(), any());
+
+        relay.relay(accepted(ChainFixture.tx(), (String) null));
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+            relay.relay(accepted(ChainFixture.tx(), (String) null));
+            assertThat(namedToN2).last().isEqualTo(Set.of("n1"));
+        });
+
+        n3Refuses.set(false);
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+            relay.relay(accepted(ChainFixture.tx(), (String) null));
+            assertThat(namedToN2).last().isEqualTo(Set.of("n1", "n3"));
+        });
+    }
+
     /** A steady stream of transactions costs a peer a call per pace, not a call per transaction. */
     @Test
-    void transactionsThatFollowACallWithinThePaceWaitAndGoTogether() {
+    void transactionsThatFollowACallWithinThePaceWaitAndGoTogether() throws InterruptedException {
         List<Long> callsStarted = new CopyOnWriteArrayList<>();
-        willAnswer(call -> callsStarted.add(System.nanoTime())).given(client).relay(eq(n2), any(), any());
+        CountDownLatch firstCallStarted = new CountDownLatch(1);
+        willAnswer(call -> {
+            callsStarted.add(System.nanoTime());
+            firstCallStarted.countDown();
+            return null;
+        }).given(client).relay(eq(n2), any(), any());
         willAnswer(call -> callsStarted.add(System.nanoTime())).given(client).relayBatch(eq(n2), any(), any());
         relay.relay(accepted(ChainFixture.tx(), "n3"));
-        await().atMost(Duration.ofSeconds(2)).until(() -> callsStarted.size() == 1);
+        assertThat(firstCallStarted.await(2, TimeUnit.SECONDS)).isTrue();
 
         List<Transaction> following = ChainFixture.txs(2);
         following.forEach(tx -> relay.relay(accepted(tx, "n3")));
