@@ -171,7 +171,16 @@ class TransactionRelayTest {
         verify(client, timeout(2_000)).relayBatch(eq(n2),
                 argThat(batch -> batch.stream().map(TransactionAccepted::transaction).toList().equals(following)), any());
         assertThat(Duration.ofNanos(callsStarted.get(1) - callsStarted.get(0)))
-                .isGreaterThanOrEqualTo(TransactionRelay.PACE.minusMillis(5));
+                .isGreaterThanOrEqualTo(TransactionRelay.paceFor(2).minusMillis(5));
+    }
+
+    /** In a full mesh a node receives about as many relay calls a second however many nodes there are. */
+    @Test
+    void thePaceGrowsWithThePeersBetweenItsBounds() {
+        assertThat(TransactionRelay.paceFor(0)).isEqualTo(TransactionRelay.MIN_PACE);
+        assertThat(TransactionRelay.paceFor(2)).isEqualTo(Duration.ofMillis(100));
+        assertThat(TransactionRelay.paceFor(7)).isEqualTo(Duration.ofMillis(350));
+        assertThat(TransactionRelay.paceFor(100)).isEqualTo(TransactionRelay.MAX_PACE);
     }
 
     @Test
