@@ -20,7 +20,9 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() {
   local jar=$1 dir pid t0 t1 out rate requests
   dir=$(mktemp -d)
-  java -jar "$jar" --server.port="$PORT" --meshchain.node-id=bench --meshchain.storage.path="$dir/data" \
+  # Each jar with its own defaults: the application.yml of the directory it starts from would override them.
+  java -jar "$jar" --spring.config.location=classpath:/application.yml \
+    --server.port="$PORT" --meshchain.node-id=bench --meshchain.storage.path="$dir/data" \
     --meshchain.storage.fsync="$FSYNC" --meshchain.pool.capacity=10000000 --meshchain.pool.sender-limit=10000000 \
     --meshchain.pool.target-wait=0 --logging.level.root=WARN \
     > "$dir/node.log" 2>&1 &

@@ -62,7 +62,9 @@ PY
 for round in $(seq 1 "$rounds"); do
   for jar in "${jars[@]}"; do
     dir=$(mktemp -d)
-    java -Xmx384m -jar "$jar" --server.port="$PORT" --meshchain.node-id=proofs --meshchain.storage.path="$dir/data" \
+    # Each jar with its own defaults: the application.yml of the directory it starts from would override them.
+    java -Xmx384m -jar "$jar" --spring.config.location=classpath:/application.yml \
+      --server.port="$PORT" --meshchain.node-id=proofs --meshchain.storage.path="$dir/data" \
       --meshchain.block.max-transactions=1000 --meshchain.block.max-wait=1s --logging.level.root=WARN \
       > "$dir/node.log" 2>&1 &
     pid=$!
