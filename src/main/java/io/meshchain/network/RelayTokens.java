@@ -26,10 +26,11 @@ import org.springframework.stereotype.Component;
  * right one again, for as long as the stranger keeps posting. No transaction is lost (they still reach
  * the peer, in the relay or in a block), but the peer then places them by its own arrival rather than
  * by the moment this node gives ({@code eligibleFrom}), so its blocks may differ from the others' at a
- * cutoff a relay straddles: a block of one height at a time, which fork choice settles. Telling a peer's heartbeat from a stranger's would take
- * what plain HTTP does not have (TLS between nodes, or keys of their own); the NetworkPolicy keeps
- * strangers off the nodes' port in a cluster. A peer whose node id another peer answers with too gets
- * no token: a member must not be handed a token meant for another.
+ * cutoff a relay straddles: a block of one height at a time, which fork choice settles. Telling a
+ * peer's heartbeat from a stranger's would take what plain HTTP does not have (TLS between nodes, or
+ * keys of their own); the NetworkPolicy keeps strangers off the nodes' port in a cluster. A peer
+ * whose node id another peer answers with too gets no token: a member must not be handed a token meant
+ * for another.
  */
 @Component
 class RelayTokens {

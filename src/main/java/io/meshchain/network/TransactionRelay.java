@@ -44,9 +44,8 @@ import org.springframework.stereotype.Component;
  * peer at most one call per pace however many transactions it carries: with eight nodes on two cores,
  * a call per transaction to each peer took more of the machine than the transactions. The pace grows
  * with the number of peers, so that in a full mesh a node receives about as many relay calls a second
- * however many nodes there are, up to {@link #MAX_PACE}. An
- * outbox holds at most {@link #OUTBOX_LIMIT} transactions; more for a peer that is backed up are
- * dropped.
+ * however many nodes there are, up to {@link #MAX_PACE}. An outbox holds at most
+ * {@link #OUTBOX_LIMIT} transactions; more for a peer that is backed up are dropped.
  */
 @Component
 class TransactionRelay {
@@ -116,6 +115,7 @@ class TransactionRelay {
     private void forgetDeparted(List<Peer> peers) {
         Set<URI> present = peers.stream().map(Peer::url).collect(Collectors.toSet());
         outboxes.entrySet().removeIf(entry -> !present.contains(entry.getKey()) && !entry.getValue().sending.get());
+        missing.retainAll(present);
     }
 
     /** Peers with an outbox: at most the peers in the directory, and those whose last call is under way. */
