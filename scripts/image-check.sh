@@ -190,9 +190,10 @@ await "/readyz" 90 curl -fsS "http://127.0.0.1:$port/readyz"
 say "ready in $((SECONDS - run_start)) s"
 id=$(curl -fsS -X POST "http://127.0.0.1:$port/transactions" -H 'Content-Type: application/json' \
   -d '{"sender":"imagecheck","content":"mined from the image"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
-await "the transaction to be mined" 60 bash -c "curl -fsS http://127.0.0.1:$port/transactions/$id | grep -q '\"confirmed\"'"
+await "the transaction to be mined" 60 bash -c "curl -fsS http://127.0.0.1:$port/transactions/$id | grep '\"confirmed\"' > /dev/null"
 say "transaction $id accepted and mined"
-curl -fsS "http://127.0.0.1:$port/actuator/prometheus" | grep -q '^meshchain_chain_height' || fail "/actuator/prometheus"
+# grep reads the whole answer (not -q): with pipefail, curl must not fail writing to a reader that left.
+curl -fsS "http://127.0.0.1:$port/actuator/prometheus" | grep '^meshchain_chain_height' > /dev/null || fail "/actuator/prometheus"
 grep -q "Picked up JAVA_TOOL_OPTIONS" "$work/node.log" && fail "the JVM printed 'Picked up JAVA_TOOL_OPTIONS'"
 before=$(height "$port")
 stop_node
@@ -202,7 +203,7 @@ start_node "$root" "$data" "$port"
 await "/readyz after a restart" 90 curl -fsS "http://127.0.0.1:$port/readyz"
 after=$(height "$port")
 [[ $after -ge $before ]] || fail "restart: height $after, was $before"
-curl -fsS "http://127.0.0.1:$port/transactions/$id" | grep -q '"confirmed"' || fail "restart: transaction $id not confirmed"
+curl -fsS "http://127.0.0.1:$port/transactions/$id" | grep '"confirmed"' > /dev/null || fail "restart: transaction $id not confirmed"
 stop_node
 say "restart on the same /data: height $after, transaction still confirmed"
 say "ok: build $build_seconds s, image $size"
