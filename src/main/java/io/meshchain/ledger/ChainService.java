@@ -386,7 +386,8 @@ public class ChainService {
             long waited = pool.size() >= parameters.maxTransactions() ? 0 : parameters.maxWait().toMillis();
             notBefore = Math.max(since.getAsLong() + waited, notBefore);
         }
-        if (now - notBefore <= admission.overdueTolerated()) {
+        // Compared so that nothing wraps around: a transaction may be stamped long ago.
+        if (notBefore >= now - admission.overdueTolerated()) {
             return now - notBefore;
         }
         return now - dueAtLocked().getAsLong();

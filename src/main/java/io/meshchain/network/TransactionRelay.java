@@ -34,7 +34,9 @@ import org.springframework.stereotype.Component;
  * only part of the network, each node passes it on to the peers the relaying node did not name.
  * Peers dedupe by id. A relay that fails is not retried: the transaction still reaches every node
  * inside a block. A peer whose last relay call failed, or whose outbox dropped relays, is not named
- * until a call to it succeeds again, so the peers that did get a transaction pass it on to it.
+ * until a call to it succeeds again (and its outbox is half empty), so the peers that did get a
+ * transaction pass it on to it. That helps the transactions after a failure more than the ones it
+ * lost: a call to another peer names the peers as they stood when it started.
  *
  * <p>Each peer has an outbox, sent by one call at a time on the peer's relay lane: a transaction
  * that finds the outbox empty goes alone ({@code POST /transactions}); those that arrive while a
@@ -151,7 +153,7 @@ class TransactionRelay {
             List<TransactionAccepted> batch;
             while (!(batch = take(outbox)).isEmpty()) {
                 long started = System.nanoTime();
-                relayTo(peer, batch);
+                relayTo(peer, outbox, batch);
                 if (!pace(outbox, started)) {
                     return;
                 }
@@ -213,7 +215,7 @@ class TransactionRelay {
         return reached;
     }
 
-    private void relayTo(Peer peer, List<TransactionAccepted> batch) {
+    private void relayTo(Peer peer, Outbox outbox, List<TransactionAccepted> batch) {
         try {
             PeerClient.RelayHeaders headers = new PeerClient.RelayHeaders(selfNodeId, tokens.toRelayTo(peer),
                     alsoSentTo());
@@ -222,7 +224,9 @@ class TransactionRelay {
             } else {
                 client.relayBatch(peer, batch, headers);
             }
-            missing.remove(peer.url());
+            if (outbox.size.get() < OUTBOX_LIMIT / 2) {
+                missing.remove(peer.url()); // named again once a backed-up outbox has drained, not at its first call
+            }
         } catch (RuntimeException e) {
             missing.add(peer.url());
             log.debug("Relay of {} transaction(s) to {} failed: {}", batch.size(), peer, ChainSync.describe(e));

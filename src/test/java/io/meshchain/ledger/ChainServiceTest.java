@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -139,6 +140,26 @@ class ChainServiceTest {
                 .containsExactly(Pushback.BACKLOG, Pushback.BACKLOG);
         assertThat(admitting.pendingCount()).isEqualTo(60);
         assertThat(admitting.confirmationRate()).hasValue(2);
+    }
+
+    /** A client that stamps a transaction at the dawn of time does not make the node's arithmetic wrap around. */
+    @Test
+    void aTransactionStampedLongAgoDoesNotTurnAdmissionControlOff() throws BlockRejectedException {
+        ChainService admitting = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, 1_000,
+                StoredChainCheck.TAIL, 1_000, Duration.ofSeconds(10)).withBlockInterval(INTERVAL), clock, events::add,
+                new InMemoryLedgerStore());
+        ChainFixture.txs(5).forEach(tx -> admitting.submit(tx, null));
+        clock.advance(INTERVAL);
+        MiningTemplate template = admitting.dueTemplate().orElseThrow();
+        admitting.appendMined(mine(template));
+        admitting.submit(Transaction.of("ancient", "stamped at the dawn of time", Long.MIN_VALUE), null);
+        ChainFixture.txs(60).forEach(tx -> admitting.submit(tx, null));
+
+        clock.advance(Duration.ofSeconds(3));
+
+        PushbackException e = catchThrowableOfType(PushbackException.class, () -> admitting.submit(ChainFixture.tx(), null));
+        assertThat(e).as("pushed back").isNotNull();
+        assertThat(e.pushback().rule()).isEqualTo(Pushback.BACKLOG);
     }
 
     @Test
@@ -414,10 +435,19 @@ class ChainServiceTest {
     /**
      * A client that gave one transaction to two nodes (a retry elsewhere) made each the first node, with
      * its own moment; their relays to each other bring both to the earlier one, and they seal the same
-     * block.
+     * block, whether the relay came alone or in a batch.
      */
     @Test
-    void withABlockIntervalATransactionGivenToTwoNodesTakesTheEarlierMomentOnBoth() {
+    void withABlockIntervalATransactionGivenToTwoNodesTakesTheEarlierMomentOnBoth() throws Exception {
+        nodesGivenOneTransactionSealTheSameBlock(false);
+    }
+
+    @Test
+    void withABlockIntervalATransactionGivenToTwoNodesTakesTheEarlierMomentOnBothFromABatch() throws Exception {
+        nodesGivenOneTransactionSealTheSameBlock(true);
+    }
+
+    private void nodesGivenOneTransactionSealTheSameBlock(boolean inABatch) throws Exception {
         MutableClock first = new MutableClock(NOW - 50);
         MutableClock second = new MutableClock(NOW + 150);
         ChainService one = withInterval(first);
@@ -426,7 +456,11 @@ class ChainServiceTest {
         one.submit(retried, null);
         other.submit(retried, null);
 
-        other.submit(retried, RelayedBy.of("n1"), NOW - 50);
+        if (inABatch) {
+            other.submitAll(List.of(retried), RelayedBy.of("n1"), Map.of(retried.id(), NOW - 50));
+        } else {
+            other.submit(retried, RelayedBy.of("n1"), NOW - 50);
+        }
         one.submit(retried, RelayedBy.of("n2"), NOW + 150);
 
         first.set(NOW + ChainService.MIN_SETTLE_MILLIS);
@@ -435,6 +469,8 @@ class ChainServiceTest {
         MiningTemplate theirs = other.dueTemplate().orElseThrow();
         assertThat(ours.transactions()).containsExactly(retried);
         assertThat(mine(theirs).hash()).isEqualTo(mine(ours).hash());
+        other.appendMined(mine(theirs));
+        assertThat(other.nextDueIn()).as("nothing left behind in the pool's order").isEmpty();
     }
 
     /**
