@@ -74,23 +74,20 @@ final class PendingPool {
      * into a block earlier than this node holds ({@link PendingTransaction#eligibleOnArrival}), from
      * then. A client that gave one transaction to two nodes (a retry elsewhere) made both the first
      * node, each with its own moment; each relays it to every node, so all come to the earlier one.
-     *
-     * @return whether the moment moved
      */
-    boolean relayedAgain(Transaction transaction, long relayedEligibleFrom) {
+    void relayedAgain(Transaction transaction, long relayedEligibleFrom) {
         PendingTransaction entry = entries.get(transaction.id());
         if (entry == null || !entry.transaction().equals(transaction)) {
-            return false;
+            return;
         }
         long eligible = PendingTransaction.eligibleOnArrival(transaction, entry.waitingSince(), relayedEligibleFrom);
         if (eligible >= entry.eligibleFrom()) {
-            return false;
+            return;
         }
         PendingTransaction earlier = new PendingTransaction(transaction, entry.waitingSince(), eligible);
         entries.put(transaction.id(), earlier);
         byEligibility.remove(entry);
         byEligibility.add(earlier);
-        return true;
     }
 
     void removeAll(Collection<Transaction> transactions) {

@@ -21,10 +21,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,18 +54,6 @@ class ChainSync implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ChainSync.class);
 
-    /** Most blocks asked for per request; the serving node caps pages at 1000. */
-    static final int PAGE_SIZE = 1000;
-    /**
-     * Bytes a page of blocks aims at. Each request asks for as many blocks as this holds at the size
-     * of the blocks of the page before, so what a catching-up node holds (the page it stores and the
-     * one on its way) is bounded in bytes whatever its blocks hold, and a page of large blocks never
-     * outgrows {@link PeerClient#MAX_PAGE_BYTES}. Small pages also die young: pages of 1,000 small
-     * blocks outlived young collections and grew the heap of a node in a 512 MiB pod (BENCHMARKS.md).
-     */
-    static final int PAGE_BYTES = 256 * 1024;
-    /** Blocks asked for by the first request of a sync, before the size of the peer's blocks is known. */
-    static final int FIRST_PAGE = 100;
     /**
      * How long a sync keeps its slot before it gives way to a peer waiting for one: it stops after the
      * request under way, keeps what it adopted, and asks again behind the waiting peer.
@@ -120,7 +104,6 @@ class ChainSync implements DisposableBean {
      */
     static final int MAX_SYNCS = 2;
     /** Rule name reported when a peer serves a block at another height than asked. */
-    static final String INDEX_RULE = "index-follows-parent";
     /** Rule name reported when a peer's chain grows from a different genesis block. */
     static final String SAME_GENESIS_RULE = "same-genesis";
     /** Rule name reported when a peer's better chain forks deeper than this node reorganises. */
@@ -129,7 +112,6 @@ class ChainSync implements DisposableBean {
     static final String BRANCH_BUDGET_RULE = "branch-budget";
 
     private final ChainService chain;
-    private final PeerClient client;
     private final PeerDirectory peers;
     private final MeterRegistry meters;
     private final Clock clock;
@@ -141,12 +123,7 @@ class ChainSync implements DisposableBean {
     /** Bytes of branches every sync holds now, within {@link Limits#branchBytes}. */
     private final AtomicLong branchBytesHeld = new AtomicLong();
     private final Counter deepForks;
-    /** Fetches the next page of each sync while the current one is worked on: a thread per sync slot. */
-    private final ExecutorService fetcher = Executors.newFixedThreadPool(MAX_SYNCS, task -> {
-        Thread thread = new Thread(task, "chain-sync-fetch");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final PeerPages pages;
 
     @Autowired
     ChainSync(ChainService chain, PeerClient client, PeerDirectory peers, MeterRegistry meters, Clock clock) {
@@ -156,13 +133,13 @@ class ChainSync implements DisposableBean {
     ChainSync(ChainService chain, PeerClient client, PeerDirectory peers, MeterRegistry meters, Clock clock,
               Limits limits) {
         this.chain = chain;
-        this.client = client;
+        this.pages = new PeerPages(client);
         this.peers = peers;
         this.meters = meters;
         this.clock = clock;
         this.limits = limits;
         // Every rule's count is there from the start, at 0, so that a dashboard or an alert sees it before a first refusal.
-        Stream.concat(BlockValidator.ruleNames().stream(), Stream.of(INDEX_RULE, SAME_GENESIS_RULE, REORG_DEPTH_RULE,
+        Stream.concat(BlockValidator.ruleNames().stream(), Stream.of(PeerPages.INDEX_RULE, SAME_GENESIS_RULE, REORG_DEPTH_RULE,
                 BRANCH_BUDGET_RULE, PeerException.MALFORMED, PeerException.TOO_LARGE, PeerException.TOO_SLOW,
                 PeerException.ADVERTISED_CHAIN)).forEach(this::rejected);
         this.deepForks = Counter.builder("meshchain.sync.deep.forks")
@@ -379,7 +356,7 @@ class ChainSync implements DisposableBean {
         if (parent.isEmpty() || ours.isEmpty()) {
             return true; // this node's chain moved meanwhile: the full sync finds out
         }
-        PeerClient.FetchedPage fetched = page(session.peer, ancestor + 1, 1);
+        PeerClient.FetchedPage fetched = pages.page(session.peer, ancestor + 1, 1);
         session.fetchedBytes += fetched.bytes();
         List<Block> served = fetched.page().blocks();
         if (served.isEmpty()) {
@@ -432,7 +409,7 @@ class ChainSync implements DisposableBean {
     }
 
     private boolean sameBlockAt(Session session, long height) throws BlockRejectedException {
-        List<Block> served = page(session.peer, height, 1).page().blocks();
+        List<Block> served = pages.page(session.peer, height, 1).page().blocks();
         if (served.isEmpty()) {
             throw new PeerException(PeerException.ADVERTISED_CHAIN, "advertised height " + session.remote.height()
                     + " but served no block " + height);
@@ -451,12 +428,12 @@ class ChainSync implements DisposableBean {
         if (previous == null) {
             return new Synced(ChainService.Adoption.NOT_CONNECTED, false); // this node's chain moved meanwhile
         }
-        try (Pages pages = new Pages(session.peer, ancestor + 1, session.remote.height())) {
-            return adoptFrom(session, pages, ancestor, previous);
+        try (PeerPages.Run run = pages.run(session.peer, ancestor + 1, session.remote.height())) {
+            return adoptFrom(session, run, ancestor, previous);
         }
     }
 
-    private Synced adoptFrom(Session session, Pages pages, long ancestor, StoredBlock previous)
+    private Synced adoptFrom(Session session, PeerPages.Run pages, long ancestor, StoredBlock previous)
             throws BlockRejectedException, DeepFork {
         ChainService.Adoption outcome = ChainService.Adoption.NOT_BETTER;
         List<Block> branch = new ArrayList<>();
@@ -542,118 +519,9 @@ class ChainSync implements DisposableBean {
         return chain.hashAt(block.index()).filter(block.hash()::equals).isPresent();
     }
 
-    /**
-     * The peer's pages from one height up to another, in order, each requested while the caller works
-     * on the one before: a catching-up node's validation and the peer's serving overlap. At most two
-     * pages are held, the one handed out and the one on its way, each of about {@link #PAGE_BYTES}.
-     * A page the client refuses as too large is asked for again with half as many blocks.
-     */
-    private final class Pages implements AutoCloseable {
-
-        private final Peer peer;
-        private long last;
-        private int blocksPerPage = FIRST_PAGE;
-        private Future<Asked> ahead;
-
-        /** A page as served, and how many blocks were asked for: fewer served means the chain ended. */
-        private record Asked(PeerClient.FetchedPage fetched, int limit) {
-        }
-
-        Pages(Peer peer, long first, long last) {
-            this.peer = peer;
-            this.last = last;
-            this.ahead = first <= last ? request(first) : null;
-        }
-
-        private Future<Asked> request(long from) {
-            int limit = (int) Math.min(blocksPerPage, last - from + 1);
-            return fetcher.submit(() -> fetch(from, limit));
-        }
-
-        private Asked fetch(long from, int limit) throws BlockRejectedException {
-            int asked = limit;
-            while (true) {
-                try {
-                    return new Asked(page(peer, from, asked), asked);
-                } catch (PeerException e) {
-                    if (!PeerException.TOO_LARGE.equals(e.rule()) || asked == 1) {
-                        throw e;
-                    }
-                    asked /= 2;
-                }
-            }
-        }
-
-        boolean hasNext() {
-            return ahead != null;
-        }
-
-        /** The next page, once it has arrived; the one after it is requested at once. */
-        PeerClient.FetchedPage next() throws BlockRejectedException {
-            if (ahead == null) {
-                throw new IllegalStateException("no page was asked for beyond block " + last);
-            }
-            Asked asked = await(ahead);
-            List<Block> served = asked.fetched().page().blocks();
-            ahead = null;
-            // The peer's chain grew during the sync: follow it. While branches grow side by side, this
-            // node's chain grows too, and a branch fetched only up to the height the peer advertised
-            // would be a block short of it every time the sync ended.
-            last = Math.max(last, asked.fetched().page().height());
-            if (!served.isEmpty() && served.size() == asked.limit()) {
-                long bytesPerBlock = Math.max(1, ((long) asked.fetched().bytes() + served.size() - 1) / served.size());
-                blocksPerPage = (int) Math.max(1, Math.min(PAGE_SIZE, PAGE_BYTES / bytesPerBlock));
-                long following = served.get(served.size() - 1).index() + 1;
-                if (following <= last) {
-                    ahead = request(following);
-                }
-            }
-            return asked.fetched();
-        }
-
-        private Asked await(Future<Asked> page) throws BlockRejectedException {
-            try {
-                return page.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PeerException("interrupted while waiting for a page of blocks");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof BlockRejectedException rejected) {
-                    throw rejected;
-                }
-                if (e.getCause() instanceof RuntimeException failure) {
-                    throw failure;
-                }
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-
-        @Override
-        public void close() {
-            if (ahead != null) {
-                ahead.cancel(true);
-            }
-        }
-    }
-
     @Override
     public void destroy() {
-        fetcher.shutdownNow();
-    }
-
-    /** Blocks {@code from..from+limit-1} as the peer serves them, each checked to be at its height. */
-    private PeerClient.FetchedPage page(Peer peer, long from, int limit) throws BlockRejectedException {
-        PeerClient.FetchedPage fetched = client.blocks(peer, from, limit);
-        List<Block> served = fetched.page().blocks();
-        if (served.size() > limit) {
-            throw new PeerException(PeerException.MALFORMED, "served " + served.size() + " blocks when asked for " + limit);
-        }
-        for (int i = 0; i < served.size(); i++) {
-            if (served.get(i).index() != from + i) {
-                throw new BlockRejectedException(INDEX_RULE, served.get(i).index(), "served as block " + (from + i));
-            }
-        }
-        return fetched;
+        pages.shutdown();
     }
 
     static String describe(Throwable e) {

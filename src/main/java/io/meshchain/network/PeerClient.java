@@ -33,7 +33,7 @@ class PeerClient {
     /**
      * Largest chain page accepted: a few of the largest blocks the rules allow (1,000 transactions of
      * about 600 bytes of JSON each), and sixteen times the bytes sync asks a page to hold
-     * ({@link ChainSync#PAGE_BYTES}). A larger answer is asked for again with fewer blocks.
+     * ({@link PeerPages#PAGE_BYTES}). A larger answer is asked for again with fewer blocks.
      */
     static final int MAX_PAGE_BYTES = 4 * 1024 * 1024;
     /** Bytes read from a peer at a time. */

@@ -133,7 +133,7 @@ class ChainSyncTest {
 
     @Test
     void aLongChainIsAdoptedAPageAtATimeEachPageOfAboutTheByteBudget() {
-        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2 * ChainSync.PAGE_SIZE + 10));
+        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2 * PeerPages.PAGE_SIZE + 10));
         // Fixture transactions are numbered, so later blocks may be a few bytes larger than earlier ones:
         // a page sized from the one before may overshoot by that much a block.
         int blockBytes = theirs.stream().skip(1).mapToInt(block -> JSON.writeValueAsBytes(block).length).max()
@@ -148,11 +148,11 @@ class ChainSyncTest {
         List<Integer> adopted = events.stream().filter(ChainAdvanced.class::isInstance)
                 .map(e -> ((ChainAdvanced) e).added().size()).toList();
         assertThat(adopted).as("one adoption per page").hasSizeGreaterThan(2)
-                .startsWith(ChainSync.FIRST_PAGE).allMatch(size -> size < ChainSync.PAGE_SIZE);
+                .startsWith(PeerPages.FIRST_PAGE).allMatch(size -> size < PeerPages.PAGE_SIZE);
         assertThat(adopted.stream().mapToInt(Integer::intValue).sum()).isEqualTo(theirs.size() - 1);
         assertThat(pageBytes.subList(1, pageBytes.size())).as("pages after the first, sized from it")
-                .allMatch(bytes -> bytes <= ChainSync.PAGE_BYTES + blockBytes
-                        + (long) growth * ChainSync.PAGE_BYTES / blockBytes);
+                .allMatch(bytes -> bytes <= PeerPages.PAGE_BYTES + blockBytes
+                        + (long) growth * PeerPages.PAGE_BYTES / blockBytes);
     }
 
     @Test
@@ -361,7 +361,7 @@ class ChainSyncTest {
     @Test
     void aBranchThatOutgrowsTheBudgetBeforeItIsBetterIsNotHeldAndTheForkIsSaid() {
         // The branch becomes better only after a few pages.
-        int length = ChainSync.PAGE_SIZE + 200;
+        int length = PeerPages.PAGE_SIZE + 200;
         List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, length));
         List<Block> theirs = fork(ours, 50, length);
         peerServes(theirs);
@@ -675,13 +675,13 @@ class ChainSyncTest {
         List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2_000));
         peerServes(theirs);
         ChainService node = node(List.of());
-        ChainSync sync = sync(node, new ChainSync.Limits(Duration.ofMinutes(2), ChainSync.PAGE_BYTES, 1 << 20));
+        ChainSync sync = sync(node, new ChainSync.Limits(Duration.ofMinutes(2), PeerPages.PAGE_BYTES, 1 << 20));
 
         assertThat(sync.syncFrom(peer, summaryOf(theirs))).isTrue();
         assertThat(node.tip().height()).isBetween(1L, 1_999L);
         assertThat(pageBytes.stream().mapToLong(Integer::longValue).sum())
                 .as("fetched about the budget, at most a page and the one on its way beyond it")
-                .isLessThan(4L * ChainSync.PAGE_BYTES);
+                .isLessThan(4L * PeerPages.PAGE_BYTES);
 
         while (sync.syncFrom(peer, summaryOf(theirs))) {
             assertThat(node.tip().height()).isLessThan(2_000L);
