@@ -406,8 +406,7 @@ public class ChainService {
         }
         long settle = settleMillis();
         if (schedule.hasInterval()) {
-            return OptionalLong.of(schedule.cutoff(chain.tip().timestamp(), pool.earliestEligible().getAsLong())
-                    + settle);
+            return OptionalLong.of(nextCutoffLocked() + settle);
         }
         long oldestWaiting = pool.oldestWaitingSince().getAsLong();
         // What the template would take, one key per name: a full block only of what can go together.
@@ -429,6 +428,15 @@ public class ChainService {
     public long settleMillis() {
         long slowest = relayLag.slowestRecent(clock.millis());
         return Math.min(MAX_SETTLE_MILLIS, Math.max(MIN_SETTLE_MILLIS, slowest + SETTLE_HEADROOM_MILLIS));
+    }
+
+    /**
+     * With a block interval, the cutoff (and timestamp) of the next block on this node's tip
+     * ({@link BlockSchedule#cutoff}): after the earliest moment a pending transaction may go into a
+     * block, or after now when nothing is pending.
+     */
+    private long nextCutoffLocked() {
+        return schedule.cutoff(chain.tip().timestamp(), pool.earliestEligible().orElse(clock.millis()));
     }
 
     /** Appends a new transaction to the pool's journal and to the pool; durable once the answer is awaited. */
@@ -547,8 +555,7 @@ public class ChainService {
             if (!schedule.hasInterval()) {
                 return templateLocked(blockTransactionsLocked(Long.MAX_VALUE));
             }
-            long parent = chain.tip().timestamp();
-            long cutoff = schedule.cutoff(parent, pool.earliestEligible().orElse(clock.millis()));
+            long cutoff = nextCutoffLocked();
             return templateLocked(cutoffTransactionsLocked(cutoff), cutoff);
         });
     }
@@ -568,7 +575,7 @@ public class ChainService {
                 if (pool.isEmpty()) {
                     return Optional.empty();
                 }
-                long cutoff = schedule.cutoff(chain.tip().timestamp(), pool.earliestEligible().getAsLong());
+                long cutoff = nextCutoffLocked();
                 List<Transaction> taken = now >= cutoff + settle ? cutoffTransactionsLocked(cutoff) : List.of();
                 return taken.isEmpty() ? Optional.empty() : Optional.of(templateLocked(taken, cutoff));
             }
