@@ -30,7 +30,12 @@ final class ChainWatch implements AutoCloseable {
         final Map<String, List<String>> transactionsByBlock = new HashMap<>();
     }
 
+    /** When one block came to each node: the first and the last of them, and the block's own timestamp. */
+    record Arrival(String blockHash, long blockTimestampMillis, long firstNanos, long lastNanos) {
+    }
+
     private final List<NodeChain> chains = new ArrayList<>();
+    private final Map<String, Long> blockTimestamps = new ConcurrentHashMap<>();
     private final List<EventStreamClient> streams = new ArrayList<>();
     private final Set<String> blocksSeen = ConcurrentHashMap.newKeySet();
     private final AtomicInteger reorgs = new AtomicInteger();
@@ -50,6 +55,7 @@ final class ChainWatch implements AutoCloseable {
             if (event.name().equals("block")) {
                 String hash = event.data().get("hash").asString();
                 blocksSeen.add(hash);
+                blockTimestamps.put(hash, event.data().get("timestamp").asLong());
                 List<String> ids = new ArrayList<>();
                 for (JsonNode transaction : event.data().get("transactions")) {
                     String id = transaction.get("id").asString();
@@ -77,25 +83,18 @@ final class ChainWatch implements AutoCloseable {
      * of the last node's event); empty while it is not.
      */
     OptionalLong confirmedEverywhere(String transactionId) {
-        String hash = null;
-        long last = 0;
-        for (NodeChain chain : chains) {
-            Sighting seen;
-            synchronized (chain) {
-                seen = chain.sightings.get(transactionId);
-            }
-            if (seen == null || hash != null && !hash.equals(seen.blockHash())) {
-                return OptionalLong.empty();
-            }
-            hash = seen.blockHash();
-            last = Math.max(last, seen.nanos());
-        }
-        return OptionalLong.of(last);
+        Arrival arrival = arrival(transactionId);
+        return arrival == null ? OptionalLong.empty() : OptionalLong.of(arrival.lastNanos());
     }
 
-    /** The block that holds {@code transactionId} on every node alike; null while there is none. */
-    String blockEverywhere(String transactionId) {
+    /**
+     * The block that holds {@code transactionId} on every node alike, and when the first and the last
+     * of them got it; null while no block does.
+     */
+    Arrival arrival(String transactionId) {
         String hash = null;
+        long first = Long.MAX_VALUE;
+        long last = 0;
         for (NodeChain chain : chains) {
             Sighting seen;
             synchronized (chain) {
@@ -105,8 +104,16 @@ final class ChainWatch implements AutoCloseable {
                 return null;
             }
             hash = seen.blockHash();
+            first = Math.min(first, seen.nanos());
+            last = Math.max(last, seen.nanos());
         }
-        return hash;
+        return hash == null ? null : new Arrival(hash, blockTimestamps.get(hash), first, last);
+    }
+
+    /** The block that holds {@code transactionId} on every node alike; null while there is none. */
+    String blockEverywhere(String transactionId) {
+        Arrival arrival = arrival(transactionId);
+        return arrival == null ? null : arrival.blockHash();
     }
 
     /** Reorgs the nodes announced, all together. */

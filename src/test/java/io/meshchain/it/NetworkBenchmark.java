@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -230,18 +229,24 @@ public final class NetworkBenchmark {
         // Latency from submission, by the window of the run the submission was due in: whether the
         // tail comes from the first seconds (the nodes' JIT still compiling) or from all along.
         Map<Long, List<Long>> byWindow = new TreeMap<>();
+        List<long[]> parts = new ArrayList<>();
         long lastConfirmed = start;
+        // Block timestamps are wall-clock milliseconds; the client's moments are System.nanoTime().
+        long wallMinusNanoTime = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
         for (Map.Entry<String, Offered> entry : acknowledged.entrySet()) {
-            OptionalLong everywhere = watch.confirmedEverywhere(entry.getKey());
-            if (everywhere.isEmpty()) {
+            ChainWatch.Arrival arrival = watch.arrival(entry.getKey());
+            if (arrival == null) {
                 continue;
             }
             Offered o = entry.getValue();
-            long latency = Math.max(0, everywhere.getAsLong() - o.submittedNanos());
+            long latency = Math.max(0, arrival.lastNanos() - o.submittedNanos());
             latencies.add(latency);
             byWindow.computeIfAbsent((o.submittedNanos() - start) / WINDOW.toNanos(), w -> new ArrayList<>()).add(latency);
-            sinceAcknowledged.add(Math.max(0, everywhere.getAsLong() - o.acknowledgedNanos()));
-            lastConfirmed = Math.max(lastConfirmed, everywhere.getAsLong());
+            sinceAcknowledged.add(Math.max(0, arrival.lastNanos() - o.acknowledgedNanos()));
+            lastConfirmed = Math.max(lastConfirmed, arrival.lastNanos());
+            long cutoff = arrival.blockTimestampMillis() * 1_000_000 - wallMinusNanoTime;
+            parts.add(new long[] {latency, cutoff - o.submittedNanos(), arrival.firstNanos() - cutoff,
+                    arrival.lastNanos() - arrival.firstNanos()});
         }
         latencies.sort(null);
         sinceAcknowledged.sort(null);
@@ -279,6 +284,7 @@ public final class NetworkBenchmark {
                 windows.append(String.format(" %d-%d s: %.2f;", from, from + WINDOW.toSeconds(), percentile(inWindow, 0.99)));
             });
             System.out.println("p99 latency from submission, by when it was due:" + windows);
+            printParts(parts);
         }
         List<Long> heights = nodes.stream().map(NodeClient::height).toList();
         Set<String> finalChain = finalChain(nodes.get(0), baseline.height());
@@ -291,6 +297,27 @@ public final class NetworkBenchmark {
                 heights);
         System.out.printf("reorgs announced: %d on the %d nodes together, the deepest %d blocks%n", watch.reorgs(), NODES,
                 watch.deepestReorg());
+    }
+
+    /**
+     * Where a confirmation's time goes: from submission to the block's timestamp (its cutoff: the wait
+     * for the next block), from the cutoff until the first node had the block (the settle margin and
+     * sealing), and from the first node to the last (the block's trip). Each part's p50 and p99, and
+     * its mean over the slowest 1% of confirmations: which part makes the tail.
+     */
+    private static void printParts(List<long[]> parts) {
+        String[] names = {"to the block's cutoff", "cutoff to the first node", "first node to the last"};
+        parts.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<long[]> slowest = parts.subList((int) (parts.size() * 0.99), parts.size());
+        StringBuilder line = new StringBuilder("where the time went (p50 / p99 / mean of the slowest 1%):");
+        for (int part = 1; part <= names.length; part++) {
+            int index = part;
+            List<Long> values = new ArrayList<>(parts.stream().map(p -> p[index]).sorted().toList());
+            double slowMean = slowest.stream().mapToLong(p -> p[index]).average().orElse(0) / 1e9;
+            line.append(String.format(" %s %.2f / %.2f / %.2f s;", names[part - 1], percentile(values, 0.50),
+                    percentile(values, 0.99), slowMean));
+        }
+        System.out.println(line);
     }
 
     /** What the node logged at WARN or above during the run, by message, most frequent first, a few of them. */
