@@ -37,7 +37,7 @@ up() {
     mkdir -p "$DIR/$id"
     local peer_list
     peer_list=$(IFS=,; echo "${peers[*]-}")
-    # The Vector API lets the miner hash 16 proofs at once where the CPU has AVX-512 (README, "Mining").
+    # The Vector API lets the miner hash 16 proofs at once where the CPU has AVX-512 (docs/how-it-works.md, "Mining").
     java --add-modules jdk.incubator.vector -jar "$JAR" --server.port="$port" --meshchain.node-id="$id" \
       ${peer_list:+--meshchain.peers="$peer_list"} \
       --meshchain.storage.path="$DIR/$id/data" "$@" > "$DIR/$id/node.log" 2>&1 &

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * sees it pending and then confirmed, sees a new block pushed by the block stream (and polled when the
  * stream is down), and saves screenshots to {@code target/explorer/}.
  * <p>
- * It needs {@code chromium} and {@code playwright-core} (see the README). CI installs both and
+ * It needs {@code chromium} and {@code playwright-core} (docs/testing.md). CI installs both and
  * sets {@code CI}, which makes their absence a failure; elsewhere the test is skipped without them.
  */
 class ExplorerBrowserIT {
@@ -72,7 +72,7 @@ class ExplorerBrowserIT {
         if (System.getenv("CI") != null) {
             assertThat(ready).as("CI must provide %s and playwright-core in %s", CHROMIUM, TOOLS).isTrue();
         }
-        assumeTrue(ready, "needs " + CHROMIUM + " and playwright-core in " + TOOLS + " (see the README)");
+        assumeTrue(ready, "needs " + CHROMIUM + " and playwright-core in " + TOOLS + " (docs/testing.md)");
         Files.createDirectories(SCREENSHOTS);
     }
 
