@@ -28,6 +28,10 @@ final class BlockSchedule {
     }
 
     /** Whether blocks follow an interval; without one, the seed's rule: a block as soon as a full one is pending. */
+    long intervalMillis() {
+        return intervalMillis;
+    }
+
     boolean hasInterval() {
         return intervalMillis > 0;
     }

@@ -370,9 +370,17 @@ public class ChainService {
     /**
      * How long the pool has held a due block that is not yet mined ({@link #dueAtLocked}); zero or less
      * when no block is due. A transaction stamped ahead of the clock (up to the two minutes allowed)
-     * is not due before its time, so it never makes the node count itself behind. On every submission,
-     * so it first takes a bound that costs no walk of the pool: no block is due before the
-     * earliest-stamped transaction has settled, nor, without a block interval, before the oldest
+     * is not due before its time, so it never makes the node count itself behind.
+     * <p>
+     * With a block interval, blocks keep coming on time however far behind the network is, each full,
+     * so the next block's due time alone never says so. What does is the earliest pending
+     * transaction: it goes into the first block whose cutoff is at or after the moment it may go in
+     * ({@link PendingTransaction#eligibleFrom()}), an interval later at most, due a settle margin after
+     * that. Pending past then, it did not fit, or no block came. (A relay that reached this node after
+     * that block was sealed elsewhere makes it an interval late; admission lets more than that pass.)
+     * <p>
+     * Without an interval, on every submission, it first takes a bound that costs no walk of the pool:
+     * no block is due before the earliest-stamped transaction has settled, nor before the oldest
      * arrived (and waited {@code max-wait}, unless a full block is pending). Only when that bound says
      * overdue by more than admission control lets pass is the due time worked out.
      */
@@ -381,11 +389,13 @@ public class ChainService {
         if (since.isEmpty()) {
             return 0;
         }
-        long notBefore = pool.earliestTimestamp().getAsLong() + settleMillis();
-        if (!schedule.hasInterval()) {
-            long waited = pool.size() >= parameters.maxTransactions() ? 0 : parameters.maxWait().toMillis();
-            notBefore = Math.max(since.getAsLong() + waited, notBefore);
+        if (schedule.hasInterval()) {
+            long dueAtLatest = pool.earliestEligible().getAsLong() + schedule.intervalMillis() + settleMillis();
+            return now - Math.min(dueAtLatest, dueAtLocked().getAsLong());
         }
+        long notBefore = pool.earliestTimestamp().getAsLong() + settleMillis();
+        long waited = pool.size() >= parameters.maxTransactions() ? 0 : parameters.maxWait().toMillis();
+        notBefore = Math.max(since.getAsLong() + waited, notBefore);
         // Compared so that nothing wraps around: a transaction may be stamped long ago.
         if (notBefore >= now - admission.overdueTolerated()) {
             return now - notBefore;

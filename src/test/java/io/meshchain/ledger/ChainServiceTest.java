@@ -142,6 +142,45 @@ class ChainServiceTest {
         assertThat(admitting.confirmationRate()).hasValue(2);
     }
 
+    /**
+     * With a block interval, a network that cannot keep up still mines every block on time, each one
+     * full: the backlog waiting behind them, not a late block, says it is behind, and it is pushed back.
+     */
+    @Test
+    void withABlockIntervalABacklogBehindFullBlocksMinedOnTimeIsPushedBack() throws BlockRejectedException {
+        ChainService admitting = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, 1_000,
+                StoredChainCheck.TAIL, 1_000, Duration.ofSeconds(10)).withBlockInterval(INTERVAL), clock, events::add,
+                new InMemoryLedgerStore());
+        ChainFixture.txs(100).forEach(tx -> admitting.submit(tx, null)); // twenty blocks' worth
+        for (int second = 0; second < 4; second++) {
+            clock.advance(INTERVAL);
+            MiningTemplate template = admitting.dueTemplate().orElseThrow();
+            assertThat(template.transactions()).as("a full block").hasSize(5);
+            admitting.appendMined(mine(template));
+            assertThat(admitting.dueTemplate()).as("mined on time: nothing more is due").isEmpty();
+        }
+
+        // Twenty confirmed in four seconds; the eighty pending would take sixteen, more than the target's ten.
+        PushbackException e = catchThrowableOfType(PushbackException.class, () -> admitting.submit(ChainFixture.tx(), null));
+        assertThat(e).as("pushed back").isNotNull();
+        assertThat(e.pushback().rule()).isEqualTo(Pushback.BACKLOG);
+    }
+
+    /** A network with an interval that keeps up takes every transaction, however many blocks it mines. */
+    @Test
+    void withABlockIntervalANetworkThatKeepsUpRefusesNothing() throws BlockRejectedException {
+        ChainService admitting = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, 1_000,
+                StoredChainCheck.TAIL, 1_000, Duration.ofSeconds(10)).withBlockInterval(INTERVAL), clock, events::add,
+                new InMemoryLedgerStore());
+        for (int second = 0; second < 20; second++) {
+            ChainFixture.txs(5).forEach(tx -> assertThat(admitting.submit(tx, null).created()).isTrue());
+            clock.advance(INTERVAL);
+            MiningTemplate template = admitting.dueTemplate().orElseThrow();
+            admitting.appendMined(mine(template));
+        }
+        assertThat(admitting.pendingCount()).isZero();
+    }
+
     /** A client that stamps a transaction at the dawn of time does not make the node's arithmetic wrap around. */
     @Test
     void aTransactionStampedLongAgoDoesNotTurnAdmissionControlOff() throws BlockRejectedException {
