@@ -21,12 +21,15 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The optional monitoring component (k8s/components/monitoring): its ServiceMonitor and
  * PrometheusRule are valid against the Prometheus Operator's API models, the ServiceMonitor finds
- * the nodes, and every alert reads series that exist: the node's own, as a running node exports them,
- * and the names the StatefulSet gives its pods and volumes.
+ * the nodes, every alert reads series that exist (the node's own, as a running node exports them,
+ * and the names the StatefulSet gives its pods and volumes), and the Grafana dashboard is one Grafana
+ * loads, reading series a node exports.
  * <p>
  * The models come from npm ({@code @kubernetes-models/prometheus-operator}, run by {@code node}; their
  * validation checks types and values, their TypeScript declarations the field names):
@@ -152,15 +155,72 @@ class MonitoringComponentIT {
                 "MeshchainDiskNearlyFull");
     }
 
-    /** Every meshchain_ series an alert reads is one a running node exports. */
+    /**
+     * The Grafana dashboard is a dashboard Grafana loads: a JSON object with a title, a uid and a
+     * schema version, panels with distinct ids laid out within the 24 columns of a row, each reading
+     * Prometheus through the data source variable, every variable a query uses defined; and the
+     * component ships it in a ConfigMap labelled for Grafana's dashboard sidecar.
+     */
     @Test
-    void alertsReadSeriesARunningNodeExports() throws IOException {
+    @SuppressWarnings("unchecked")
+    void dashboardIsAGrafanaDashboardShippedForTheSidecar() throws IOException {
+        JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(COMPONENT.resolve("dashboard.json")));
+        assertThat(dashboard.isObject()).isTrue();
+        assertThat(dashboard.path("title").asString()).isNotBlank();
+        assertThat(dashboard.path("uid").asString()).matches("[A-Za-z0-9_-]{1,40}");
+        assertThat(dashboard.path("schemaVersion").asInt()).isGreaterThanOrEqualTo(36);
+        Set<String> variables = new LinkedHashSet<>();
+        for (JsonNode variable : dashboard.path("templating").path("list")) {
+            variables.add(variable.path("name").asString());
+        }
+        assertThat(variables).contains("datasource");
+        JsonNode datasource = dashboard.path("templating").path("list").get(0);
+        assertThat(datasource.path("type").asString()).isEqualTo("datasource");
+        assertThat(datasource.path("query").asString()).isEqualTo("prometheus");
+
+        Set<Integer> ids = new LinkedHashSet<>();
+        List<String> expressions = new ArrayList<>();
+        assertThat(dashboard.path("panels").size()).isPositive();
+        for (JsonNode panel : dashboard.path("panels")) {
+            String title = panel.path("title").asString();
+            assertThat(ids.add(panel.path("id").asInt())).as("a distinct id for %s", title).isTrue();
+            assertThat(panel.path("type").asString()).as(title).isIn("timeseries", "stat", "gauge", "table", "bargauge");
+            JsonNode grid = panel.path("gridPos");
+            assertThat(grid.path("x").asInt() + grid.path("w").asInt()).as("%s within a row", title).isBetween(1, 24);
+            assertThat(grid.path("h").asInt()).as(title).isPositive();
+            assertThat(panel.path("datasource").path("uid").asString()).as(title).isEqualTo("${datasource}");
+            assertThat(panel.path("targets").size()).as(title).isPositive();
+            for (JsonNode target : panel.path("targets")) {
+                assertThat(target.path("refId").asString()).as(title).isNotBlank();
+                expressions.add(target.path("expr").asString());
+            }
+        }
+        Matcher variable = Pattern.compile("\\$(\\w+)").matcher(String.join("\n", expressions));
+        while (variable.find()) {
+            String name = variable.group(1);
+            assertThat(name.startsWith("__") || variables.contains(name))
+                    .as("$%s is a variable the dashboard defines, or one of Grafana's own", name).isTrue();
+        }
+
+        Map<String, Object> kustomization = load(COMPONENT.resolve("kustomization.yaml"));
+        Map<String, Object> generator = at(kustomization, "configMapGenerator", "0");
+        assertThat((List<String>) generator.get("files")).containsExactly("dashboard.json");
+        assertThat((Object) at(generator, "options", "labels", "grafana_dashboard")).isEqualTo("1");
+    }
+
+    /** Every meshchain_ series an alert or the dashboard reads is one a running node exports. */
+    @Test
+    void alertsAndTheDashboardReadSeriesARunningNodeExports() throws IOException {
         Set<String> read = new LinkedHashSet<>();
         for (Map<String, Object> rule : rules()) {
             Matcher metric = NODE_METRIC.matcher(String.valueOf(rule.get("expr")));
             while (metric.find()) {
                 read.add(metric.group());
             }
+        }
+        Matcher metric = NODE_METRIC.matcher(Files.readString(COMPONENT.resolve("dashboard.json")));
+        while (metric.find()) {
+            read.add(metric.group());
         }
         assertThat(read).isNotEmpty();
         try (TestNode node = TestNode.reserve("monitored")) {
