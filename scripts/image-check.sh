@@ -169,6 +169,13 @@ container=$(buildah from --pull=never "$IMAGE")
 root=$(buildah mount "$container")
 leftovers=$(ls -A "$root/tmp")
 [[ -z $leftovers ]] || fail "the image's /tmp holds what the build left: $leftovers"
+# RocksDB's jar carries its native library for many systems; the image keeps Linux's (glibc, x86-64
+# and arm64) only.
+natives=$(python3 -c 'import sys, zipfile; print(" ".join(sorted(n for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith("librocksdbjni"))))' \
+  "$root"/app/lib/rocksdbjni-*.jar)
+[[ $natives == "librocksdbjni-linux-aarch64.so librocksdbjni-linux64.so" ]] \
+  || fail "the image's RocksDB jar should hold Linux's native libraries only, not: $natives"
+say "RocksDB's natives in the image: $natives"
 
 # The entrypoint's JVM options on a host with 64 GB and no memory limit: the heap stays within
 # compressed object pointers, and the class-data archive is still used (-Xshare:on fails otherwise).
