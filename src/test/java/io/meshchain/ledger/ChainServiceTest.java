@@ -135,11 +135,16 @@ class ChainServiceTest {
         PushbackException e = catchThrowableOfType(PushbackException.class, () -> admitting.submit(ChainFixture.tx(), null));
         assertThat(e.pushback().rule()).isEqualTo(Pushback.BACKLOG);
         assertThat(e.pushback().retryAfterSeconds()).isEqualTo(10);
-        BatchSubmission batch = admitting.submitAll(ChainFixture.txs(2), "n2");
+        BatchSubmission batch = admitting.submitAll(ChainFixture.txs(2), null);
         assertThat(batch.refused()).extracting(BatchSubmission.Refusal::rule)
                 .containsExactly(Pushback.BACKLOG, Pushback.BACKLOG);
         assertThat(admitting.pendingCount()).isEqualTo(60);
         assertThat(admitting.confirmationRate()).hasValue(2);
+
+        // A peer's relay of what it acknowledged is owed by the network: taken, or the pools would differ.
+        assertThat(admitting.submitAll(ChainFixture.txs(2), "n2").accepted()).isEqualTo(2);
+        assertThat(admitting.submit(ChainFixture.tx(), "n2").created()).isTrue();
+        assertThat(admitting.pendingCount()).isEqualTo(63);
     }
 
     /**
