@@ -5,6 +5,9 @@
 # written with the test fixtures first: about 35 s and 0.8 GB of disk per million blocks.
 #
 #   scripts/bench-scale.sh [length ...]     default: 1000000
+#
+# BENCH_JAR=other.jar runs another build (the previous commit's, say) the same way. The chains have a
+# block a second, the network's default interval, so builds before and after it both take them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lengths="${*:-1000000}"

@@ -118,7 +118,8 @@ public final class LedgerScaleBenchmark {
         long start = System.nanoTime();
         Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
         List<Block> samples = new ArrayList<>();
-        long firstTimestamp = System.currentTimeMillis() - length;
+        // A block a second, the network's default interval (rule block-interval), ending a minute ago.
+        long firstTimestamp = System.currentTimeMillis() - 1_000 * length - 60_000;
         try (StorageFixture.ChainWriter writer = StorageFixture.writer(data, genesis)) {
             Block tip = genesis;
             List<Block> batch = new ArrayList<>(WRITE_BATCH);
@@ -127,7 +128,7 @@ public final class LedgerScaleBenchmark {
                 for (int t = 0; t < TRANSACTIONS_PER_BLOCK; t++) {
                     transactions.add(Transaction.of("scale" + t, "payment " + height + "." + t, firstTimestamp));
                 }
-                tip = ChainFixture.mine(tip, transactions, firstTimestamp + height);
+                tip = ChainFixture.mine(tip, transactions, firstTimestamp + 1_000 * height);
                 batch.add(tip);
                 if (height == 1 || height == length / 2 || height % (length / 10) == 0) {
                     samples.add(tip);

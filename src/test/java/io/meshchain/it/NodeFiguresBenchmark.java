@@ -63,13 +63,21 @@ public final class NodeFiguresBenchmark {
     /** The Dockerfile's module option: the miner's SIMD lanes. */
     static final String VECTOR_API = "--add-modules=jdk.incubator.vector";
 
-    /** Extracts the jar and makes its class-data-sharing archive, as the Dockerfile does. */
+    /**
+     * Extracts the jar and makes its class-data-sharing archive, as the Dockerfile does: the build's jar,
+     * or {@code BENCH_JAR} (another build's, the previous commit's say, to compare in one run).
+     */
     static Launch asTheImageRunsIt(Path work) throws IOException, InterruptedException {
         Path image = work.resolve("image");
         Path jar = image.resolve("meshchain.jar");
         Path archive = image.resolve("meshchain.jsa");
         String java = ProcessHandle.current().info().command().orElse("java");
-        run(java, "-Djarmode=tools", "-jar", NodeProcess.JAR.toString(), "extract", "--destination", image.toString());
+        Path source = NodeProcess.JAR;
+        if (System.getenv("BENCH_JAR") != null) {
+            // Extracted under its own file name: copied to the build's name first, as the image has it.
+            source = Files.copy(Path.of(System.getenv("BENCH_JAR")), work.resolve("meshchain.jar"));
+        }
+        run(java, "-Djarmode=tools", "-jar", source.toString(), "extract", "--destination", image.toString());
         run(java, "-XX:ArchiveClassesAtExit=" + archive, VECTOR_API, "-Dspring.aot.enabled=true",
                 "-Dspring.context.exit=onRefresh", "-jar", jar.toString(),
                 "--meshchain.storage.path=" + work.resolve("training"), "--server.port=0");

@@ -54,7 +54,8 @@ public final class SignedCatchUpBenchmark {
     private static void write(Path data, int length, boolean signed) {
         long start = System.nanoTime();
         Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
-        long firstTimestamp = System.currentTimeMillis() - 3L * length - 60_000;
+        // A block a second, the network's default interval (rule block-interval), ending a minute ago.
+        long firstTimestamp = System.currentTimeMillis() - 1_000L * length - 60_000;
         List<byte[]> keys = new ArrayList<>();
         for (int k = 0; k < SIGNERS; k++) {
             keys.add(HexFormat.of().parseHex(String.format("%064x", k + 1)));
@@ -66,12 +67,12 @@ public final class SignedCatchUpBenchmark {
                 List<Transaction> transactions = new ArrayList<>(TRANSACTIONS_PER_BLOCK);
                 for (int t = 0; t < TRANSACTIONS_PER_BLOCK; t++) {
                     String content = "payment " + height + "." + t;
-                    long timestamp = firstTimestamp + 3 * height;
+                    long timestamp = firstTimestamp + 1_000 * height;
                     transactions.add(signed
                             ? ChainFixture.signed(keys.get(t), genesis.hash(), "signer" + t, content, timestamp)
                             : Transaction.of("signer" + t, content, timestamp));
                 }
-                tip = ChainFixture.mine(tip, transactions, firstTimestamp + 3 * height);
+                tip = ChainFixture.mine(tip, transactions, firstTimestamp + 1_000 * height);
                 batch.add(tip);
                 if (batch.size() == WRITE_BATCH || height == length) {
                     writer.append(batch);
