@@ -165,6 +165,16 @@ class ChainSync implements DisposableBean {
      *         blocks: the peer has more, and the caller should exchange with it again at once
      */
     boolean syncFrom(Peer peer, NodeSummary remote) {
+        return syncFrom(peer, remote, false);
+    }
+
+    /**
+     * As {@link #syncFrom(Peer, NodeSummary)}; {@code heard} when the summary came in the peer's own
+     * heartbeat to this node rather than as its answer to this node's. A chain not as such a summary
+     * said does not set the peer aside (whoever holds the token that proved it the peer's may not be
+     * the peer): the sync stops short, and the caller asks the peer itself.
+     */
+    boolean syncFrom(Peer peer, NodeSummary remote, boolean heard) {
         if (!peers.maySyncFrom(peer) || !syncing.add(peer.url())) {
             return false;
         }
@@ -173,7 +183,7 @@ class ChainSync implements DisposableBean {
                 return false;
             }
             try {
-                return syncInSlot(new Session(peer, remote));
+                return syncInSlot(new Session(peer, remote, heard));
             } finally {
                 slots.release();
             }
@@ -213,6 +223,10 @@ class ChainSync implements DisposableBean {
             peers.deepFork(peer, e.forkHeight, e.getMessage());
         } catch (PeerException e) {
             peers.synced(peer, false);
+            if (session.heard && PeerException.ADVERTISED_CHAIN.equals(e.rule())) {
+                log.debug("The chain of peer {} is not as its heartbeat said ({}); asking the peer", peer, e.getMessage());
+                return true;
+            }
             if (e.rule() == null) {
                 log.warn("Could not sync from peer {}: {}", peer, e.getMessage());
             } else {
@@ -275,15 +289,18 @@ class ChainSync implements DisposableBean {
     private final class Session {
         final Peer peer;
         final NodeSummary remote;
+        /** Whether {@link #remote} came in the peer's heartbeat to this node, not as its answer. */
+        final boolean heard;
         final long started = clock.millis();
         final long deadline = started + limits.deadline().toMillis();
         long fetchedBytes;
         /** Bytes of this sync's branch counted in {@link #branchBytesHeld}. */
         long branchBytes;
 
-        Session(Peer peer, NodeSummary remote) {
+        Session(Peer peer, NodeSummary remote, boolean heard) {
             this.peer = peer;
             this.remote = remote;
+            this.heard = heard;
         }
 
         /**
@@ -328,6 +345,15 @@ class ChainSync implements DisposableBean {
                     + " at height " + remote.height() + ", which no chain of this network can have there ("
                     + chain.workOfHeight(remote.height()) + ")");
         }
+        if (remote.height() > local.height() && local.height() > 0) {
+            // The usual case: the peer's chain extends this one (a block announced), or parts from it
+            // at its tip. One request, from this node's tip height up, settles both and brings the
+            // blocks; only when it does not link does the ancestor search follow.
+            Synced extending = adoptFrom(session, local.height() - 1, true);
+            if (extending != null) {
+                return extending;
+            }
+        }
         OptionalLong ancestor = commonAncestor(session, local.height(), remote.height());
         if (ancestor.isEmpty()) {
             return new Synced(ChainService.Adoption.NOT_BETTER, true);
@@ -340,7 +366,7 @@ class ChainSync implements DisposableBean {
                     session.peer, ancestor.getAsLong() + 1);
             return new Synced(ChainService.Adoption.NOT_BETTER, false);
         }
-        return adoptFrom(session, ancestor.getAsLong());
+        return adoptFrom(session, ancestor.getAsLong(), false);
     }
 
     /**
@@ -422,18 +448,21 @@ class ChainSync implements DisposableBean {
      * branch until it is better than this node's chain; from then on every page is an extension and
      * is adopted as it comes. The next page is fetched while this one is validated and stored. Each
      * block is checked on the one before it as it arrives, before it is kept.
+     *
+     * @param guessed true when {@code ancestor} is a guess, not found by {@link #commonAncestor}: then
+     *                null when the peer's first block does not follow it, for the caller to search
      */
-    private Synced adoptFrom(Session session, long ancestor) throws BlockRejectedException, DeepFork {
+    private Synced adoptFrom(Session session, long ancestor, boolean guessed) throws BlockRejectedException, DeepFork {
         StoredBlock previous = chain.entryAt(ancestor).orElse(null);
         if (previous == null) {
             return new Synced(ChainService.Adoption.NOT_CONNECTED, false); // this node's chain moved meanwhile
         }
         try (PeerPages.Run run = pages.run(session.peer, ancestor + 1, session.remote.height())) {
-            return adoptFrom(session, run, ancestor, previous);
+            return adoptFrom(session, run, ancestor, previous, guessed);
         }
     }
 
-    private Synced adoptFrom(Session session, PeerPages.Run pages, long ancestor, StoredBlock previous)
+    private Synced adoptFrom(Session session, PeerPages.Run pages, long ancestor, StoredBlock previous, boolean guessed)
             throws BlockRejectedException, DeepFork {
         ChainService.Adoption outcome = ChainService.Adoption.NOT_BETTER;
         List<Block> branch = new ArrayList<>();
@@ -451,6 +480,10 @@ class ChainSync implements DisposableBean {
                         + " but served no block from " + next);
             }
             if (previous.height() > 0 && !served.get(0).previousHash().equals(previous.hash())) {
+                session.fetchedBytes += fetched.bytes();
+                if (guessed && next == ancestor + 1) {
+                    return null; // the chains part lower down: the caller searches for where
+                }
                 // A page is one snapshot of the peer's chain, but two pages are two: the peer switched
                 // branches between them, as any node may. The next exchange looks again.
                 log.debug("The chain of peer {} moved during a sync, at block {}", session.peer, served.get(0).index());

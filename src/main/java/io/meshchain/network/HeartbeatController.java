@@ -36,13 +36,16 @@ class HeartbeatController {
             description = "Answers this node's summary. When the caller's chain is better, this node fetches the "
                     + "missing blocks from the configured peer with the caller's node id, validates them and "
                     + "switches, in the background. It never calls an address a request supplies. The caller's "
-                    + "X-Meshchain-Relay-Token is the token this node sends with its relays to the caller.",
+                    + "X-Meshchain-Relay-Token is the token this node sends with its relays to the caller; its "
+                    + "X-Meshchain-Peer-Token, the token this node gave it, shows the heartbeat is that peer's, and "
+                    + "this node then fetches the better chain at once, without asking for the caller's summary first.",
             responses = {
                 @ApiResponse(responseCode = "200", description = "This node's summary"),
                 @ApiResponse(responseCode = "400", description = "A malformed summary")})
     @PostMapping
     NodeSummary exchange(@Valid @RequestBody NodeSummary caller,
-                         @RequestHeader(name = RelayHeader.TOKEN, required = false) String relayToken) {
-        return heartbeats.receive(caller, relayToken);
+                         @RequestHeader(name = RelayHeader.TOKEN, required = false) String relayToken,
+                         @RequestHeader(name = RelayHeader.PEER_TOKEN, required = false) String peerToken) {
+        return heartbeats.receive(caller, relayToken, peerToken);
     }
 }

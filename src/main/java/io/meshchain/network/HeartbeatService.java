@@ -73,22 +73,43 @@ class HeartbeatService {
     }
 
     /**
-     * Answers a peer's heartbeat. When the caller's chain is better, an exchange with the configured
-     * peer of that node id follows in the background, and syncs from it, unless that peer is set aside;
-     * the caller's address is never taken from the request. The relay token it gives is kept for this
-     * node's relays to it ({@link RelayTokens}).
+     * Answers a peer's heartbeat. When the caller's chain is better, this node syncs from the configured
+     * peer of that node id in the background, unless that peer is set aside; the caller's address is
+     * never taken from the request. When the heartbeat carries the token this node gave that peer
+     * ({@code peerToken}), it is the peer's own, and the sync starts from the summary it sent: a new
+     * block announced takes one call less to fetch. Otherwise (a stranger may post a summary in a
+     * peer's name) this node first asks the peer for its summary. The relay token the caller gives is
+     * kept for this node's relays to it ({@link RelayTokens}).
      */
-    NodeSummary receive(NodeSummary caller, String relayToken) {
+    NodeSummary receive(NodeSummary caller, String relayToken, String peerToken) {
         tokens.received(caller.nodeId(), relayToken);
         if (ForkChoice.mayBeBetter(caller.tip(), chain.tip())) {
             directory.byNodeId(caller.nodeId()).filter(peer -> !directory.isSetAside(peer))
-                    .ifPresent(this::requestExchange);
+                    .ifPresent(peer -> requestExchange(peer, sentBy(peer, peerToken) ? caller : null));
         }
         return summary();
     }
 
+    /** Whether {@code token} is the one this node gave {@code peer}: only that peer holds it. */
+    private boolean sentBy(Peer peer, String token) {
+        return token != null && tokens.holder(token).filter(peer::equals).isPresent();
+    }
+
     private void requestExchange(Peer peer) {
+        requestExchange(peer, null);
+    }
+
+    /**
+     * Asks for an exchange with {@code peer}; with {@code announced}, the summary the peer itself just
+     * sent, the exchange starts from it rather than from a heartbeat to the peer.
+     */
+    private void requestExchange(Peer peer, NodeSummary announced) {
         Exchanges state = exchanges.computeIfAbsent(peer.url(), url -> new Exchanges());
+        if (announced != null) {
+            state.announced(announced);
+        } else {
+            state.heartbeatWanted();
+        }
         if (state.begin() && !lanes.control(peer, () -> exchangeWhileRequested(peer, state))) {
             state.abandon();
         }
@@ -98,7 +119,7 @@ class HeartbeatService {
         boolean finished = false;
         try {
             do {
-                exchange(peer);
+                exchange(peer, state.takeAnnouncedUnlessHeartbeatWanted());
             } while (state.continueAfterExchange());
             finished = true;
         } finally {
@@ -110,27 +131,61 @@ class HeartbeatService {
         }
     }
 
-    private void exchange(Peer peer) {
-        NodeSummary theirs;
-        long start = System.nanoTime();
-        try {
-            theirs = client.heartbeat(peer, summary(), tokens.givenTo(peer));
-        } catch (RuntimeException e) {
-            directory.failed(peer, ChainSync.describe(e));
-            return;
+    /**
+     * One exchange with {@code peer}: a heartbeat to it, or the summary it announced in its own, then a
+     * sync when it is better. A sync from an announced summary that finds the peer's chain is not as
+     * it said does not set the peer aside (the token that proved the heartbeat the peer's may have
+     * leaked, to a member it was sent to by mistake or to whoever reads the traffic): it exchanges with
+     * the peer at once instead, and the peer's own answer is judged.
+     */
+    private void exchange(Peer peer, NodeSummary announced) {
+        NodeSummary theirs = announced;
+        if (theirs != null) {
+            directory.heard(peer, theirs);
+        } else {
+            long start = System.nanoTime();
+            try {
+                theirs = client.heartbeat(peer, summary(), tokens.givenTo(peer), tokens.toRelayTo(peer));
+            } catch (RuntimeException e) {
+                directory.failed(peer, ChainSync.describe(e));
+                return;
+            }
+            directory.answered(peer, theirs, Duration.ofNanos(System.nanoTime() - start));
         }
-        directory.answered(peer, theirs, Duration.ofNanos(System.nanoTime() - start));
         if (!theirs.nodeId().equals(properties.nodeId()) && ForkChoice.mayBeBetter(theirs.tip(), chain.tip())
-                && sync.syncFrom(peer, theirs)) {
+                && sync.syncFrom(peer, theirs, announced != null)) {
             // The sync stopped at its deadline or budget with more to fetch: go on at once, not at the next beat.
             requestExchange(peer);
         }
     }
 
-    /** Whether an exchange with one peer is under way, and whether another was asked for meanwhile. */
+    /**
+     * Whether an exchange with one peer is under way, whether another was asked for meanwhile, the
+     * newest summary the peer announced that no exchange has taken yet, and whether a heartbeat to
+     * the peer was asked for (the scheduled beat, this node's own new tip): that one is always sent,
+     * so what this node knows of the peer never rests on announcements alone.
+     */
     private static final class Exchanges {
         private boolean running;
         private boolean requestedAgain;
+        private NodeSummary announced;
+        private boolean heartbeatWanted;
+
+        synchronized void announced(NodeSummary summary) {
+            announced = summary;
+        }
+
+        synchronized void heartbeatWanted() {
+            heartbeatWanted = true;
+        }
+
+        /** The summary the next exchange starts from: the one announced, or null for a heartbeat. */
+        synchronized NodeSummary takeAnnouncedUnlessHeartbeatWanted() {
+            NodeSummary taken = heartbeatWanted ? null : announced;
+            announced = null;
+            heartbeatWanted = false;
+            return taken;
+        }
 
         /** True when the caller should start exchanging; false when a running exchange will repeat. */
         synchronized boolean begin() {
@@ -154,6 +209,8 @@ class HeartbeatService {
         synchronized void abandon() {
             running = false;
             requestedAgain = false;
+            announced = null;
+            heartbeatWanted = false;
         }
     }
 }

@@ -59,13 +59,15 @@ class PeerClient {
     }
 
     /**
-     * {@code POST /heartbeat}: sends this node's summary, and the token the peer is to relay to it with
-     * ({@link RelayTokens}); returns the peer's summary.
+     * {@code POST /heartbeat}: sends this node's summary, the token the peer is to relay to it with, and
+     * the token the peer gave this node when it has given one, which shows the peer the heartbeat is
+     * this node's ({@link RelayTokens}); returns the peer's summary.
      */
-    NodeSummary heartbeat(Peer peer, NodeSummary mine, String relayToken) {
+    NodeSummary heartbeat(Peer peer, NodeSummary mine, String relayToken, Optional<String> peerToken) {
         NodeSummary answer = rest.post().uri(peer.url() + "/heartbeat")
                 .contentType(MediaType.APPLICATION_JSON)
                 .header(RelayHeader.TOKEN, relayToken)
+                .headers(headers -> peerToken.ifPresent(token -> headers.set(RelayHeader.PEER_TOKEN, token)))
                 .body(mine)
                 .exchange((request, response) -> read(response, NodeSummary.class, MAX_SUMMARY_BYTES));
         Set<ConstraintViolation<NodeSummary>> violations = validator.validate(answer);

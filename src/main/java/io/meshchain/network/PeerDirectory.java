@@ -181,6 +181,20 @@ class PeerDirectory implements PeerStatus {
         state.lastSeen = clock.millis();
     }
 
+    /**
+     * What {@code peer} said of itself in its own heartbeat to this node (proved its by the token this
+     * node gave it): its height and when it was last heard of. Whether this node can reach it is left
+     * to this node's own calls.
+     */
+    synchronized void heard(Peer peer, NodeSummary summary) {
+        State state = states.get(peer.url());
+        if (state == null || state.self || state.nodeId != null && !state.nodeId.equals(summary.nodeId())) {
+            return;
+        }
+        state.height = summary.height();
+        state.lastSeen = clock.millis();
+    }
+
     synchronized void failed(Peer peer, String reason) {
         State state = states.get(peer.url());
         if (state == null) {

@@ -18,6 +18,13 @@ public final class RelayHeader {
      */
     public static final String TOKEN = "X-Meshchain-Relay-Token";
     /**
+     * On a heartbeat ({@code POST /heartbeat}): the token the called node gave the calling one, which
+     * shows the heartbeat is that peer's and not a stranger's. The called node may then take the
+     * summary as the peer's word and fetch a better chain from it at once, without asking it for its
+     * summary first.
+     */
+    public static final String PEER_TOKEN = "X-Meshchain-Peer-Token";
+    /**
      * On a relay: the node ids, comma-separated, the relaying node sends the same transactions to
      * besides the receiving one (itself included). The receiving node does not relay them there again.
      */

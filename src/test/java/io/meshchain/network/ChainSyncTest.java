@@ -236,6 +236,57 @@ class ChainSyncTest {
         assertThat(switched.removed()).hasSize(10);
     }
 
+    /** A block announced on top of this node's chain, the usual sync, takes one request and no ancestor search. */
+    @Test
+    void aBlockOnTopOfThisChainIsFetchedWithOneRequest() {
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, 50));
+        List<Block> theirs = new ArrayList<>(ours);
+        theirs.addAll(ChainFixture.extend(ours.get(50), 1));
+        peerServes(theirs);
+        ChainService node = node(ours.subList(1, ours.size()));
+
+        sync(node).syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().hash()).isEqualTo(theirs.get(51).hash());
+        assertThat(singleBlockRequests.get() + pageBytes.size()).as("requests made").isEqualTo(1);
+    }
+
+    /**
+     * A summary that came in a heartbeat to this node may have been sent by whoever holds the token
+     * that proved it the peer's: a chain not as it said does not set the peer aside; the peer is asked.
+     */
+    @Test
+    void aChainNotAsAHeartbeatToThisNodeSaidDoesNotSetThePeerAside() {
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, 50));
+        List<Block> theirs = new ArrayList<>(ours);
+        theirs.addAll(ChainFixture.extend(ours.get(50), 1));
+        peerServes(theirs);
+        ChainService node = node(ours.subList(1, ours.size()));
+        NodeSummary claimed = summaryOf(withGenesis(ChainFixture.extend(GENESIS, 60)));
+
+        boolean askAgain = sync(node).syncFrom(peer, claimed, true);
+
+        assertThat(askAgain).as("the caller asks the peer itself").isTrue();
+        assertThat(directory.isSetAside(peer)).isFalse();
+        assertThat(sync(node).syncFrom(peer, claimed, false)).isFalse();
+        assertThat(directory.isSetAside(peer)).as("the peer's own answer, the same lie, is judged").isTrue();
+    }
+
+    /** A rival branch that parts at this node's tip and is a block longer is also taken with one request. */
+    @Test
+    void aBranchPartingAtTheTipIsTakenWithOneRequest() {
+        List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, 50));
+        List<Block> theirs = fork(ours, 49, 2);
+        peerServes(theirs);
+        ChainService node = node(ours.subList(1, ours.size()));
+
+        sync(node).syncFrom(peer, summaryOf(theirs));
+
+        assertThat(node.tip().hash()).isEqualTo(theirs.get(51).hash());
+        assertThat(((ChainAdvanced) events.get(events.size() - 1)).removed()).hasSize(1);
+        assertThat(singleBlockRequests.get() + pageBytes.size()).as("requests made").isEqualTo(1);
+    }
+
     /**
      * Two branches of equal work: the one that parts worse is judged by its first block alone, and
      * nothing more of it is fetched; the one that parts better is fetched and adopted.
@@ -393,7 +444,8 @@ class ChainSyncTest {
         sync(node).syncFrom(peer, summaryOf(theirs));
 
         assertThat(rejected("proof-of-work")).isEqualTo(1);
-        assertThat(pageBytes).as("refused with the first page of the branch").hasSize(1);
+        assertThat(pageBytes).as("the page from this node's tip height, which does not follow its chain, then"
+                + " refused with the first page of the branch").hasSize(2);
         assertThat(directory.isSetAside(peer)).isTrue();
         assertThat(directory.setAsideDetails()).singleElement()
                 .satisfies(detail -> assertThat(detail).containsEntry("reason", "invalid-chain"));
@@ -414,7 +466,9 @@ class ChainSyncTest {
         given(client.blocks(eq(slow), anyLong(), anyInt())).willAnswer(call -> {
             long from = call.getArgument(1);
             int limit = call.getArgument(2);
-            if (limit > 1 && from > 51) { // the fork's second page: its first is held meanwhile
+            // The fork's second page (its first is held meanwhile); not the page from this node's tip
+            // height, asked for first, which does not follow this node's chain.
+            if (limit > 1 && from > 51 && from != 300) {
                 forkHeld.countDown();
                 release.await();
             }

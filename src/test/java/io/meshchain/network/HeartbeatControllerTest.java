@@ -1,6 +1,7 @@
 package io.meshchain.network;
 
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.then;
 import static org.mockito.Mockito.never;
@@ -55,13 +56,26 @@ class HeartbeatControllerTest {
 
     @Test
     void postedSummaryIsAnsweredWithOurs() throws Exception {
-        given(heartbeats.receive(any(), any())).willReturn(mine);
+        given(heartbeats.receive(any(), any(), any())).willReturn(mine);
         mvc.perform(post("/heartbeat").contentType(MediaType.APPLICATION_JSON).content(
                         "{\"nodeId\":\"n2\",\"height\":4,\"tipHash\":\"" + "cd".repeat(32)
                                 + "\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0,\"peers\":[]}"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.nodeId").value("n1"));
-        then(heartbeats).should().receive(any(), any());
+        then(heartbeats).should().receive(any(), any(), any());
+    }
+
+    /** The two tokens reach the service each as what it is: the caller's for this node, and this node's back. */
+    @Test
+    void theCallersTokenAndThisNodesTokenBackReachTheServiceApart() throws Exception {
+        given(heartbeats.receive(any(), any(), any())).willReturn(mine);
+        mvc.perform(post("/heartbeat").contentType(MediaType.APPLICATION_JSON)
+                        .header("X-Meshchain-Relay-Token", "caller-gives")
+                        .header("X-Meshchain-Peer-Token", "this-node-gave")
+                        .content("{\"nodeId\":\"n2\",\"height\":4,\"tipHash\":\"" + "cd".repeat(32)
+                                + "\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0,\"peers\":[]}"))
+                .andExpect(status().isOk());
+        then(heartbeats).should().receive(any(), eq("caller-gives"), eq("this-node-gave"));
     }
 
     @Test
@@ -75,6 +89,6 @@ class HeartbeatControllerTest {
                                 + "\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0,\"url\":\"http://evil\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("url"));
-        then(heartbeats).should(never()).receive(any(), any());
+        then(heartbeats).should(never()).receive(any(), any(), any());
     }
 }

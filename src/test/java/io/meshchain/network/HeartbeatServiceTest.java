@@ -6,6 +6,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,16 +54,19 @@ class HeartbeatServiceTest {
     private final ChainSync sync = mock(ChainSync.class);
     private final PeerLanes lanes = new PeerLanes();
     private final Peer n2 = new Peer(URI.create("http://127.0.0.1:7002"), "n2");
+    private final Peer n3 = new Peer(URI.create("http://127.0.0.1:7003"), "n3");
     private HeartbeatService heartbeats;
+    private RelayTokens tokens;
+    private PeerDirectory directory;
 
     @BeforeEach
     void setUp() throws IOException {
         Path peers = Files.writeString(dir.resolve("peers.txt"), "2\nn1 7001\nn2 7002\n");
         MeshchainProperties properties = TestProperties.of("n1", List.of(), peers, 1);
-        PeerDirectory directory = new PeerDirectory(properties, clock, new SimpleMeterRegistry());
+        directory = new PeerDirectory(properties, clock, new SimpleMeterRegistry());
         DnsDiscovery noDiscovery = new DnsDiscovery(null, 8080, directory, name -> List.of(), Set::of);
-        heartbeats = new HeartbeatService(properties, chain, directory, client, sync, lanes, noDiscovery,
-                new RelayTokens(directory));
+        tokens = new RelayTokens(directory);
+        heartbeats = new HeartbeatService(properties, chain, directory, client, sync, lanes, noDiscovery, tokens);
     }
 
     @AfterEach
@@ -75,18 +80,82 @@ class HeartbeatServiceTest {
 
     @Test
     void betterChainFromAConfiguredPeerIsFetchedFromItsConfiguredAddress() {
-        given(client.heartbeat(eq(n2), any(), any())).willReturn(better("n2"));
+        given(client.heartbeat(eq(n2), any(), any(), any())).willReturn(better("n2"));
 
-        NodeSummary answer = heartbeats.receive(better("n2"), null);
+        NodeSummary answer = heartbeats.receive(better("n2"), null, null);
 
         assertThat(answer.nodeId()).isEqualTo("n1");
-        verify(client, timeout(2_000)).heartbeat(eq(n2), any(), any());
-        verify(sync, timeout(2_000)).syncFrom(eq(n2), any());
+        verify(client, timeout(2_000)).heartbeat(eq(n2), any(), any(), any());
+        verify(sync, timeout(2_000)).syncFrom(eq(n2), any(), eq(false));
+    }
+
+    /** A heartbeat with the token this node gave that peer is the peer's own: its summary is synced from at once. */
+    @Test
+    void aPeersOwnAnnouncementIsSyncedFromWithoutAskingForItsSummary() {
+        NodeSummary announced = better("n2");
+
+        heartbeats.receive(announced, null, tokens.givenTo(n2));
+
+        verify(sync, timeout(2_000)).syncFrom(n2, announced, true);
+        verify(client, never()).heartbeat(any(), any(), any(), any());
+        assertThat(directory.views()).as("what the peer said of itself is what this node shows of it")
+                .anySatisfy(view -> assertThat(view.height()).isEqualTo(announced.height()));
+    }
+
+    /** This node's heartbeats carry back the token the peer gave it, which shows the peer they are this node's. */
+    @Test
+    void heartbeatsCarryBackTheTokenThePeerGave() {
+        given(client.heartbeat(eq(n2), any(), any(), any())).willReturn(
+                new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of()));
+        heartbeats.beat();
+        verify(client, timeout(2_000)).heartbeat(eq(n2), any(), any(), eq(Optional.empty()));
+        String given = "T".repeat(22);
+        tokens.received("n2", given);
+
+        heartbeats.beat();
+
+        verify(client, timeout(2_000)).heartbeat(eq(n2), any(), eq(tokens.givenTo(n2)), eq(Optional.of(given)));
+    }
+
+    /** An announcement waiting does not stand in for a heartbeat this node was asked to send: that one goes. */
+    @Test
+    void aScheduledHeartbeatIsSentEvenWithAnAnnouncementWaiting() throws Exception {
+        CountDownLatch firstCallEntered = new CountDownLatch(1);
+        CountDownLatch releaseFirstCall = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        given(client.heartbeat(eq(n2), any(), any(), any())).willAnswer(invocation -> {
+            if (calls.incrementAndGet() == 1) {
+                firstCallEntered.countDown();
+                releaseFirstCall.await();
+            }
+            return new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of());
+        });
+        heartbeats.beat();
+        assertThat(firstCallEntered.await(2, TimeUnit.SECONDS)).isTrue();
+
+        heartbeats.receive(better("n2"), null, tokens.givenTo(n2));
+        heartbeats.beat();
+        releaseFirstCall.countDown();
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> calls.get() == 2);
+    }
+
+    /** A token this node gave another peer, or none it gave, proves nothing: the named peer is asked first. */
+    @Test
+    void anAnnouncementWithAnotherPeersTokenIsCheckedWithThePeerFirst() {
+        given(client.heartbeat(eq(n2), any(), any(), any())).willReturn(better("n2"));
+
+        heartbeats.receive(better("n2"), null, tokens.givenTo(n3));
+        verify(client, timeout(2_000)).heartbeat(eq(n2), any(), any(), any());
+        heartbeats.receive(better("n2"), null, "A".repeat(22));
+
+        verify(client, timeout(2_000).times(2)).heartbeat(eq(n2), any(), any(), any());
+        verify(sync, timeout(2_000).times(2)).syncFrom(eq(n2), any(), eq(false));
     }
 
     @Test
     void betterChainFromAnUnknownNodeIsNotFetched() {
-        heartbeats.receive(better("stranger"), null);
+        heartbeats.receive(better("stranger"), null, null);
 
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
                 .untilAsserted(() -> verifyNoInteractions(client, sync));
@@ -94,7 +163,7 @@ class HeartbeatServiceTest {
 
     @Test
     void worseChainIsNotFetched() {
-        heartbeats.receive(new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of()), null);
+        heartbeats.receive(new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of()), null, null);
 
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
                 .untilAsserted(() -> verifyNoInteractions(client, sync));
@@ -103,7 +172,7 @@ class HeartbeatServiceTest {
     @Test
     void anErrorDuringAnExchangeDoesNotSilenceThePeer() {
         AtomicInteger calls = new AtomicInteger();
-        given(client.heartbeat(eq(n2), any(), any())).willAnswer(invocation -> {
+        given(client.heartbeat(eq(n2), any(), any(), any())).willAnswer(invocation -> {
             if (calls.incrementAndGet() == 1) {
                 throw new StackOverflowError("thrown by the first exchange");
             }
@@ -124,7 +193,7 @@ class HeartbeatServiceTest {
         CountDownLatch firstCallEntered = new CountDownLatch(1);
         CountDownLatch releaseFirstCall = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
-        given(client.heartbeat(eq(n2), any(), any())).willAnswer(invocation -> {
+        given(client.heartbeat(eq(n2), any(), any(), any())).willAnswer(invocation -> {
             if (calls.incrementAndGet() == 1) {
                 firstCallEntered.countDown();
                 releaseFirstCall.await();
@@ -152,7 +221,7 @@ class HeartbeatServiceTest {
         DnsDiscovery discovery = new DnsDiscovery("meshchain-peers", 8080, directory, name -> addresses.get(), Set::of);
         HeartbeatService discovering = new HeartbeatService(properties, chain, directory, client, sync, lanes, discovery,
                 new RelayTokens(directory));
-        given(client.heartbeat(any(), any(), any())).willThrow(new PeerException("connection refused"));
+        given(client.heartbeat(any(), any(), any(), any())).willThrow(new PeerException("connection refused"));
         URI first = URI.create("http://10.0.0.1:8080");
         URI second = URI.create("http://10.0.0.2:8080");
 
@@ -162,6 +231,6 @@ class HeartbeatServiceTest {
         addresses.set(List.of(InetAddress.getByName("10.0.0.2")));
         discovering.beat();
         assertThat(lanes.peersWithLanes()).containsExactly(second);
-        verify(client, timeout(2000).atLeast(2)).heartbeat(eq(new Peer(second, null)), any(), any());
+        verify(client, timeout(2000).atLeast(2)).heartbeat(eq(new Peer(second, null)), any(), any(), any());
     }
 }
