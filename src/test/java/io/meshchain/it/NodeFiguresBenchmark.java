@@ -80,7 +80,9 @@ public final class NodeFiguresBenchmark {
         run(java, "-Djarmode=tools", "-jar", source.toString(), "extract", "--destination", image.toString());
         run(java, "-XX:ArchiveClassesAtExit=" + archive, VECTOR_API, "-Dspring.aot.enabled=true",
                 "-Dspring.context.exit=onRefresh", "-jar", jar.toString(),
-                "--meshchain.storage.path=" + work.resolve("training"), "--server.port=0");
+                "--meshchain.storage.path=" + work.resolve("training"), "--server.port=0",
+                // The jar's own settings, not those of an application.yml where the benchmark runs.
+                "--spring.config.location=classpath:/application.yml");
         return new Launch("as the image runs it", "image", jar,
                 List.of("-XX:SharedArchiveFile=" + archive, VECTOR_API, "-Dspring.aot.enabled=true", IMAGE_HEAP));
     }
