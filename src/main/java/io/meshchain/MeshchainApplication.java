@@ -1,8 +1,8 @@
 package io.meshchain;
 
 import io.meshchain.cli.ChainExport;
+import io.meshchain.cli.ChainImport;
 import io.meshchain.cli.Client;
-import io.meshchain.system.ChainImport;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -38,7 +38,8 @@ public class MeshchainApplication {
         }
         if (args.length > 0 && args[0].equals("import")) {
             // Such a file into a stopped node's data directory, every block checked: a restore.
-            System.exit(ChainImport.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            System.exit(ChainImport.run(MeshchainApplication.class, Arrays.copyOfRange(args, 1, args.length), System.out,
+                    System.err));
         }
         ConfigurableApplicationContext context = SpringApplication.run(MeshchainApplication.class, args);
         for (String signal : new String[] {"TERM", "INT"}) {

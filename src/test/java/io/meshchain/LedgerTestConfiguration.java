@@ -6,7 +6,7 @@ import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
-import io.meshchain.ledger.StoredChainCheck;
+import io.meshchain.system.StoredChainCheck;
 import java.time.Duration;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;

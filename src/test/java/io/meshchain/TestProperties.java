@@ -1,8 +1,8 @@
 package io.meshchain;
 
 import io.meshchain.ledger.ChainFixture;
-import io.meshchain.ledger.StoredChainCheck;
 import io.meshchain.system.MeshchainProperties;
+import io.meshchain.system.StoredChainCheck;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

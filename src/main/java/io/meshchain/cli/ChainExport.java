@@ -23,9 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code java -jar meshchain.jar export --to FILE [--node URL]}: a running node's chain, from genesis
  * to the tip it had when the export began, written to FILE one block per line (the block as the
  * API gives it), a page of 1,000 blocks at a time, while the node goes on serving. {@code import}
- * ({@code io.meshchain.system.ChainImport}) reads such a file into a data directory, checking every
- * block. The file is written beside FILE, forced to disk, and renamed to it once whole, so a FILE is
- * never half a chain, even after a crash of the machine.
+ * ({@link ChainImport}) reads such a file into a data directory, checking every block. The file is
+ * written beside FILE, forced to disk, and renamed to it once whole, so a FILE is never half a chain,
+ * even after a crash of the machine.
  */
 public final class ChainExport {
 

@@ -10,6 +10,7 @@ import io.meshchain.ledger.rules.TransactionRules;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hex;
 import io.meshchain.pow.MerkleTree;
+import io.meshchain.system.StoredChainCheck;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.meshchain.ledger;
 
+import io.meshchain.system.MeshchainProperties;
+import io.meshchain.system.StoredChainCheck;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -25,13 +27,6 @@ public record LedgerParameters(int difficulty, int maxTransactions, Duration max
                                StoredChainCheck startupCheck, int senderLimit, Duration targetWait,
                                boolean signaturesRequired, int maxReorgDepth, Duration blockInterval) {
 
-    /**
-     * The default deepest reorganisation. It bounds what a switch reads, writes and returns to the
-     * pool (10,000 blocks of 5 transactions: 50,000 transactions), and what a peer can make this node
-     * fetch to find out.
-     */
-    public static final int DEFAULT_MAX_REORG_DEPTH = 10_000;
-
     public LedgerParameters {
         Objects.requireNonNull(maxWait, "maxWait");
         Objects.requireNonNull(startupCheck, "startupCheck");
@@ -45,12 +40,15 @@ public record LedgerParameters(int difficulty, int maxTransactions, Duration max
         }
     }
 
-    /** Parameters with the default deepest reorganisation, and the seed's block rule (no interval). */
+    /**
+     * Parameters with the default deepest reorganisation ({@link MeshchainProperties.Sync#DEFAULT_MAX_REORG_DEPTH}),
+     * and the seed's block rule (no interval).
+     */
     public LedgerParameters(int difficulty, int maxTransactions, Duration maxWait, int poolCapacity,
                             StoredChainCheck startupCheck, int senderLimit, Duration targetWait,
                             boolean signaturesRequired) {
         this(difficulty, maxTransactions, maxWait, poolCapacity, startupCheck, senderLimit, targetWait,
-                signaturesRequired, DEFAULT_MAX_REORG_DEPTH, Duration.ZERO);
+                signaturesRequired, MeshchainProperties.Sync.DEFAULT_MAX_REORG_DEPTH, Duration.ZERO);
     }
 
     /** The same parameters with another deepest reorganisation. */

@@ -9,11 +9,6 @@ import java.math.BigInteger;
  */
 public final class Difficulty {
 
-    /** Lowest difficulty a network may use. */
-    public static final int MIN_BITS = 1;
-    /** Highest difficulty a network may use; work per block must stay far below 2^256. */
-    public static final int MAX_BITS = 64;
-
     private Difficulty() {
     }
 

@@ -794,7 +794,8 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                 if (block.index() != first + i) {
                     throw new IOException("a block record holds block " + block.index() + " at height " + (first + i));
                 }
-                if (block.difficulty() < Difficulty.MIN_BITS || block.difficulty() > Difficulty.MAX_BITS) {
+                if (block.difficulty() < MeshchainProperties.Mining.MIN_DIFFICULTY
+                        || block.difficulty() > MeshchainProperties.Mining.MAX_DIFFICULTY) {
                     throw new IOException("block " + block.index() + " claims difficulty " + block.difficulty());
                 }
                 work = work.add(Difficulty.work(block.difficulty()));

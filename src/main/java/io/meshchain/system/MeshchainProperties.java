@@ -1,8 +1,5 @@
 package io.meshchain.system;
 
-import io.meshchain.ledger.LedgerParameters;
-import io.meshchain.ledger.StoredChainCheck;
-import io.meshchain.pow.Difficulty;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -73,7 +70,7 @@ public record MeshchainProperties(
                 ? new Transactions(SignaturePolicy.OPTIONAL) : transactions;
         events = events == null
                 ? new Events(Events.DEFAULT_MAX_STREAMS, Events.DEFAULT_MAX_STREAMS_PER_ADDRESS) : events;
-        sync = sync == null ? new Sync(LedgerParameters.DEFAULT_MAX_REORG_DEPTH, Sync.DEFAULT_SET_ASIDE) : sync;
+        sync = sync == null ? new Sync(Sync.DEFAULT_MAX_REORG_DEPTH, Sync.DEFAULT_SET_ASIDE) : sync;
     }
 
     /** Whether a network takes unsigned transactions. */
@@ -119,6 +116,12 @@ public record MeshchainProperties(
     public record Sync(@Min(1) @Max(10_000_000) int maxReorgDepth,
                        @NotNull @DurationMin(seconds = 1) Duration setAside) {
 
+        /**
+         * The default deepest reorganisation. It bounds what a switch reads, writes and returns to the
+         * pool (10,000 blocks of 5 transactions: 50,000 transactions), and what a peer can make this node
+         * fetch to find out.
+         */
+        public static final int DEFAULT_MAX_REORG_DEPTH = 10_000;
         /** How long a misbehaving peer is set aside unless the settings say otherwise. */
         public static final Duration DEFAULT_SET_ASIDE = Duration.ofMinutes(10);
     }
@@ -150,8 +153,13 @@ public record MeshchainProperties(
      */
     public record Mining(boolean enabled,
                          @NotNull @DurationMin(millis = 1) Duration interval,
-                         @Min(Difficulty.MIN_BITS) @Max(Difficulty.MAX_BITS) int difficulty,
+                         @Min(MIN_DIFFICULTY) @Max(MAX_DIFFICULTY) int difficulty,
                          @Min(1) @Max(64) int threads) {
+
+        /** Lowest difficulty a network may use. */
+        public static final int MIN_DIFFICULTY = 1;
+        /** Highest difficulty a network may use; work per block must stay far below 2^256. */
+        public static final int MAX_DIFFICULTY = 64;
     }
 
     /**

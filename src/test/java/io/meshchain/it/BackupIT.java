@@ -3,12 +3,13 @@ package io.meshchain.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meshchain.MeshchainApplication;
 import io.meshchain.cli.ChainExport;
+import io.meshchain.cli.ChainImport;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.Genesis;
 import io.meshchain.ledger.Transaction;
-import io.meshchain.system.ChainImport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,7 +45,7 @@ class BackupIT {
     }
 
     private static Run importInto(Path directory, Path file) {
-        return run((out, err) -> ChainImport.run(new String[] {"--from", file.toString(),
+        return run((out, err) -> ChainImport.run(MeshchainApplication.class, new String[] {"--from", file.toString(),
             "--meshchain.storage.path=" + directory, "--meshchain.node-id=restore"}, out, err));
     }
 

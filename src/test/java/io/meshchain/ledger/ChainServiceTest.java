@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.RuleViolation;
 import io.meshchain.pow.Signatures;
+import io.meshchain.system.StoredChainCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -61,7 +61,7 @@ class ChainSyncTest {
     private final AtomicInteger refusedAsTooLarge = new AtomicInteger();
 
     private ChainService node(List<Block> chain) {
-        return node(chain, LedgerParameters.DEFAULT_MAX_REORG_DEPTH);
+        return node(chain, MeshchainProperties.Sync.DEFAULT_MAX_REORG_DEPTH);
     }
 
     private ChainService node(List<Block> chain, int maxReorgDepth) {
@@ -230,7 +230,8 @@ class ChainSyncTest {
 
         assertThat(node.tip().hash()).isEqualTo(theirs.get(3010).hash());
         assertThat(node.hashAt(2990)).contains(ours.get(2990).hash());
-        assertThat(singleBlockRequests.get()).as("a binary search over %d heights", LedgerParameters.DEFAULT_MAX_REORG_DEPTH)
+        assertThat(singleBlockRequests.get())
+                .as("a binary search over %d heights", MeshchainProperties.Sync.DEFAULT_MAX_REORG_DEPTH)
                 .isLessThanOrEqualTo(2 + 14);
         ChainAdvanced switched = (ChainAdvanced) events.get(events.size() - 1);
         assertThat(switched.removed()).hasSize(10);

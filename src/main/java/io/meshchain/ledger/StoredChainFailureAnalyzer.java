@@ -1,6 +1,5 @@
-package io.meshchain.system;
+package io.meshchain.ledger;
 
-import io.meshchain.ledger.StoredChainInvalidException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

@@ -1,6 +1,5 @@
-package io.meshchain.system;
+package io.meshchain.cli;
 
-import io.meshchain.MeshchainApplication;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ChainTip;
@@ -39,8 +38,12 @@ public final class ChainImport {
     private ChainImport() {
     }
 
-    /** Runs the import; returns the exit code: 0 done, 1 a block or the file was refused, 2 usage. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
+    /**
+     * Runs the import; returns the exit code: 0 done, 1 a block or the file was refused, 2 usage.
+     *
+     * @param application the node's application class, started without its web server to open the ledger
+     */
+    public static int run(Class<?> application, String[] args, PrintStream out, PrintStream err) {
         Path from = null;
         List<String> settings = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -73,7 +76,7 @@ public final class ChainImport {
         if (settings.stream().noneMatch(setting -> setting.startsWith("--logging.level."))) {
             settings.addAll(List.of("--logging.level.root=WARN", "--logging.level.io.meshchain.storage=INFO"));
         }
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(MeshchainApplication.class)
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE).run(settings.toArray(String[]::new))) {
             return read(from, context.getBean(ChainService.class), context.getBean(JsonMapper.class), out, err);
         }

@@ -1,4 +1,4 @@
-package io.meshchain.ledger;
+package io.meshchain.system;
 
 /**
  * How much of its stored chain a node checks at start ({@code meshchain.storage.verify}).

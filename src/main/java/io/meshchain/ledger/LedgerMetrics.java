@@ -1,10 +1,5 @@
-package io.meshchain.system;
+package io.meshchain.ledger;
 
-import io.meshchain.ledger.ChainAdvanced;
-import io.meshchain.ledger.ChainService;
-import io.meshchain.ledger.Pushback;
-import io.meshchain.ledger.TransactionAccepted;
-import io.meshchain.ledger.TransactionsRefused;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -23,7 +18,7 @@ import org.springframework.stereotype.Component;
  * register their own (hashes, blocks mined, blocks rejected, peer reachability, heartbeat round trips).
  */
 @Component
-class NodeMetrics {
+class LedgerMetrics {
 
     private final Counter reorgs;
     private final Counter orphaned;
@@ -32,7 +27,7 @@ class NodeMetrics {
     private final Counter acceptedFromPeers;
     private final Map<String, Counter> refused = new HashMap<>();
 
-    NodeMetrics(ChainService chain, MeterRegistry meters) {
+    LedgerMetrics(ChainService chain, MeterRegistry meters) {
         Gauge.builder("meshchain.chain.height", chain, c -> c.tip().height())
                 .description("Index of the tip of this node's chain").register(meters);
         Gauge.builder("meshchain.total.work", chain, c -> c.tip().totalWork().doubleValue())

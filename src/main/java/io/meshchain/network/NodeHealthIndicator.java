@@ -1,9 +1,9 @@
-package io.meshchain.system;
+package io.meshchain.network;
 
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ChainTip;
 import io.meshchain.mining.Miner;
-import io.meshchain.network.PeerStatus;
+import io.meshchain.system.MeshchainProperties;
 import java.util.Locale;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -13,6 +13,10 @@ import org.springframework.stereotype.Component;
  * The node's own health, shown under {@code /actuator/health} as {@code meshchain}: chain height and
  * tip, pending transactions, peers reachable out of configured, and the miner's state. A node with no
  * reachable peer is still up: it keeps serving and mining on its own, and catches up when peers return.
+ * <p>
+ * One component, not one per feature, so that {@code meshchain} keeps its details together. It lives
+ * with the heartbeat because it tells what the heartbeat's summary tells ({@link NodeSummary}: node id,
+ * height, tip, work, pending, peers), and the miner's state besides.
  */
 @Component("meshchain")
 class NodeHealthIndicator implements HealthIndicator {

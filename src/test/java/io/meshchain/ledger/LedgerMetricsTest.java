@@ -1,17 +1,7 @@
-package io.meshchain.system;
+package io.meshchain.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshchain.ledger.Block;
-import io.meshchain.ledger.ChainAdvanced;
-import io.meshchain.ledger.ChainFixture;
-import io.meshchain.ledger.ChainService;
-import io.meshchain.ledger.Genesis;
-import io.meshchain.ledger.InMemoryLedgerStore;
-import io.meshchain.ledger.LedgerParameters;
-import io.meshchain.ledger.MutableClock;
-import io.meshchain.ledger.Pushback;
-import io.meshchain.ledger.TransactionsRefused;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -20,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The ledger's counters follow what the chain did: a reorganisation counts once, each block it abandoned as orphaned. */
-class NodeMetricsTest {
+class LedgerMetricsTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<Object> events = new ArrayList<>();
@@ -32,7 +22,7 @@ class NodeMetricsTest {
         ChainService chain = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 1000),
                 new MutableClock(ChainFixture.NOW + Duration.ofDays(1).toMillis()), events::add,
                 InMemoryLedgerStore.holding(ours, List.of()));
-        NodeMetrics metrics = new NodeMetrics(chain, meters);
+        LedgerMetrics metrics = new LedgerMetrics(chain, meters);
 
         List<Block> theirs = ChainFixture.extend(ours.get(2), 4); // forks above block 3, ends two blocks higher
         assertThat(chain.adopt(theirs)).isEqualTo(ChainService.Adoption.ADOPTED);
@@ -50,7 +40,7 @@ class NodeMetricsTest {
     void pushbacksAreCountedByRuleAndEveryRuleIsThereFromTheStart() {
         ChainService chain = new ChainService(new LedgerParameters(ChainFixture.DIFFICULTY, 5, Duration.ofSeconds(10), 1000),
                 new MutableClock(ChainFixture.NOW), events::add, new InMemoryLedgerStore());
-        NodeMetrics metrics = new NodeMetrics(chain, meters);
+        LedgerMetrics metrics = new LedgerMetrics(chain, meters);
 
         metrics.transactionsRefused(new TransactionsRefused(Pushback.BACKLOG, 3));
 
