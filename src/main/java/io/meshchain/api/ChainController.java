@@ -5,6 +5,7 @@ import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.ChainReader;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ChainTip;
+import io.meshchain.wire.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -32,8 +33,6 @@ class ChainController {
 
     /** Page size when only {@code from} is given. */
     static final int DEFAULT_LIMIT = 500;
-    /** Largest page served; a larger {@code limit} is capped to it. */
-    static final int MAX_LIMIT = 1000;
 
     private final ChainService chain;
     private final JsonMapper json;
@@ -65,8 +64,8 @@ class ChainController {
             out.writeNumber(tip.totalWork());
             out.writeName("blocks");
             out.writeStartArray();
-            for (long from = 0; from <= tip.height(); from += MAX_LIMIT) {
-                for (Block block : reader.blocks(from, MAX_LIMIT)) {
+            for (long from = 0; from <= tip.height(); from += Paging.MAX_ITEMS) {
+                for (Block block : reader.blocks(from, Paging.MAX_ITEMS)) {
                     out.writePOJO(block);
                 }
             }
@@ -94,7 +93,7 @@ class ChainController {
         if (size < 1) {
             throw new InvalidRequestException("limit", "must be 1 or more");
         }
-        return chain.page(start, Math.min(size, MAX_LIMIT));
+        return chain.page(start, Math.min(size, Paging.MAX_ITEMS));
     }
 
     @Operation(summary = "One block of this node's chain, by hash", responses = {

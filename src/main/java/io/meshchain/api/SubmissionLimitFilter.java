@@ -2,8 +2,8 @@ package io.meshchain.api;
 
 import io.meshchain.ledger.Pushback;
 import io.meshchain.ledger.TransactionsRefused;
-import io.meshchain.network.RelayHeader;
 import io.meshchain.system.MeshchainProperties;
+import io.meshchain.wire.RelayHeader;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -9,7 +9,8 @@ import io.meshchain.ledger.RelayedBy;
 import io.meshchain.ledger.Submission;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.rules.TransactionRules;
-import io.meshchain.network.RelayHeader;
+import io.meshchain.wire.Paging;
+import io.meshchain.wire.RelayHeader;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -54,8 +55,6 @@ class TransactionController {
 
     /** Transactions in a page of the pool when the client does not say. */
     static final int DEFAULT_PENDING_LIMIT = 100;
-    /** Largest page of the pool; a larger limit is refused, so that no answer lists a whole pool. */
-    static final int MAX_PENDING_LIMIT = 1000;
 
 
     private final ChainService chain;
@@ -193,8 +192,8 @@ class TransactionController {
         if (skip < 0) {
             throw new InvalidRequestException("offset", "must be 0 or more");
         }
-        if (size < 1 || size > MAX_PENDING_LIMIT) {
-            throw new InvalidRequestException("limit", "must be 1 to " + MAX_PENDING_LIMIT);
+        if (size < 1 || size > Paging.MAX_ITEMS) {
+            throw new InvalidRequestException("limit", "must be 1 to " + Paging.MAX_ITEMS);
         }
         PendingPage page = chain.pending(skip, size);
         return new PendingView(page.total(), page.offset(),

@@ -1,5 +1,6 @@
 package io.meshchain.cli;
 
+import io.meshchain.wire.Paging;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +32,6 @@ public final class ChainExport {
 
     static final String USAGE = "usage: java -jar meshchain.jar export --to FILE [--node URL]   (default node "
             + Client.DEFAULT_NODE + ")";
-    /** Blocks asked for at a time: the most a node serves in one page. */
-    static final int PAGE = 1000;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -81,7 +80,7 @@ public final class ChainExport {
         try (BufferedWriter file = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
             String previous = null;
             while (written <= tip) {
-                JsonNode blocks = get(node, "/chain?from=" + written + "&limit=" + PAGE).get("blocks");
+                JsonNode blocks = get(node, "/chain?from=" + written + "&limit=" + Paging.MAX_ITEMS).get("blocks");
                 if (blocks == null || blocks.isEmpty()) {
                     throw new ExportException("the node at " + node + " has no block " + written + " any more");
                 }

@@ -4,6 +4,7 @@ import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.rules.BlockRejectedException;
+import io.meshchain.wire.Paging;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,8 +33,6 @@ public final class ChainImport {
 
     static final String USAGE = "usage: java -jar meshchain.jar import --from FILE [--meshchain.storage.path=DIR ...]"
             + " (the node stopped)";
-    /** Blocks offered at a time: a page, as a peer's are adopted. */
-    static final int PAGE = 1000;
 
     private ChainImport() {
     }
@@ -87,7 +86,7 @@ public final class ChainImport {
         long imported = 0;
         long line = 0;
         try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            List<Block> page = new ArrayList<>(PAGE);
+            List<Block> page = new ArrayList<>(Paging.MAX_ITEMS);
             for (String text = lines.readLine(); text != null; text = lines.readLine()) {
                 line++;
                 Block block = json.readValue(text, Block.class);
@@ -104,7 +103,7 @@ public final class ChainImport {
                     continue;
                 }
                 page.add(block);
-                if (page.size() == PAGE) {
+                if (page.size() == Paging.MAX_ITEMS) {
                     offer(chain, page, file);
                     imported += page.size();
                     page.clear();

@@ -6,6 +6,7 @@ import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hashes;
 import io.meshchain.pow.MerkleTree;
 import io.meshchain.pow.Signatures;
+import io.meshchain.wire.Paging;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,8 +42,6 @@ public final class Client {
     static final int OK = 0;
     static final int NODE_ERROR = 1;
     static final int USAGE_ERROR = 2;
-    /** Transactions or blocks asked for at a time: the largest page a node serves. */
-    static final int PAGE = 1000;
 
     static final String USAGE = String.join(System.lineSeparator(),
             "Commands:",
@@ -310,7 +309,7 @@ public final class Client {
     private int printBlockchain() throws NodeApi.NodeException {
         long total = -1;
         for (long offset = 0; total < 0 || offset < total; ) {
-            NodeApi.Answer page = node.get("/transactions?offset=" + offset + "&limit=" + PAGE);
+            NodeApi.Answer page = node.get("/transactions?offset=" + offset + "&limit=" + Paging.MAX_ITEMS);
             if (!page.ok()) {
                 return refused(page);
             }
@@ -327,7 +326,7 @@ public final class Client {
         }
         long height = 0;
         for (long from = 0; from <= height; ) {
-            NodeApi.Answer page = node.get("/chain?from=" + from + "&limit=" + PAGE);
+            NodeApi.Answer page = node.get("/chain?from=" + from + "&limit=" + Paging.MAX_ITEMS);
             if (!page.ok()) {
                 return refused(page);
             }

@@ -11,6 +11,7 @@ import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hex;
 import io.meshchain.pow.MerkleTree;
 import io.meshchain.system.StoredChainCheck;
+import io.meshchain.wire.Paging;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -983,8 +984,8 @@ public class ChainService {
         List<String> removed = new ArrayList<>();
         List<PendingTransaction> orphaned = new ArrayList<>();
         int confirmedBefore = 0;
-        for (long from = ancestorHeight + 1; from <= chain.height(); from += ChainVerifier.PAGE_BLOCKS) {
-            for (Block block : chain.range(from, ChainVerifier.PAGE_BLOCKS)) {
+        for (long from = ancestorHeight + 1; from <= chain.height(); from += Paging.MAX_ITEMS) {
+            for (Block block : chain.range(from, Paging.MAX_ITEMS)) {
                 removed.add(block.hash());
                 confirmedBefore += block.transactions().size();
                 for (Transaction transaction : block.transactions()) {

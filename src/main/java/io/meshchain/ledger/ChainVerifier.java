@@ -5,6 +5,7 @@ import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
 import io.meshchain.ledger.rules.MedianTimePast;
 import io.meshchain.pow.Difficulty;
+import io.meshchain.wire.Paging;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,6 @@ final class ChainVerifier {
 
     private static final Logger log = LoggerFactory.getLogger(ChainVerifier.class);
 
-    /** Blocks read at a time. */
-    static final int PAGE_BLOCKS = 1_000;
     /** A long check logs its progress every this many blocks. */
     private static final long PROGRESS_BLOCKS = 100_000;
 
@@ -51,8 +50,8 @@ final class ChainVerifier {
         MedianTimePast medianTimePast = MedianTimePast.after(store.entries(windowFrom, (int) (from - windowFrom))
                 .stream().mapToLong(StoredBlock::timestamp).toArray());
         long nextProgress = from + PROGRESS_BLOCKS;
-        for (long start = from; start <= to; start += PAGE_BLOCKS) {
-            int count = (int) Math.min(PAGE_BLOCKS, to - start + 1);
+        for (long start = from; start <= to; start += Paging.MAX_ITEMS) {
+            int count = (int) Math.min(Paging.MAX_ITEMS, to - start + 1);
             List<Block> blocks = store.blocks(start, count);
             List<StoredBlock> entries = store.entries(start, count);
             if (blocks.size() != count || entries.size() != count) {

@@ -1,5 +1,6 @@
 package io.meshchain.network;
 
+import io.meshchain.wire.RelayHeader;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;

@@ -5,6 +5,7 @@ import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.system.MeshchainProperties;
+import io.meshchain.wire.RelayHeader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import jakarta.validation.ConstraintViolation;

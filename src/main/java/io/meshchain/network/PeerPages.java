@@ -2,6 +2,7 @@ package io.meshchain.network;
 
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.rules.BlockRejectedException;
+import io.meshchain.wire.Paging;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,8 +17,6 @@ import java.util.concurrent.Future;
  */
 final class PeerPages {
 
-    /** Most blocks asked for per request; the serving node caps pages at 1000. */
-    static final int PAGE_SIZE = 1000;
     /**
      * Bytes a page of blocks aims at. Each request asks for as many blocks as this holds at the size
      * of the blocks of the page before, so what a catching-up node holds (the page it stores and the
@@ -127,7 +126,7 @@ final class PeerPages {
             last = Math.max(last, asked.fetched().page().height());
             if (!served.isEmpty() && served.size() == asked.limit()) {
                 long bytesPerBlock = Math.max(1, ((long) asked.fetched().bytes() + served.size() - 1) / served.size());
-                blocksPerPage = (int) Math.max(1, Math.min(PAGE_SIZE, PAGE_BYTES / bytesPerBlock));
+                blocksPerPage = (int) Math.max(1, Math.min(Paging.MAX_ITEMS, PAGE_BYTES / bytesPerBlock));
                 long following = served.get(served.size() - 1).index() + 1;
                 if (following <= last) {
                     ahead = request(following);

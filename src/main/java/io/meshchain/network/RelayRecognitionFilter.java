@@ -1,5 +1,6 @@
 package io.meshchain.network;
 
+import io.meshchain.wire.RelayHeader;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

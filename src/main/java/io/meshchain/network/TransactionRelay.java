@@ -4,6 +4,7 @@ import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.RelayedBy;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.system.MeshchainProperties;
+import io.meshchain.wire.RelayHeader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

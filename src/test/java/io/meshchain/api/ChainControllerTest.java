@@ -10,6 +10,7 @@ import io.meshchain.LedgerTestConfiguration;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.wire.Paging;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,10 +74,10 @@ class ChainControllerTest {
 
     @Test
     void limitIsCapped() throws Exception {
-        chain.adopt(ChainFixture.extend(blocks.get(2), ChainController.MAX_LIMIT));
+        chain.adopt(ChainFixture.extend(blocks.get(2), Paging.MAX_ITEMS));
         mvc.perform(get("/chain").param("from", "0").param("limit", "5000"))
                 .andExpect(status().isOk())
-                .andExpect(jsonPath("$.blocks", hasSize(ChainController.MAX_LIMIT)));
+                .andExpect(jsonPath("$.blocks", hasSize(Paging.MAX_ITEMS)));
     }
 
     @Test

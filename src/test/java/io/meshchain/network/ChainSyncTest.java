@@ -23,6 +23,7 @@ import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.system.MeshchainProperties;
+import io.meshchain.wire.Paging;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigInteger;
 import java.net.URI;
@@ -133,7 +134,7 @@ class ChainSyncTest {
 
     @Test
     void aLongChainIsAdoptedAPageAtATimeEachPageOfAboutTheByteBudget() {
-        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2 * PeerPages.PAGE_SIZE + 10));
+        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 2 * Paging.MAX_ITEMS + 10));
         // Fixture transactions are numbered, so later blocks may be a few bytes larger than earlier ones:
         // a page sized from the one before may overshoot by that much a block.
         int blockBytes = theirs.stream().skip(1).mapToInt(block -> JSON.writeValueAsBytes(block).length).max()
@@ -148,7 +149,7 @@ class ChainSyncTest {
         List<Integer> adopted = events.stream().filter(ChainAdvanced.class::isInstance)
                 .map(e -> ((ChainAdvanced) e).added().size()).toList();
         assertThat(adopted).as("one adoption per page").hasSizeGreaterThan(2)
-                .startsWith(PeerPages.FIRST_PAGE).allMatch(size -> size < PeerPages.PAGE_SIZE);
+                .startsWith(PeerPages.FIRST_PAGE).allMatch(size -> size < Paging.MAX_ITEMS);
         assertThat(adopted.stream().mapToInt(Integer::intValue).sum()).isEqualTo(theirs.size() - 1);
         assertThat(pageBytes.subList(1, pageBytes.size())).as("pages after the first, sized from it")
                 .allMatch(bytes -> bytes <= PeerPages.PAGE_BYTES + blockBytes
@@ -413,7 +414,7 @@ class ChainSyncTest {
     @Test
     void aBranchThatOutgrowsTheBudgetBeforeItIsBetterIsNotHeldAndTheForkIsSaid() {
         // The branch becomes better only after a few pages.
-        int length = PeerPages.PAGE_SIZE + 200;
+        int length = Paging.MAX_ITEMS + 200;
         List<Block> ours = withGenesis(ChainFixture.extend(GENESIS, length));
         List<Block> theirs = fork(ours, 50, length);
         peerServes(theirs);

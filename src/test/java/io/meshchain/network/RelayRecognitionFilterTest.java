@@ -6,6 +6,7 @@ import io.meshchain.TestProperties;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.MutableClock;
 import io.meshchain.ledger.RelayedBy;
+import io.meshchain.wire.RelayHeader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.util.List;

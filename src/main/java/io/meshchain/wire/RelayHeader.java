@@ -1,11 +1,15 @@
-package io.meshchain.network;
+package io.meshchain.wire;
 
 /**
  * How a relay is told from a client's submission. A relaying node names itself in
  * {@link #NAME} (for logs and people; anyone can write it) and proves it with {@link #TOKEN}: the
- * token the receiving node gave it, which only the peer it was given to holds ({@link RelayTokens}).
- * The receiving node recognises the token and sets {@link #RELAYED_BY} on the request to the node id
- * of the peer that holds it; nothing else makes a request a relay.
+ * token the receiving node gave it, which only the peer it was given to holds ({@code RelayTokens}, in
+ * {@code network}). The receiving node recognises the token and sets {@link #RELAYED_BY} on the request
+ * to the node id of the peer that holds it; nothing else makes a request a relay.
+ * <p>
+ * {@code network} writes these headers and recognises them; {@code api} reads the attribute when it
+ * takes a submission. They are here, in {@code wire}, a package that imports none of the others, so
+ * that both read them from one place and {@code api} does not depend on {@code network}.
  */
 public final class RelayHeader {
 
@@ -36,10 +40,10 @@ public final class RelayHeader {
      */
     public static final int MAX_RELAYED_TO = 64;
     /**
-     * Request attribute: the peer whose token the request carries, a {@link io.meshchain.ledger.RelayedBy};
+     * Request attribute: the peer whose token the request carries, a {@code io.meshchain.ledger.RelayedBy};
      * absent for a client's request.
      */
-    public static final String RELAYED_BY = "io.meshchain.network.RelayHeader.relayedBy";
+    public static final String RELAYED_BY = "io.meshchain.wire.RelayHeader.relayedBy";
 
     private RelayHeader() {
     }
