@@ -298,10 +298,6 @@ final class BlockIndex implements Closeable {
         }
     }
 
-    Path directory() {
-        return directory;
-    }
-
     /** What the index covers; empty for an index just created. */
     Optional<Meta> meta() throws IOException {
         byte[] format = get(meta, null, FORMAT_KEY);

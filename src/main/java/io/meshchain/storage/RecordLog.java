@@ -194,16 +194,6 @@ final class RecordLog implements Closeable {
     }
 
     /**
-     * Replaces {@code target} with a log of {@code payloads} in one atomic step: they are written to
-     * a file beside it, forced, renamed over it, and the directory is forced. On failure the old
-     * file is untouched. Returns the new log, open for appends.
-     */
-    static RecordLog replace(Path target, List<byte[]> payloads, boolean fsync, ChannelOpener opener)
-            throws IOException {
-        return prepare(target, payloads, fsync, opener).commit(List.of());
-    }
-
-    /**
      * Writes a log of {@code payloads} beside {@code target} and forces it, without putting it in
      * place: the slow part of a replacement, which {@link Replacement#commit} finishes. Meanwhile
      * the old log takes appends as before.
