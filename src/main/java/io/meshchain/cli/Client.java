@@ -1,11 +1,11 @@
 package io.meshchain.cli;
 
+import io.meshchain.crypto.MerkleTree;
+import io.meshchain.crypto.Signatures;
 import io.meshchain.ledger.rules.TransactionRules;
 import io.meshchain.pow.BlockHeader;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hashes;
-import io.meshchain.pow.MerkleTree;
-import io.meshchain.pow.Signatures;
 import io.meshchain.wire.Paging;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -192,7 +192,7 @@ public final class Client {
             byte[] signature;
             try {
                 signature = Signatures.sign(privateKey.get(),
-                        Signatures.message(genesisHash, sender, content, timestamp, publicKey));
+                        Hashes.signingMessage(genesisHash, sender, content, timestamp, publicKey));
             } catch (IllegalArgumentException e) {
                 err.println("cannot sign: " + e.getMessage());
                 return USAGE_ERROR;

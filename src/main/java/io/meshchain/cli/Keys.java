@@ -1,6 +1,6 @@
 package io.meshchain.cli;
 
-import io.meshchain.pow.Signatures;
+import io.meshchain.crypto.Signatures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,5 +1,7 @@
 package io.meshchain.ledger;
 
+import io.meshchain.crypto.Hex;
+import io.meshchain.crypto.MerkleTree;
 import io.meshchain.ledger.rules.BlockContext;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
@@ -8,8 +10,6 @@ import io.meshchain.ledger.rules.RuleViolation;
 import io.meshchain.ledger.rules.SenderKeys;
 import io.meshchain.ledger.rules.TransactionRules;
 import io.meshchain.pow.Difficulty;
-import io.meshchain.pow.Hex;
-import io.meshchain.pow.MerkleTree;
 import io.meshchain.system.StoredChainCheck;
 import io.meshchain.wire.Paging;
 import java.math.BigInteger;

@@ -2,8 +2,8 @@ package io.meshchain.ledger;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.meshchain.crypto.Signatures;
 import io.meshchain.pow.Hashes;
-import io.meshchain.pow.Signatures;
 import java.util.Objects;
 
 /**
@@ -84,7 +84,7 @@ public record Transaction(String id, String sender, String content, long timesta
         try {
             byte[] key = Signatures.decode(publicKey, Signatures.PUBLIC_KEY_BYTES);
             return Signatures.verify(key, Signatures.decode(signature, Signatures.SIGNATURE_BYTES),
-                    Signatures.message(genesisHash, sender, content, timestamp, key));
+                    Hashes.signingMessage(genesisHash, sender, content, timestamp, key));
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -1,7 +1,7 @@
 package io.meshchain.mining;
 
+import io.meshchain.crypto.Hex;
 import io.meshchain.ledger.ProofSubmission;
-import io.meshchain.pow.Hex;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;

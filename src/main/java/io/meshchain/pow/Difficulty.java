@@ -1,5 +1,6 @@
 package io.meshchain.pow;
 
+import io.meshchain.crypto.Hex;
 import java.math.BigInteger;
 
 /**

@@ -1,5 +1,8 @@
 package io.meshchain.pow;
 
+import io.meshchain.crypto.Hex;
+import io.meshchain.crypto.MerkleTree;
+import io.meshchain.crypto.Signatures;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -13,7 +16,8 @@ import java.util.List;
 
 /**
  * The one place that hashes: block headers, transaction ids and the transactions root all use
- * SHA-256 over explicit byte encodings, never over JSON or {@code toString()}.
+ * SHA-256 over explicit byte encodings, never over JSON or {@code toString()}. The bytes a transaction's
+ * signature covers are built here too ({@link #signingMessage}), from the same encoding.
  */
 public final class Hashes {
 
@@ -21,6 +25,8 @@ public final class Hashes {
     static final byte TRANSACTION_ENCODING_VERSION = 1;
     /** Version byte of a signed transaction's encoding: v1 followed by the signer's public key. */
     static final byte SIGNED_TRANSACTION_ENCODING_VERSION = 2;
+    /** What a transaction's signed message starts with, so that a signature means nothing elsewhere. */
+    private static final byte[] SIGNING_DOMAIN = "meshchain-tx".getBytes(StandardCharsets.US_ASCII);
 
     private Hashes() {
     }
@@ -116,6 +122,21 @@ public final class Hashes {
                     + publicKey.length);
         }
         return transactionEncoding(SIGNED_TRANSACTION_ENCODING_VERSION, sender, content, timestamp, publicKey);
+    }
+
+    /**
+     * The message a signed transaction's signature covers ({@link Signatures}): the 12 ASCII bytes
+     * {@code meshchain-tx}, the genesis block's hash (32 raw bytes: a signature holds on one network
+     * only), then the transaction's encoding v2 ({@link #signedTransactionEncoding}).
+     *
+     * @param genesisHash the network's genesis block hash, 64 hex characters
+     * @throws IllegalArgumentException for a malformed hash or key, or a string with an unpaired surrogate
+     */
+    public static byte[] signingMessage(String genesisHash, String sender, String content, long timestamp,
+                                        byte[] publicKey) {
+        byte[] encoding = signedTransactionEncoding(sender, content, timestamp, publicKey);
+        return ByteBuffer.allocate(SIGNING_DOMAIN.length + 32 + encoding.length)
+                .put(SIGNING_DOMAIN).put(Hex.decode32(genesisHash)).put(encoding).array();
     }
 
     private static byte[] transactionDigest(String sender, String content, long timestamp) {

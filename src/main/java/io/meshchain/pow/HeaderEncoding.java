@@ -1,5 +1,6 @@
 package io.meshchain.pow;
 
+import io.meshchain.crypto.Hex;
 import java.nio.ByteBuffer;
 
 /**
@@ -15,7 +16,7 @@ import java.nio.ByteBuffer;
 final class HeaderEncoding {
 
     /**
-     * 2: the transactions root is RFC 6962's Merkle tree hash ({@link MerkleTree}); 1 hashed the
+     * 2: the transactions root is RFC 6962's Merkle tree hash ({@link io.meshchain.crypto.MerkleTree}); 1 hashed the
      * version, the count and the ids in one digest. Chains of version 1 are refused at start.
      */
     static final byte VERSION = 2;

@@ -1,5 +1,6 @@
 package io.meshchain.pow;
 
+import io.meshchain.crypto.Hex;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

@@ -1,5 +1,8 @@
 package io.meshchain.storage;
 
+import io.meshchain.crypto.Hex;
+import io.meshchain.crypto.MerkleTree;
+import io.meshchain.crypto.Signatures;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainReader;
 import io.meshchain.ledger.ChainTip;
@@ -15,9 +18,6 @@ import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionLeaves;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hashes;
-import io.meshchain.pow.Hex;
-import io.meshchain.pow.MerkleTree;
-import io.meshchain.pow.Signatures;
 import io.meshchain.system.ConfigurationException;
 import io.meshchain.system.MeshchainProperties;
 import java.io.IOException;

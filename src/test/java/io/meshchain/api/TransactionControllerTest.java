@@ -12,6 +12,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.meshchain.LedgerTestConfiguration;
+import io.meshchain.crypto.MerkleTree;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
@@ -21,7 +22,6 @@ import io.meshchain.ledger.RelayedBy;
 import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.pow.Hashes;
-import io.meshchain.pow.MerkleTree;
 import io.meshchain.wire.RelayHeader;
 import java.util.ArrayList;
 import java.util.Collections;

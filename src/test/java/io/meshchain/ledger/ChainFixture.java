@@ -1,10 +1,10 @@
 package io.meshchain.ledger;
 
+import io.meshchain.crypto.Signatures;
 import io.meshchain.pow.BlockHeader;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hashes;
 import io.meshchain.pow.ProofSearch;
-import io.meshchain.pow.Signatures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -50,7 +50,7 @@ public final class ChainFixture {
                                      long timestamp) {
         byte[] publicKey = Signatures.publicKey(privateKey);
         byte[] signature = Signatures.sign(privateKey,
-                Signatures.message(genesisHash, sender, content, timestamp, publicKey));
+                Hashes.signingMessage(genesisHash, sender, content, timestamp, publicKey));
         return Transaction.signed(sender, content, timestamp, Signatures.encode(publicKey), Signatures.encode(signature));
     }
 

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import io.meshchain.crypto.Signatures;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.RuleViolation;
-import io.meshchain.pow.Signatures;
 import io.meshchain.system.StoredChainCheck;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.meshchain.ledger;
 
+import io.meshchain.crypto.MerkleTree;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hashes;
-import io.meshchain.pow.MerkleTree;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;

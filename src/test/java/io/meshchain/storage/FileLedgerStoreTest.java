@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.meshchain.crypto.Hex;
+import io.meshchain.crypto.MerkleTree;
 import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainReader;
@@ -23,8 +25,6 @@ import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionLeaves;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.pow.Difficulty;
-import io.meshchain.pow.Hex;
-import io.meshchain.pow.MerkleTree;
 import io.meshchain.system.ConfigurationException;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -1,4 +1,4 @@
-package io.meshchain.pow;
+package io.meshchain.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

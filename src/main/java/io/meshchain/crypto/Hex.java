@@ -1,4 +1,4 @@
-package io.meshchain.pow;
+package io.meshchain.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,17 +1,15 @@
-package io.meshchain.pow;
+package io.meshchain.crypto;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Ed25519 signatures (RFC 8032) of transactions, exactly as API.md ("Signed transactions") specifies
- * them, so that any Ed25519 implementation, in any language, can sign for meshchain from that page:
- * the signed message is the 12 ASCII bytes {@code meshchain-tx}, the genesis block's hash (32 raw
- * bytes: a signature holds on one network only), then the transaction's encoding v2
- * ({@link Hashes#signedTransactionId}). Keys and signatures travel as base64url without padding.
+ * them, so that any Ed25519 implementation, in any language, can sign for meshchain from that page.
+ * The message a transaction's signature covers is built where its encoding is
+ * ({@code io.meshchain.pow.Hashes#signingMessage}); this class signs and verifies bytes, whatever they
+ * hold. Keys and signatures travel as base64url without padding.
  * <p>
  * Bouncy Castle's Ed25519 does the arithmetic: it verifies about eight times as many signatures a
  * second as the JDK 17 provider, more than openssl on the same core (BENCHMARKS.md), and agrees with
@@ -26,7 +24,6 @@ public final class Signatures {
     /** Bytes of a signature. */
     public static final int SIGNATURE_BYTES = Ed25519.SIGNATURE_SIZE;
 
-    private static final byte[] DOMAIN = "meshchain-tx".getBytes(StandardCharsets.US_ASCII);
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
     private static final String NOT_CANONICAL = "must be canonical base64url without padding";
@@ -37,19 +34,6 @@ public final class Signatures {
     }
 
     private Signatures() {
-    }
-
-    /**
-     * The message a signed transaction's signature covers: {@code meshchain-tx | genesis hash (32 bytes) |
-     * encoding v2}.
-     *
-     * @param genesisHash the network's genesis block hash, 64 hex characters
-     * @throws IllegalArgumentException for a malformed hash or key, or a string with an unpaired surrogate
-     */
-    public static byte[] message(String genesisHash, String sender, String content, long timestamp, byte[] publicKey) {
-        byte[] encoding = Hashes.signedTransactionEncoding(sender, content, timestamp, publicKey);
-        return ByteBuffer.allocate(DOMAIN.length + 32 + encoding.length)
-                .put(DOMAIN).put(Hex.decode32(genesisHash)).put(encoding).array();
     }
 
     /** True when {@code signature} is {@code publicKey}'s signature of {@code message}; false for anything malformed. */

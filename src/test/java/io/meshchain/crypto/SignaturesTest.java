@@ -1,4 +1,4 @@
-package io.meshchain.pow;
+package io.meshchain.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,8 +18,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SignaturesTest {
 
     private static final HexFormat HEX = HexFormat.of();
-    private static final String GENESIS = "ab".repeat(32);
-    private static final String OTHER_NETWORK = "cd".repeat(32);
     private static final byte[] PRIVATE_KEY = HEX.parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
 
     /** RFC 8032, section 7.1, tests 1 to 3: secret key, public key, message, signature. */
@@ -48,48 +46,6 @@ class SignaturesTest {
         assertThat(Signatures.verify(pk, flipped, m)).isFalse();
     }
 
-    @Test
-    void encodingV2IsV1WithTheKeyAsApiMdWritesIt() {
-        byte[] key = new byte[32];
-        Arrays.fill(key, (byte) 7);
-
-        byte[] encoding = Hashes.signedTransactionEncoding("ab", "c", 1, key);
-
-        String expected = "02" + "00000002" + "6162" + "00000001" + "63" + "0000000000000001" + "07".repeat(32);
-        assertThat(HEX.formatHex(encoding)).isEqualTo(expected);
-        assertThat(Signatures.message(GENESIS, "ab", "c", 1, key)).isEqualTo(concat(
-                "meshchain-tx".getBytes(StandardCharsets.US_ASCII), HEX.parseHex(GENESIS), encoding));
-    }
-
-    @Test
-    void aSignedTransactionsIdNamesItsKey() {
-        byte[] key = Signatures.publicKey(PRIVATE_KEY);
-        byte[] otherKey = Signatures.publicKey(HEX.parseHex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"));
-        String signed = Hashes.signedTransactionId("gzan3055", "hello", 1, key);
-
-        assertThat(signed).isNotEqualTo(Hashes.transactionId("gzan3055", "hello", 1))
-                .isNotEqualTo(Hashes.signedTransactionId("gzan3055", "hello", 1, otherKey))
-                .matches("[0-9a-f]{64}");
-        assertThatThrownBy(() -> Hashes.signedTransactionId("gzan3055", "hello", 1, new byte[31]))
-                .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void aSignatureHoldsForItsTransactionKeyAndNetworkOnly() {
-        byte[] key = Signatures.publicKey(PRIVATE_KEY);
-        byte[] signature = Signatures.sign(PRIVATE_KEY, Signatures.message(GENESIS, "gzan3055", "pay bob 5", 1, key));
-        byte[] otherKey = Signatures.publicKey(HEX.parseHex("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7"));
-
-        assertThat(Signatures.verify(key, signature, Signatures.message(GENESIS, "gzan3055", "pay bob 5", 1, key))).isTrue();
-        assertThat(Signatures.verify(key, signature, Signatures.message(GENESIS, "gzan3055", "pay bob 500", 1, key)))
-                .as("tampered content").isFalse();
-        assertThat(Signatures.verify(key, signature, Signatures.message(OTHER_NETWORK, "gzan3055", "pay bob 5", 1, key)))
-                .as("another network").isFalse();
-        assertThat(Signatures.verify(otherKey, signature, Signatures.message(GENESIS, "gzan3055", "pay bob 5", 1, otherKey)))
-                .as("a swapped key").isFalse();
-        assertThat(Signatures.verify(key, Arrays.copyOf(signature, 63), new byte[0])).as("a short signature").isFalse();
-    }
-
     /** The JDK's own Ed25519 is an independent implementation: each verifies what the other signs. */
     @Test
     void theJdksEd25519AndThisOneAgree() throws Exception {
@@ -98,7 +54,7 @@ class SignaturesTest {
         byte[] seed = Arrays.copyOfRange(encodedPrivate, encodedPrivate.length - 32, encodedPrivate.length);
         byte[] encodedPublic = jdk.getPublic().getEncoded();
         byte[] key = Arrays.copyOfRange(encodedPublic, encodedPublic.length - 32, encodedPublic.length);
-        byte[] message = Signatures.message(GENESIS, "gzan3055", "signed elsewhere", 1_764_000_000_000L, key);
+        byte[] message = "a transaction's message, signed elsewhere".getBytes(StandardCharsets.UTF_8);
 
         Signature signer = Signature.getInstance("Ed25519");
         signer.initSign(jdk.getPrivate());
@@ -141,16 +97,5 @@ class SignaturesTest {
         String signature = Signatures.encode(Signatures.sign(PRIVATE_KEY, new byte[] {1}));
         assertThat(Signatures.isCanonical(signature, Signatures.SIGNATURE_BYTES)).isTrue();
         assertThat(Signatures.isCanonical(ChainFixture.nonCanonical(signature), Signatures.SIGNATURE_BYTES)).isFalse();
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int length = Arrays.stream(parts).mapToInt(part -> part.length).sum();
-        byte[] joined = new byte[length];
-        int at = 0;
-        for (byte[] part : parts) {
-            System.arraycopy(part, 0, joined, at, part.length);
-            at += part.length;
-        }
-        return joined;
     }
 }

@@ -1,5 +1,6 @@
-package io.meshchain.pow;
+package io.meshchain.crypto;
 
+import io.meshchain.pow.Hashes;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
@@ -39,8 +40,8 @@ public class SignatureBenchmark {
         byte[] encodedPublic = jdkKeys.getPublic().getEncoded();
         publicKey = Arrays.copyOfRange(encodedPublic, encodedPublic.length - Signatures.PUBLIC_KEY_BYTES,
                 encodedPublic.length);
-        message = Signatures.message(GENESIS, "gzan3055", "a transaction of ordinary length, signed", 1_764_000_000_000L,
-                publicKey);
+        message = Hashes.signingMessage(GENESIS, "gzan3055", "a transaction of ordinary length, signed",
+                1_764_000_000_000L, publicKey);
         Signature signer = Signature.getInstance("Ed25519");
         signer.initSign(jdkKeys.getPrivate());
         signer.update(message);

@@ -1,6 +1,7 @@
-package io.meshchain.pow;
+package io.meshchain.crypto;
 
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +21,15 @@ public final class MerkleTree {
     private MerkleTree() {
     }
 
+    /** A new SHA-256 digest, the hash of RFC 6962's tree. */
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime provides SHA-256", e);
+        }
+    }
+
     /** The tree hash of {@code leaves}; of none, SHA-256 of nothing. */
     public static byte[] root(List<byte[]> leaves) {
         return rootOfLeafHashes(leafHashes(leaves));
@@ -27,7 +37,7 @@ public final class MerkleTree {
 
     /** The tree hash of leaves given by their hashes ({@link #leafHashes}). */
     public static byte[] rootOfLeafHashes(List<byte[]> leafHashes) {
-        MessageDigest digest = Hashes.sha256();
+        MessageDigest digest = sha256();
         if (leafHashes.isEmpty()) {
             return digest.digest();
         }
@@ -36,7 +46,7 @@ public final class MerkleTree {
 
     /** Each leaf's hash, SHA-256 of 0x00 and the leaf: what the tree is built on, 32 bytes each. */
     public static List<byte[]> leafHashes(List<byte[]> leaves) {
-        MessageDigest digest = Hashes.sha256();
+        MessageDigest digest = sha256();
         List<byte[]> hashes = new ArrayList<>(leaves.size());
         for (byte[] leaf : leaves) {
             hashes.add(leafHash(leaf, digest));
@@ -63,7 +73,7 @@ public final class MerkleTree {
             throw new IllegalArgumentException("no leaf " + index + " among " + leafHashes.size());
         }
         List<byte[]> path = new ArrayList<>();
-        path(leafHashes, index, 0, leafHashes.size(), path, Hashes.sha256());
+        path(leafHashes, index, 0, leafHashes.size(), path, sha256());
         return path;
     }
 
@@ -90,7 +100,7 @@ public final class MerkleTree {
         if (index < 0 || index >= count) {
             return false;
         }
-        MessageDigest digest = Hashes.sha256();
+        MessageDigest digest = sha256();
         long fn = index;
         long sn = count - 1;
         byte[] r = leafHash(leaf, digest);

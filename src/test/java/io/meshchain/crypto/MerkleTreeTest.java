@@ -1,4 +1,4 @@
-package io.meshchain.pow;
+package io.meshchain.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,7 +71,7 @@ class MerkleTreeTest {
     }
 
     private static List<byte[]> leaves(int n) {
-        return IntStream.range(0, n).mapToObj(i -> Hashes.sha256().digest(new byte[] {(byte) i, (byte) (i >> 8)}))
+        return IntStream.range(0, n).mapToObj(i -> MerkleTree.sha256().digest(new byte[] {(byte) i, (byte) (i >> 8)}))
                 .toList();
     }
 }
