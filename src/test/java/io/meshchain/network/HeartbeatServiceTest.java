@@ -78,6 +78,22 @@ class HeartbeatServiceTest {
         return new NodeSummary(nodeId, 9, "ab".repeat(32), 1, BigInteger.TEN.pow(6), 0, List.of());
     }
 
+    /**
+     * Answers n2's heartbeats with a summary no better than this node's, the first only once
+     * {@code release} is counted down (after counting {@code entered} down); returns the calls made.
+     */
+    private AtomicInteger heartbeatsHoldingTheFirst(CountDownLatch entered, CountDownLatch release) {
+        AtomicInteger calls = new AtomicInteger();
+        given(client.heartbeat(eq(n2), any(), any(), any())).willAnswer(invocation -> {
+            if (calls.incrementAndGet() == 1) {
+                entered.countDown();
+                release.await();
+            }
+            return new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of());
+        });
+        return calls;
+    }
+
     @Test
     void betterChainFromAConfiguredPeerIsFetchedFromItsConfiguredAddress() {
         given(client.heartbeat(eq(n2), any(), any(), any())).willReturn(better("n2"));
@@ -122,14 +138,7 @@ class HeartbeatServiceTest {
     void aScheduledHeartbeatIsSentEvenWithAnAnnouncementWaiting() throws Exception {
         CountDownLatch firstCallEntered = new CountDownLatch(1);
         CountDownLatch releaseFirstCall = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
-        given(client.heartbeat(eq(n2), any(), any(), any())).willAnswer(invocation -> {
-            if (calls.incrementAndGet() == 1) {
-                firstCallEntered.countDown();
-                releaseFirstCall.await();
-            }
-            return new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of());
-        });
+        AtomicInteger calls = heartbeatsHoldingTheFirst(firstCallEntered, releaseFirstCall);
         heartbeats.beat();
         assertThat(firstCallEntered.await(2, TimeUnit.SECONDS)).isTrue();
 
@@ -192,14 +201,7 @@ class HeartbeatServiceTest {
     void exchangesRequestedWhileOneRunsAreCoalescedNotLost() throws Exception {
         CountDownLatch firstCallEntered = new CountDownLatch(1);
         CountDownLatch releaseFirstCall = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
-        given(client.heartbeat(eq(n2), any(), any(), any())).willAnswer(invocation -> {
-            if (calls.incrementAndGet() == 1) {
-                firstCallEntered.countDown();
-                releaseFirstCall.await();
-            }
-            return new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of());
-        });
+        AtomicInteger calls = heartbeatsHoldingTheFirst(firstCallEntered, releaseFirstCall);
 
         heartbeats.beat();
         assertThat(firstCallEntered.await(2, TimeUnit.SECONDS)).isTrue();
