@@ -885,6 +885,18 @@ public class ChainService {
      * @throws BlockRejectedException naming the first rule a block breaks; nothing changed then
      */
     public Adoption adopt(List<Block> suffix) throws BlockRejectedException {
+        return adopt(suffix, false);
+    }
+
+    /**
+     * As {@link #adopt(List)}, for blocks whose header rules the caller checked already, each on the
+     * block before it ({@link BlockValidator#validateHeader}), as sync does when a page arrives: they
+     * are not checked again under the lock ({@link BlockValidator#validateBeyondHeader}). The first
+     * block's parent is the ancestor the suffix names by hash, so it is the parent it was checked on.
+     *
+     * @param headersChecked whether every block of {@code suffix} passed {@link BlockValidator#validateHeader}
+     */
+    public Adoption adopt(List<Block> suffix, boolean headersChecked) throws BlockRejectedException {
         if (suffix.isEmpty()) {
             return Adoption.NOT_BETTER;
         }
@@ -911,7 +923,8 @@ public class ChainService {
             StoredBlock ancestor = chain.entry(ancestorHeight);
             BigInteger blockWork = Difficulty.work(parameters.difficulty());
             ChainBindings bindings = new ChainBindings(ancestorHeight);
-            Set<String> inSuffix = validateSuffix(suffix, ancestor, blockWork, bindings, signaturesVerified);
+            Set<String> inSuffix = validateSuffix(suffix, ancestor, blockWork, bindings, signaturesVerified,
+                    headersChecked);
             change = replaceAbove(ancestorHeight, suffix, inSuffix, bindings);
         } finally {
             lock.writeLock().unlock();
@@ -949,11 +962,12 @@ public class ChainService {
 
     /**
      * Checks every block of the suffix on its parent, against {@code bindings} of the chain up to the
-     * ancestor, which it moves along the suffix; returns the ids of the suffix's transactions.
+     * ancestor, which it moves along the suffix (by every rule, or, with {@code headersChecked}, by
+     * those beyond the header rules); returns the ids of the suffix's transactions.
      */
     private Set<String> validateSuffix(List<Block> suffix, StoredBlock ancestor, BigInteger blockWork,
-                                       ChainBindings bindings, Set<Transaction> signaturesVerified)
-            throws BlockRejectedException {
+                                       ChainBindings bindings, Set<Transaction> signaturesVerified,
+                                       boolean headersChecked) throws BlockRejectedException {
         List<String> ids = new ArrayList<>();
         suffix.forEach(block -> ids.addAll(block.transactionIds()));
         Set<String> belowFork = new HashSet<>();
@@ -969,8 +983,13 @@ public class ChainService {
         bindings.prefetch(suffix.stream().flatMap(block -> block.transactions().stream()).map(Transaction::sender)
                 .collect(Collectors.toSet()));
         for (Block block : suffix) {
-            BlockValidator.validate(block, context(parent, medianTimePast.median(), alreadyInChain, bindings,
-                    transaction -> signaturesVerified.contains(transaction) || pool.holds(transaction)));
+            BlockContext context = context(parent, medianTimePast.median(), alreadyInChain, bindings,
+                    transaction -> signaturesVerified.contains(transaction) || pool.holds(transaction));
+            if (headersChecked) {
+                BlockValidator.validateBeyondHeader(block, context);
+            } else {
+                BlockValidator.validate(block, context);
+            }
             bindings.add(block);
             medianTimePast.add(block.timestamp());
             inSuffix.addAll(block.transactionIds());

@@ -504,7 +504,7 @@ class ChainSync implements DisposableBean {
                 continue;
             }
             branch.addAll(ours == 0 ? served : served.subList(ours, served.size()));
-            switch (chain.adopt(branch)) {
+            switch (chain.adopt(branch, true)) { // every block passed checkHeader on the one before it
                 case ADOPTED -> {
                     outcome = ChainService.Adoption.ADOPTED;
                     branch.clear();

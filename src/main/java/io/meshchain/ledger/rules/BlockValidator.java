@@ -75,6 +75,17 @@ public final class BlockValidator {
     }
 
     /**
+     * Throws for the first rule {@code block} breaks other than the {@link #HEADER_RULES header rules}:
+     * for a block {@link #validateHeader} passed on the same parent already, as sync checks a peer's
+     * blocks when they arrive. Those rules depend on the block and its parent alone, so checking them
+     * again (the block's hash recomputed, every hash's form) would only cost: under the ledger's lock,
+     * it was a quarter of a catching-up node's sync thread.
+     */
+    public static void validateBeyondHeader(Block block, BlockContext context) throws BlockRejectedException {
+        validate(block, context, rule -> !HEADER_RULES.contains(rule.getClass()));
+    }
+
+    /**
      * Throws for the first rule a block this node stored breaks, leaving out the rules time can undo:
      * a block that was not ahead of the clock when it was taken is no less valid because the clock
      * was set back since.

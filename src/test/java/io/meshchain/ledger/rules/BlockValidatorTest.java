@@ -64,6 +64,25 @@ class BlockValidatorTest {
                 .doesNotThrowAnyException();
     }
 
+    /**
+     * For a block whose header sync checked on arrival, the rest: what the header rules guard is not
+     * checked again, and everything else is.
+     */
+    @Test
+    void beyondTheHeaderEveryOtherRuleIsCheckedAndTheHeaderRulesAreNot() {
+        Block block = valid(ChainFixture.txs(1));
+        Block malformed = new Block(block.index(), block.timestamp(), block.previousHash(), block.difficulty(),
+                block.proof(), block.transactions(), block.hash().toUpperCase());
+        assertThatCode(() -> BlockValidator.validateBeyondHeader(malformed, context(Set.of())))
+                .as("a header rule, left to validateHeader").doesNotThrowAnyException();
+
+        Transaction tx = ChainFixture.tx();
+        BlockRejectedException e = catchThrowableOfType(BlockRejectedException.class,
+                () -> BlockValidator.validateBeyondHeader(valid(List.of(tx, tx)), context(Set.of())));
+        assertThat(e).isNotNull();
+        assertThat(e.rule()).isEqualTo("unique-transactions");
+    }
+
     @Test
     void malformedHashIsRejected() {
         Block block = valid(ChainFixture.txs(1));
