@@ -457,7 +457,8 @@ class ChainSync implements DisposableBean {
         if (previous == null) {
             return new Synced(ChainService.Adoption.NOT_CONNECTED, false); // this node's chain moved meanwhile
         }
-        try (PeerPages.Run run = pages.run(session.peer, ancestor + 1, session.remote.height())) {
+        try (PeerPages.Run run = guessed ? pages.tentativeRun(session.peer, ancestor + 1, session.remote.height())
+                : pages.run(session.peer, ancestor + 1, session.remote.height())) {
             return adoptFrom(session, run, ancestor, previous, guessed);
         }
     }
@@ -488,6 +489,9 @@ class ChainSync implements DisposableBean {
                 // branches between them, as any node may. The next exchange looks again.
                 log.debug("The chain of peer {} moved during a sync, at block {}", session.peer, served.get(0).index());
                 return new Synced(outcome, false);
+            }
+            if (guessed && next == ancestor + 1) {
+                pages.goOn(); // the guess holds: the next page may be asked for
             }
             for (Block block : served) {
                 checkHeader(block, previous, parameters);

@@ -59,7 +59,15 @@ final class PeerPages {
 
     /** The peer's pages from {@code first} up to {@code last} (or further, as its chain grows). */
     Run run(Peer peer, long first, long last) {
-        return new Run(peer, first, last);
+        return new Run(peer, first, last, false);
+    }
+
+    /**
+     * As {@link #run}, for a run whose first page may turn out not to be wanted (it starts at a
+     * guessed height): the page after the first is asked for only once the caller {@link Run#goOn()}s.
+     */
+    Run tentativeRun(Peer peer, long first, long last) {
+        return new Run(peer, first, last, true);
     }
 
     void shutdown() {
@@ -78,15 +86,29 @@ final class PeerPages {
         private long last;
         private int blocksPerPage = FIRST_PAGE;
         private Future<Asked> ahead;
+        /** Whether the page after the first waits for {@link #goOn()}. */
+        private boolean tentative;
+        /** Where the page held back by a tentative run starts; -1 when none is. */
+        private long heldBack = -1;
 
         /** A page as served, and how many blocks were asked for: fewer served means the chain ended. */
         private record Asked(PeerClient.FetchedPage fetched, int limit) {
         }
 
-        private Run(Peer peer, long first, long last) {
+        private Run(Peer peer, long first, long last, boolean tentative) {
             this.peer = peer;
             this.last = last;
+            this.tentative = tentative;
             this.ahead = first <= last ? request(first) : null;
+        }
+
+        /** After the first page of a {@link #tentativeRun}: it is wanted, so the next is asked for. */
+        void goOn() {
+            tentative = false;
+            if (heldBack >= 0) {
+                ahead = request(heldBack);
+                heldBack = -1;
+            }
         }
 
         private Future<Asked> request(long from) {
@@ -109,11 +131,14 @@ final class PeerPages {
         }
 
         boolean hasNext() {
-            return ahead != null;
+            return ahead != null || heldBack >= 0;
         }
 
         /** The next page, once it has arrived; the one after it is requested at once. */
         PeerClient.FetchedPage next() throws BlockRejectedException {
+            if (ahead == null && heldBack >= 0) {
+                goOn();
+            }
             if (ahead == null) {
                 throw new IllegalStateException("no page was asked for beyond block " + last);
             }
@@ -129,7 +154,11 @@ final class PeerPages {
                 blocksPerPage = (int) Math.max(1, Math.min(Paging.MAX_ITEMS, PAGE_BYTES / bytesPerBlock));
                 long following = served.get(served.size() - 1).index() + 1;
                 if (following <= last) {
-                    ahead = request(following);
+                    if (tentative) {
+                        heldBack = following;
+                    } else {
+                        ahead = request(following);
+                    }
                 }
             }
             return asked.fetched();
