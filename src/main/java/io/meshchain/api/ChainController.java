@@ -1,10 +1,10 @@
 package io.meshchain.api;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.ChainReader;
 import io.meshchain.ledger.ChainService;
-import io.meshchain.ledger.ChainTip;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.ChainTip;
 import io.meshchain.wire.Paging;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -14,8 +14,8 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.http.MediaType;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;

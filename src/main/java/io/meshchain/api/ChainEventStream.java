@@ -1,9 +1,9 @@
 package io.meshchain.api;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainAdvanced;
 import io.meshchain.ledger.ChainReader;
 import io.meshchain.ledger.ChainService;
+import io.meshchain.primitives.Block;
 import io.meshchain.system.MeshchainProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

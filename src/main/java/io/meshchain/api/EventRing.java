@@ -1,9 +1,9 @@
 package io.meshchain.api;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainAdvanced;
-import io.meshchain.ledger.ChainTip;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.ChainTip;
+import io.meshchain.primitives.Transaction;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,7 +1,7 @@
 package io.meshchain.api;
 
 import io.meshchain.crypto.Signatures;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Transaction;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.meshchain.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionStatus;
+import io.meshchain.primitives.Transaction;
 
 /** A transaction with where it stands: {@code pending}, or {@code confirmed} with its block. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

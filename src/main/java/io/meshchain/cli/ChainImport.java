@@ -1,9 +1,9 @@
 package io.meshchain.cli;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainService;
-import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.rules.BlockRejectedException;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.ChainTip;
 import io.meshchain.wire.Paging;
 import java.io.BufferedReader;
 import java.io.IOException;

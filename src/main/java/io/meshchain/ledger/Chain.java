@@ -1,6 +1,9 @@
 package io.meshchain.ledger;
 
 import io.meshchain.ledger.rules.MedianTimePast;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.ChainTip;
+import io.meshchain.primitives.StoredBlock;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;

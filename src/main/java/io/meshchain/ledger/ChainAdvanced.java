@@ -1,5 +1,7 @@
 package io.meshchain.ledger;
 
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.ChainTip;
 import java.util.List;
 
 /**

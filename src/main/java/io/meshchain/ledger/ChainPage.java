@@ -1,5 +1,6 @@
 package io.meshchain.ledger;
 
+import io.meshchain.primitives.Block;
 import java.math.BigInteger;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.meshchain.ledger;
 
+import io.meshchain.primitives.Transaction;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package io.meshchain.ledger;
 
+import io.meshchain.primitives.ChainTip;
 import java.util.Comparator;
 
 /**

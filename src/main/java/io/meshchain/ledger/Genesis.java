@@ -1,6 +1,7 @@
 package io.meshchain.ledger;
 
 import io.meshchain.pow.BlockHeader;
+import io.meshchain.primitives.Block;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package io.meshchain.ledger;
 
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.StoredBlock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

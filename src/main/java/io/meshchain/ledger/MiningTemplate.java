@@ -1,6 +1,8 @@
 package io.meshchain.ledger;
 
 import io.meshchain.pow.BlockHeader;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.Transaction;
 import java.util.List;
 
 /**

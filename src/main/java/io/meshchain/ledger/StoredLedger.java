@@ -1,5 +1,6 @@
 package io.meshchain.ledger;
 
+import io.meshchain.primitives.StoredBlock;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package io.meshchain.ledger;
 
+import io.meshchain.primitives.Transaction;
+
 /**
  * Published once when a transaction new to this node enters the pending pool.
  *

@@ -1,12 +1,12 @@
 package io.meshchain.mining;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.MiningTemplate;
 import io.meshchain.ledger.StaleWorkException;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.pow.ProofSearch;
+import io.meshchain.primitives.Block;
 import io.meshchain.system.MeshchainProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,8 +1,8 @@
 package io.meshchain.mining;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.rules.BlockRejectedException;
+import io.meshchain.primitives.Block;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;

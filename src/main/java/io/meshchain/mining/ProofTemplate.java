@@ -1,7 +1,7 @@
 package io.meshchain.mining;
 
 import io.meshchain.ledger.MiningTemplate;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Transaction;
 import java.util.List;
 
 /** The wire form of {@code GET /proof} (the seed's {@code gp}): everything an external miner needs. */

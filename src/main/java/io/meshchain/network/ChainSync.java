@@ -1,13 +1,13 @@
 package io.meshchain.network;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainService;
-import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.ForkChoice;
 import io.meshchain.ledger.LedgerParameters;
-import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.ChainTip;
+import io.meshchain.primitives.StoredBlock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,8 +2,8 @@ package io.meshchain.network;
 
 import io.meshchain.ledger.ChainAdvanced;
 import io.meshchain.ledger.ChainService;
-import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.ForkChoice;
+import io.meshchain.primitives.ChainTip;
 import io.meshchain.system.MeshchainProperties;
 import java.net.URI;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.meshchain.network;
 
 import io.meshchain.ledger.ChainService;
-import io.meshchain.ledger.ChainTip;
 import io.meshchain.mining.Miner;
+import io.meshchain.primitives.ChainTip;
 import io.meshchain.system.MeshchainProperties;
 import java.util.Locale;
 import org.springframework.boot.health.contributor.Health;

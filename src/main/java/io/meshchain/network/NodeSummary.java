@@ -1,7 +1,7 @@
 package io.meshchain.network;
 
 import io.meshchain.crypto.Hex;
-import io.meshchain.ledger.ChainTip;
+import io.meshchain.primitives.ChainTip;
 import io.meshchain.system.MeshchainProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;

@@ -2,14 +2,14 @@ package io.meshchain.network;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.meshchain.ledger.ChainPage;
-import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionAccepted;
+import io.meshchain.primitives.Transaction;
 import io.meshchain.system.MeshchainProperties;
 import io.meshchain.wire.RelayHeader;
-import java.io.FilterInputStream;
-import java.io.IOException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.meshchain.network;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.rules.BlockRejectedException;
+import io.meshchain.primitives.Block;
 import io.meshchain.wire.Paging;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

@@ -2,9 +2,9 @@ package io.meshchain.storage;
 
 import io.meshchain.crypto.Hex;
 import io.meshchain.crypto.Signatures;
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.PendingTransaction;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.Transaction;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

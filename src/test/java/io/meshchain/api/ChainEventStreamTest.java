@@ -1,20 +1,16 @@
 package io.meshchain.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-
 import io.meshchain.TestProperties;
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainAdvanced;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainReader;
 import io.meshchain.ledger.ChainService;
-import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.Genesis;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.LedgerStore;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.ChainTip;
 import io.meshchain.system.MeshchainProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.Filter;
@@ -47,6 +43,10 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
 class ChainEventStreamTest {
 

@@ -1,16 +1,16 @@
 package io.meshchain.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainAdvanced;
 import io.meshchain.ledger.ChainFixture;
-import io.meshchain.ledger.ChainTip;
 import io.meshchain.ledger.Genesis;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.ChainTip;
 import java.math.BigInteger;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class EventRingTest {
 

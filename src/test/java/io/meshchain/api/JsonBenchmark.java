@@ -1,8 +1,8 @@
 package io.meshchain.api;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.Genesis;
+import io.meshchain.primitives.Block;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

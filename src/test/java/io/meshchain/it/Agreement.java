@@ -1,23 +1,23 @@
 package io.meshchain.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-import io.meshchain.ledger.Block;
-import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.ChainPage;
 import io.meshchain.ledger.rules.BlockContext;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.BlockValidator;
 import io.meshchain.ledger.rules.MedianTimePast;
-import java.time.Duration;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.StoredBlock;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The invariant every fault scenario ends with: all nodes hold the same tip, every transaction any

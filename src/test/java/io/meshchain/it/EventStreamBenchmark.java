@@ -1,10 +1,8 @@
 package io.meshchain.it;
 
-import static org.awaitility.Awaitility.await;
-
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.Genesis;
+import io.meshchain.primitives.Block;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.util.FileSystemUtils;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Benchmark (not a test) of the block stream: {@code streams} clients of {@code GET /chain/events} on

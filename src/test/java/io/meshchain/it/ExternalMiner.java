@@ -1,8 +1,8 @@
 package io.meshchain.it;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;

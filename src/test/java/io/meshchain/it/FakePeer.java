@@ -2,9 +2,9 @@ package io.meshchain.it;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainPage;
+import io.meshchain.primitives.Block;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;

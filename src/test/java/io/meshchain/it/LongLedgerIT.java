@@ -1,12 +1,9 @@
 package io.meshchain.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.Genesis;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.Transaction;
 import io.meshchain.storage.StorageFixture;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A node started on a data directory that already holds a chain, written by the test fixtures: it

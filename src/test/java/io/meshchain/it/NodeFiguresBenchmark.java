@@ -1,10 +1,8 @@
 package io.meshchain.it;
 
-import static org.awaitility.Awaitility.await;
-
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.Genesis;
+import io.meshchain.primitives.Block;
 import io.meshchain.storage.StorageFixture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.springframework.util.FileSystemUtils;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Benchmark (not a test) of whole nodes, as separate processes of the real jar: time from start to

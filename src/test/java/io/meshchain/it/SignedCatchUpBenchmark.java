@@ -1,11 +1,9 @@
 package io.meshchain.it;
 
-import static org.awaitility.Awaitility.await;
-
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.Genesis;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.Transaction;
 import io.meshchain.storage.StorageFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Benchmark (not a test): a fresh node catching up a chain of full blocks of signed transactions,

@@ -5,6 +5,8 @@ import io.meshchain.pow.BlockHeader;
 import io.meshchain.pow.Difficulty;
 import io.meshchain.pow.Hashes;
 import io.meshchain.pow.ProofSearch;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.Transaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;

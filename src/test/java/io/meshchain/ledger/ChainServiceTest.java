@@ -1,15 +1,10 @@
 package io.meshchain.ledger;
 
-import static io.meshchain.ledger.ChainFixture.NOW;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.tuple;
-import static org.awaitility.Awaitility.await;
-
 import io.meshchain.crypto.Signatures;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.ledger.rules.RuleViolation;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.Transaction;
 import io.meshchain.system.StoredChainCheck;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +20,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+
+import static io.meshchain.ledger.ChainFixture.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 class ChainServiceTest {
 

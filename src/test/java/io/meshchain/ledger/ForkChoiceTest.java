@@ -1,9 +1,10 @@
 package io.meshchain.ledger;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.meshchain.primitives.ChainTip;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class ForkChoiceTest {
 

@@ -1,13 +1,14 @@
 package io.meshchain.ledger;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.meshchain.ledger.rules.BlockRejectedException;
+import io.meshchain.primitives.Block;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ledger's counters follow what the chain did: a reorganisation counts once, each block it abandoned as orphaned. */
 class LedgerMetricsTest {

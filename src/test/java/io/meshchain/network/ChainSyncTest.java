@@ -1,15 +1,6 @@
 package io.meshchain.network;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.mockito.ArgumentMatchers.anyInt;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.BDDMockito.given;
-import static org.mockito.Mockito.mock;
-
 import io.meshchain.TestProperties;
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainAdvanced;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainPage;
@@ -19,9 +10,10 @@ import io.meshchain.ledger.Genesis;
 import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
-import io.meshchain.ledger.StoredBlock;
-import io.meshchain.ledger.Transaction;
 import io.meshchain.pow.Difficulty;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.StoredBlock;
+import io.meshchain.primitives.Transaction;
 import io.meshchain.system.MeshchainProperties;
 import io.meshchain.wire.Paging;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,6 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 /**
  * Sync against a peer whose answers come from a list of blocks: the peer's blocks are adopted a page

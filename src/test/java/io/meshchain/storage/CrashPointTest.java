@@ -1,15 +1,13 @@
 package io.meshchain.storage;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.Genesis;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
 import io.meshchain.ledger.PendingTransaction;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.Transaction;
 import io.meshchain.system.StoredChainCheck;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -23,6 +21,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The node dies at every write, force and truncation of its files in turn (the write it dies in is

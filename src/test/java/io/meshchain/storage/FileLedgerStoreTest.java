@@ -1,12 +1,7 @@
 package io.meshchain.storage;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import io.meshchain.crypto.Hex;
 import io.meshchain.crypto.MerkleTree;
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainReader;
 import io.meshchain.ledger.ChainService;
@@ -18,13 +13,14 @@ import io.meshchain.ledger.MutableClock;
 import io.meshchain.ledger.PendingTransaction;
 import io.meshchain.ledger.SenderBinding;
 import io.meshchain.ledger.StorageException;
-import io.meshchain.ledger.StoredBlock;
 import io.meshchain.ledger.StoredChainInvalidException;
 import io.meshchain.ledger.StoredLedger;
-import io.meshchain.ledger.Transaction;
 import io.meshchain.ledger.TransactionLeaves;
 import io.meshchain.ledger.rules.BlockRejectedException;
 import io.meshchain.pow.Difficulty;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.StoredBlock;
+import io.meshchain.primitives.Transaction;
 import io.meshchain.system.ConfigurationException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -50,6 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class FileLedgerStoreTest {
 

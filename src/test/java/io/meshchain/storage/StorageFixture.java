@@ -1,7 +1,7 @@
 package io.meshchain.storage;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.ledger.Genesis;
+import io.meshchain.primitives.Block;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -1,7 +1,7 @@
 package io.meshchain.ledger.rules;
 
-import io.meshchain.ledger.StoredBlock;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.StoredBlock;
+import io.meshchain.primitives.Transaction;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;

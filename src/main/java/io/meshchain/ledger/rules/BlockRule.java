@@ -1,6 +1,6 @@
 package io.meshchain.ledger.rules;
 
-import io.meshchain.ledger.Block;
+import io.meshchain.primitives.Block;
 import java.util.Optional;
 
 /** One consensus rule a block must keep. Each rule is a small class named after what it protects. */

@@ -1,12 +1,12 @@
 package io.meshchain.ledger.rules;
 
-import io.meshchain.ledger.Block;
-import io.meshchain.ledger.StoredBlock;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.StoredBlock;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.Optional;
 
 /**
  * Checks a block against every consensus rule, cheapest and most basic first, and names the first

@@ -1,6 +1,6 @@
 package io.meshchain.ledger.rules;
 
-import io.meshchain.ledger.Block;
+import io.meshchain.primitives.Block;
 import java.util.Optional;
 
 /** A block names its parent's hash, which chains the work of every block to all blocks before it. */

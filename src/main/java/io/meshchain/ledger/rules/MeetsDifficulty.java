@@ -1,7 +1,7 @@
 package io.meshchain.ledger.rules;
 
-import io.meshchain.ledger.Block;
 import io.meshchain.pow.Difficulty;
+import io.meshchain.primitives.Block;
 import java.util.Optional;
 
 /** The hash has at least {@code difficulty} leading zero bits: the block's proof of work. */

@@ -1,7 +1,7 @@
 package io.meshchain.ledger.rules;
 
-import io.meshchain.ledger.Block;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.Transaction;
 import java.util.Optional;
 
 /** On a network that requires signatures ({@code meshchain.transactions.signatures=required}), every transaction is signed. */

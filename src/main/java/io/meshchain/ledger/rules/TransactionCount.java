@@ -1,6 +1,6 @@
 package io.meshchain.ledger.rules;
 
-import io.meshchain.ledger.Block;
+import io.meshchain.primitives.Block;
 import java.util.Optional;
 
 /** A block holds 1 to max transactions: no empty blocks, and no block too big for its peers. */

@@ -1,7 +1,7 @@
 package io.meshchain.ledger.rules;
 
 import io.meshchain.crypto.Signatures;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Transaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.meshchain.ledger.rules;
 
 import io.meshchain.crypto.Hex;
-import io.meshchain.ledger.Block;
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.Transaction;
 import java.util.Optional;
 
 /** Hashes are 64 lowercase hex characters; anything else cannot even be hashed or linked. */

@@ -1,12 +1,12 @@
 package io.meshchain.ledger.rules;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.meshchain.ledger.Transaction;
+import io.meshchain.primitives.Transaction;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class TransactionRulesTest {
 

@@ -1,4 +1,4 @@
-package io.meshchain.ledger;
+package io.meshchain.primitives;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;

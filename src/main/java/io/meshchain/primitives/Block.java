@@ -1,4 +1,4 @@
-package io.meshchain.ledger;
+package io.meshchain.primitives;
 
 import io.meshchain.pow.BlockHeader;
 import io.meshchain.pow.Hashes;
@@ -39,7 +39,7 @@ public record Block(long index, long timestamp, String previousHash, int difficu
         return transactions.stream().map(Transaction::id).toList();
     }
 
-    static BlockHeader header(long index, long timestamp, String previousHash, int difficulty,
+    public static BlockHeader header(long index, long timestamp, String previousHash, int difficulty,
                               List<Transaction> transactions, long proof) {
         List<String> ids = transactions.stream().map(Transaction::id).toList();
         String root = transactions.stream().anyMatch(Transaction::isSigned)

@@ -1,4 +1,4 @@
-package io.meshchain.ledger;
+package io.meshchain.primitives;
 
 import java.math.BigInteger;
 import java.util.Objects;
