@@ -129,8 +129,8 @@ class TransactionController {
     BatchSubmission submitAll(@RequestBody List<TransactionRequest> requests,
                               @Parameter(hidden = true)
                               @RequestAttribute(name = RelayHeader.RELAYED_BY, required = false) RelayedBy relayedBy) {
-        if (requests.isEmpty() || requests.size() > ChainService.MAX_BATCH) {
-            throw new InvalidRequestException("transactions", "must be 1 to " + ChainService.MAX_BATCH + " in one batch");
+        if (requests.isEmpty() || requests.size() > Paging.MAX_BATCH) {
+            throw new InvalidRequestException("transactions", "must be 1 to " + Paging.MAX_BATCH + " in one batch");
         }
         List<Transaction> transactions = new ArrayList<>(requests.size());
         Map<String, Long> eligibleFrom = new HashMap<>();

@@ -41,12 +41,14 @@ final class Chain {
         return recentFrom + recent.size() - 1;
     }
 
-    StoredBlock tip() {
+    /** The tip's entry: hash, timestamp, proof and the work up to it. */
+    StoredBlock tipEntry() {
         return recent.get(recent.size() - 1);
     }
 
-    ChainTip tipSummary() {
-        return tip().tip();
+    /** What fork choice compares of this chain: its tip and the work behind it. */
+    ChainTip tip() {
+        return tipEntry().tip();
     }
 
     /** The entry at {@code height}, which must be at most the tip's. */

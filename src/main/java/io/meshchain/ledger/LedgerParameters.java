@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param startupCheck    how much of the stored chain is checked at start
  * @param senderLimit     most pending transactions from one sender
  * @param targetWait      how long an acknowledged transaction should wait to be confirmed: new ones are
- *                        refused while the backlog would take longer ({@link Admission}); zero for no limit
+ *                        refused while the backlog would take longer ({@link Backlog}); zero for no limit
  * @param signaturesRequired whether every transaction must be signed (a network setting)
  * @param maxReorgDepth   deepest reorganisation this node makes: a better chain that forks further
  *                        below its tip is not followed

@@ -4,6 +4,7 @@ import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.RelayedBy;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.system.MeshchainProperties;
+import io.meshchain.wire.Paging;
 import io.meshchain.wire.RelayHeader;
 import java.net.URI;
 import java.time.Duration;
@@ -42,7 +43,7 @@ import org.springframework.stereotype.Component;
  * <p>Each peer has an outbox, sent by one call at a time on the peer's relay lane: a transaction
  * that finds the outbox empty goes alone ({@code POST /transactions}); those that arrive while a
  * call is under way, or within the pace of its start ({@link #paceFor}), wait and go together in the
- * next ({@code POST /transactions/batch}, up to {@link ChainService#MAX_BATCH}), made durable at the
+ * next ({@code POST /transactions/batch}, up to {@link Paging#MAX_BATCH}), made durable at the
  * peer with one flush. So a transaction after a quiet spell goes at once, and a steady stream costs a
  * peer at most one call per pace however many transactions it carries: with eight nodes on two cores,
  * a call per transaction to each peer took more of the machine than the transactions. The pace grows
@@ -174,7 +175,7 @@ class TransactionRelay {
      */
     private boolean pace(Outbox outbox, long started) {
         long remaining = paceFor(directory.peers().size()).toNanos() - (System.nanoTime() - started);
-        if (remaining <= 0 || outbox.size.get() >= ChainService.MAX_BATCH) {
+        if (remaining <= 0 || outbox.size.get() >= Paging.MAX_BATCH) {
             return true;
         }
         try {
@@ -201,7 +202,7 @@ class TransactionRelay {
     private static List<TransactionAccepted> take(Outbox outbox) {
         List<TransactionAccepted> batch = new ArrayList<>();
         TransactionAccepted next;
-        while (batch.size() < ChainService.MAX_BATCH && (next = outbox.waiting.poll()) != null) {
+        while (batch.size() < Paging.MAX_BATCH && (next = outbox.waiting.poll()) != null) {
             outbox.size.decrementAndGet();
             batch.add(next);
         }

@@ -11,6 +11,7 @@ import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.pow.Hashes;
 import io.meshchain.primitives.Block;
 import io.meshchain.primitives.Transaction;
+import io.meshchain.wire.Paging;
 import io.meshchain.wire.RelayHeader;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -235,7 +236,7 @@ class TransactionControllerTest {
     @Test
     void aBatchThatIsEmptyTooLargeOrLacksATimestampIsABadRequest() throws Exception {
         submitBatch("[]").andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors[0].field").value("transactions"));
-        String tooMany = String.join(",", java.util.Collections.nCopies(ChainService.MAX_BATCH + 1, item("gzan3055", "x")));
+        String tooMany = String.join(",", java.util.Collections.nCopies(Paging.MAX_BATCH + 1, item("gzan3055", "x")));
         submitBatch("[" + tooMany + "]").andExpect(status().isBadRequest());
         submitBatch("[" + item("gzan3055", "x") + ",{\"sender\":\"gzan3055\",\"content\":\"y\"}]")
                 .andExpect(status().isBadRequest())

@@ -222,7 +222,7 @@ class ChainServiceTest {
         assertThat(admitting.submitAll(List.of(Transaction.of("bob", "honest too", NOW + 60_000)), null).accepted())
                 .isEqualTo(1);
         assertThat(admitting.nextDueIn()).as("the honest ones are due once settled: the pool has waited long enough")
-                .hasValue(ChainService.MIN_SETTLE_MILLIS);
+                .hasValue(BlockTemplates.MIN_SETTLE_MILLIS);
     }
 
     @Test
@@ -352,7 +352,7 @@ class ChainServiceTest {
         Transaction after = Transaction.of("carol", "after the cutoff", cutoff + 1);
         List.of(first, second, after).forEach(tx -> node.submit(tx, null));
 
-        clock.set(cutoff + ChainService.MIN_SETTLE_MILLIS - 1);
+        clock.set(cutoff + BlockTemplates.MIN_SETTLE_MILLIS - 1);
         assertThat(node.dueTemplate()).as("the cutoff has not settled").isEmpty();
         assertThat(node.nextDueIn()).hasValue(1);
         clock.advance(Duration.ofMillis(1));
@@ -386,7 +386,7 @@ class ChainServiceTest {
         List.of(stamped.get(1), stamped.get(0)).forEach(tx -> theirs.submit(tx, "n2"));
         late.set(cutoff + 800);
         theirs.submit(Transaction.of("carol", "arrived after the cutoff", cutoff + 800), null);
-        early.set(cutoff + ChainService.MIN_SETTLE_MILLIS);
+        early.set(cutoff + BlockTemplates.MIN_SETTLE_MILLIS);
         late.set(cutoff + 900);
 
         MiningTemplate mine = ours.dueTemplate().orElseThrow();
@@ -417,7 +417,7 @@ class ChainServiceTest {
         second.set(NOW + 180);
         peer.submit(late, "n1");
 
-        first.set(NOW + ChainService.MIN_SETTLE_MILLIS);
+        first.set(NOW + BlockTemplates.MIN_SETTLE_MILLIS);
         second.set(NOW + 500);
         MiningTemplate ours = origin.dueTemplate().orElseThrow();
         MiningTemplate theirs = peer.dueTemplate().orElseThrow();
@@ -425,7 +425,7 @@ class ChainServiceTest {
         assertThat(ours.transactions()).containsExactly(onTime);
         assertThat(mine(theirs).hash()).isEqualTo(mine(ours).hash());
         origin.appendMined(mine(ours));
-        first.set(NOW + 1_000 + ChainService.MIN_SETTLE_MILLIS);
+        first.set(NOW + 1_000 + BlockTemplates.MIN_SETTLE_MILLIS);
         assertThat(origin.dueTemplate()).hasValueSatisfying(next -> assertThat(next.transactions()).containsExactly(late));
     }
 
@@ -447,11 +447,11 @@ class ChainServiceTest {
         TransactionAccepted accepted = (TransactionAccepted) relayed.get(0);
         peer.submit(stampedEarlier, RelayedBy.of("n1"), accepted.eligibleFrom());
 
-        first.set(NOW + ChainService.MIN_SETTLE_MILLIS);
-        second.set(NOW + ChainService.MIN_SETTLE_MILLIS);
+        first.set(NOW + BlockTemplates.MIN_SETTLE_MILLIS);
+        second.set(NOW + BlockTemplates.MIN_SETTLE_MILLIS);
         MiningTemplate ours = origin.dueTemplate().orElseThrow();
         assertThat(peer.dueTemplate()).as("the relay came 200 ms late: the peer waits that much longer").isEmpty();
-        second.set(NOW + 200 + ChainService.SETTLE_HEADROOM_MILLIS);
+        second.set(NOW + 200 + BlockTemplates.SETTLE_HEADROOM_MILLIS);
         MiningTemplate theirs = peer.dueTemplate().orElseThrow();
 
         assertThat(ours.transactions()).containsExactly(stampedEarlier);
@@ -472,7 +472,7 @@ class ChainServiceTest {
 
         assertThat(events).last().isInstanceOfSatisfying(TransactionAccepted.class, accepted ->
                 assertThat(accepted.eligibleFrom()).isEqualTo(NOW - PendingTransaction.MAX_RELAY_LAG_MILLIS));
-        assertThat(node.settleMillis()).isEqualTo(ChainService.MAX_SETTLE_MILLIS);
+        assertThat(node.settleMillis()).isEqualTo(BlockTemplates.MAX_SETTLE_MILLIS);
         MiningTemplate template = node.dueTemplate().orElseThrow();
         assertThat(template.transactions()).containsExactly(ancient);
         node.appendMined(mine(template));
@@ -510,8 +510,8 @@ class ChainServiceTest {
         }
         one.submit(retried, RelayedBy.of("n2"), NOW + 150);
 
-        first.set(NOW + ChainService.MIN_SETTLE_MILLIS);
-        second.set(NOW + ChainService.MIN_SETTLE_MILLIS);
+        first.set(NOW + BlockTemplates.MIN_SETTLE_MILLIS);
+        second.set(NOW + BlockTemplates.MIN_SETTLE_MILLIS);
         MiningTemplate ours = one.dueTemplate().orElseThrow();
         MiningTemplate theirs = other.dueTemplate().orElseThrow();
         assertThat(ours.transactions()).containsExactly(retried);
@@ -527,18 +527,18 @@ class ChainServiceTest {
     @Test
     void withABlockIntervalRelaysThatComeLateMakeTheNodeWaitLongerBeforeItMines() {
         ChainService node = withInterval(clock);
-        assertThat(node.settleMillis()).as("no relay yet").isEqualTo(ChainService.MIN_SETTLE_MILLIS);
+        assertThat(node.settleMillis()).as("no relay yet").isEqualTo(BlockTemplates.MIN_SETTLE_MILLIS);
 
         node.submit(Transaction.of("alice", "relayed 600 ms after the first node took it", NOW - 700), RelayedBy.of("n2"), NOW - 600);
 
-        long settle = 600 + ChainService.SETTLE_HEADROOM_MILLIS;
+        long settle = 600 + BlockTemplates.SETTLE_HEADROOM_MILLIS;
         assertThat(node.settleMillis()).isEqualTo(settle);
         assertThat(node.nextDueIn()).as("the cutoff at NOW, passed by the margin").hasValue(settle);
         node.submit(Transaction.of("bob", "relayed five seconds late", NOW - 5_000), RelayedBy.of("n2"), NOW - 5_000);
-        assertThat(node.settleMillis()).as("capped").isEqualTo(ChainService.MAX_SETTLE_MILLIS);
+        assertThat(node.settleMillis()).as("capped").isEqualTo(BlockTemplates.MAX_SETTLE_MILLIS);
 
         clock.advance(Duration.ofSeconds(11));
-        assertThat(node.settleMillis()).as("the late relays have left the window").isEqualTo(ChainService.MIN_SETTLE_MILLIS);
+        assertThat(node.settleMillis()).as("the late relays have left the window").isEqualTo(BlockTemplates.MIN_SETTLE_MILLIS);
     }
 
     @Test
@@ -547,7 +547,7 @@ class ChainServiceTest {
         node.submit(Transaction.of("alice", "alone", NOW), null);
 
         assertThat(node.nextDueIn().getAsLong())
-                .isBetween(ChainService.MIN_SETTLE_MILLIS, INTERVAL.toMillis() + ChainService.MIN_SETTLE_MILLIS);
+                .isBetween(BlockTemplates.MIN_SETTLE_MILLIS, INTERVAL.toMillis() + BlockTemplates.MIN_SETTLE_MILLIS);
     }
 
     @Test
@@ -591,8 +591,8 @@ class ChainServiceTest {
         assertThat(service.nextDueIn()).as("a lone transaction waits max-wait").hasValue(MAX_WAIT.toMillis());
         ChainFixture.txs(3).forEach(tx -> service.submit(tx, null));
         service.submit(Transaction.of("gzan3055", "just now", NOW), null);
-        assertThat(service.nextDueIn()).as("a full block once the newest has settled").hasValue(ChainService.MIN_SETTLE_MILLIS);
-        clock.advance(Duration.ofMillis(ChainService.MIN_SETTLE_MILLIS));
+        assertThat(service.nextDueIn()).as("a full block once the newest has settled").hasValue(BlockTemplates.MIN_SETTLE_MILLIS);
+        clock.advance(Duration.ofMillis(BlockTemplates.MIN_SETTLE_MILLIS));
         assertThat(service.nextDueIn()).hasValue(0);
         assertThat(service.dueTemplate()).isPresent();
     }
@@ -604,7 +604,7 @@ class ChainServiceTest {
         service.submit(fresh, null);
 
         assertThat(service.dueTemplate()).as("four settled, one just stamped: not yet a full block").isEmpty();
-        clock.advance(Duration.ofMillis(ChainService.MIN_SETTLE_MILLIS));
+        clock.advance(Duration.ofMillis(BlockTemplates.MIN_SETTLE_MILLIS));
         assertThat(service.dueTemplate()).hasValueSatisfying(t -> assertThat(t.transactions()).hasSize(5).last()
                 .isEqualTo(fresh));
     }
@@ -833,7 +833,7 @@ class ChainServiceTest {
             forgedAtFour.add(forgedTip);
         }
         assertThat(honest.stream().mapToInt(block -> block.transactions().size()).sum())
-                .isGreaterThanOrEqualTo(ChainService.PARALLEL_VERIFICATION);
+                .isGreaterThanOrEqualTo(ChainSwitch.PARALLEL_VERIFICATION);
 
         assertThatThrownBy(() -> service.adopt(forgedAtFour)).isInstanceOf(BlockRejectedException.class)
                 .hasFieldOrPropertyWithValue("rule", "valid-signatures")
@@ -1182,7 +1182,7 @@ class ChainServiceTest {
         Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
         List<Block> chain = new ArrayList<>(ChainFixture.extend(genesis, 2));
         chain.add(ChainFixture.withoutWork(chain.get(1), List.of(ChainFixture.tx()), NOW));
-        chain.addAll(ChainFixture.extend(chain.get(2), 2 * ChainService.TAIL_CHECK_BLOCKS));
+        chain.addAll(ChainFixture.extend(chain.get(2), 2 * LedgerStartup.TAIL_CHECK_BLOCKS));
         LedgerParameters full = new LedgerParameters(ChainFixture.DIFFICULTY, 5, MAX_WAIT, CAPACITY,
                 StoredChainCheck.FULL);
         MutableClock later = new MutableClock(NOW + Duration.ofDays(1).toMillis());
@@ -1202,7 +1202,7 @@ class ChainServiceTest {
     @Test
     void fullCheckAfterARebuildIsRecordedOnlyWhenEveryBlockPasses() {
         Block genesis = Genesis.block(ChainFixture.DIFFICULTY);
-        List<Block> good = ChainFixture.extend(genesis, 3 * ChainService.TAIL_CHECK_BLOCKS);
+        List<Block> good = ChainFixture.extend(genesis, 3 * LedgerStartup.TAIL_CHECK_BLOCKS);
         MutableClock later = new MutableClock(NOW + Duration.ofDays(1).toMillis());
         InMemoryLedgerStore rebuilt = InMemoryLedgerStore.rebuilt(good);
 
@@ -1212,7 +1212,7 @@ class ChainServiceTest {
 
         List<Block> bad = new ArrayList<>(ChainFixture.extend(genesis, 1));
         bad.add(ChainFixture.withoutWork(bad.get(0), List.of(ChainFixture.tx()), NOW));
-        bad.addAll(ChainFixture.extend(bad.get(1), 2 * ChainService.TAIL_CHECK_BLOCKS));
+        bad.addAll(ChainFixture.extend(bad.get(1), 2 * LedgerStartup.TAIL_CHECK_BLOCKS));
         InMemoryLedgerStore damaged = InMemoryLedgerStore.rebuilt(bad);
         assertThatThrownBy(() -> new ChainService(service.parameters(), later, events::add, damaged))
                 .isInstanceOf(StoredChainInvalidException.class);

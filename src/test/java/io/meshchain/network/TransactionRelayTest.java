@@ -8,6 +8,7 @@ import io.meshchain.ledger.RelayedBy;
 import io.meshchain.ledger.TransactionAccepted;
 import io.meshchain.primitives.Transaction;
 import io.meshchain.system.MeshchainProperties;
+import io.meshchain.wire.Paging;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -202,8 +203,8 @@ class TransactionRelayTest {
 
         ArgumentCaptor<List<TransactionAccepted>> batches = ArgumentCaptor.captor();
         verify(client, timeout(2_000).times(2)).relayBatch(eq(n2), batches.capture(), from("n1"));
-        assertThat(batches.getAllValues()).as("at most %d per call", ChainService.MAX_BATCH)
-                .extracting(List::size).containsExactly(ChainService.MAX_BATCH, 300 - ChainService.MAX_BATCH);
+        assertThat(batches.getAllValues()).as("at most %d per call", Paging.MAX_BATCH)
+                .extracting(List::size).containsExactly(Paging.MAX_BATCH, 300 - Paging.MAX_BATCH);
         assertThat(batches.getAllValues().stream().flatMap(List::stream).map(TransactionAccepted::transaction).toList())
                 .isEqualTo(later);
         verify(client, times(1)).relay(eq(n2), any(), any());

@@ -1,0 +1,58 @@
+package io.meshchain.ledger;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the pool's journal from growing without bound: once it holds mostly transactions that have
+ * since been mined, it is rewritten with only what is pending. The pool is taken under the shared
+ * lock, the whole record written and forced without any lock (submissions and blocks go on
+ * meanwhile), and only the swap, carrying over what was appended meanwhile, takes the lock. One
+ * compaction runs at a time; a failed one leaves the old record intact and is tried after the next block.
+ */
+final class PoolCompaction {
+
+    private static final Logger log = LoggerFactory.getLogger(PoolCompaction.class);
+
+    private final LedgerState state;
+    private final LedgerStore store;
+    /** Whether a compaction of the pool's record runs: one at a time. */
+    private final AtomicBoolean compacting = new AtomicBoolean();
+
+    PoolCompaction(LedgerState state, LedgerStore store) {
+        this.state = state;
+        this.store = store;
+    }
+
+    /** Compacts the pool's journal if it is worth it and no compaction runs; without the lock held. */
+    void compactIfWorthwhile() {
+        if (!compacting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            LedgerStore.PendingRewrite rewrite = state.read(() -> store.pendingNeedsCompaction(state.pool().size())
+                    ? store.beginPendingRewrite(state.pool().entries()) : null);
+            if (rewrite == null) {
+                return;
+            }
+            try {
+                rewrite.write();
+            } catch (StorageException e) {
+                rewrite.abandon();
+                throw e;
+            }
+            state.writeLock().lock();
+            try {
+                rewrite.finish();
+            } finally {
+                state.writeLock().unlock();
+            }
+        } catch (StorageException e) {
+            // The old files are intact and complete; compaction is tried again after the next block.
+            log.warn("Could not compact the ledger's files: {}", e.getMessage());
+        } finally {
+            compacting.set(false);
+        }
+    }
+}
