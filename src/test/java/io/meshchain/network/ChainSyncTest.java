@@ -665,8 +665,11 @@ class ChainSyncTest {
 
     @Test
     void syncsThatHoldEverySlotGiveWayToAPeerWaitingForOneOnceTheyHaveHadTheirTurn() throws Exception {
-        List<Block> theirs = withGenesis(ChainFixture.extend(GENESIS, 600));
         List<Block> longer = withGenesis(ChainFixture.extend(GENESIS, 700));
+        // The slow peers serve a prefix of the waiting peer's chain: what they still adopt while it syncs
+        // leaves its branch attached (a branch of their own would make its adoption find the chain moved,
+        // which the next heartbeat settles, but this one sync would not).
+        List<Block> theirs = longer.subList(0, 601);
         CountDownLatch bothAsked = new CountDownLatch(2);
         CountDownLatch go = new CountDownLatch(1);
         for (Peer slowPeer : List.of(slow, other)) {
