@@ -63,7 +63,7 @@ public final class MerkleTree {
     }
 
     /** The audit path of the leaf at {@code index}: the hashes that tie it to the root, leaf side first. */
-    public static List<byte[]> auditPath(List<byte[]> leaves, int index) {
+    static List<byte[]> auditPath(List<byte[]> leaves, int index) {
         return auditPathOfLeafHashes(leafHashes(leaves), index);
     }
 

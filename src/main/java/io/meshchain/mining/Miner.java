@@ -82,7 +82,7 @@ public class Miner implements SmartLifecycle {
     }
 
     /** Mines one block if one is due. Returns the block appended, if any. */
-    public Optional<Block> mineDueBlock() {
+    Optional<Block> mineDueBlock() {
         return attempt().block();
     }
 
