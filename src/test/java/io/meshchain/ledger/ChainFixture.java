@@ -42,6 +42,10 @@ public final class ChainFixture {
     public static final byte[] SIGNING_KEY = HexFormat.of()
             .parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
 
+    /** RFC 8032's second test key: another signer, racing {@link #SIGNING_KEY} for a name. */
+    public static final byte[] OTHER_KEY = HexFormat.of()
+            .parseHex("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+
     /** A transaction signed with {@link #SIGNING_KEY} for the network whose genesis block has {@code genesisHash}. */
     public static Transaction signed(String genesisHash, String sender, String content, long timestamp) {
         return signed(SIGNING_KEY, genesisHash, sender, content, timestamp);
@@ -90,6 +94,12 @@ public final class ChainFixture {
         BlockHeader header = Block.header(index, timestamp, previousHash, difficulty, transactions, 0);
         long proof = new ProofSearch(header).search(0, 1, () -> false, n -> { }).orElseThrow();
         return Block.seal(header.withProof(proof), transactions);
+    }
+
+    /** Mines the block {@code template} describes, as a miner does. */
+    public static Block mine(MiningTemplate template) {
+        return mine(template.index(), template.previousHash(), template.transactions(), template.timestamp(),
+                template.difficulty());
     }
 
     /** A block with a correct hash that does not meet its difficulty: no work was done. */
