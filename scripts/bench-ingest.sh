@@ -5,7 +5,7 @@
 #   scripts/bench-ingest.sh [seconds] [connections] [--signed] [--naivechain[=DIR]]
 #                                                    defaults: 15 s, 16 connections
 #
-# --signed also measures signed transactions (API.md), each run on a fresh node beside an unsigned
+# --signed also measures signed transactions (docs/api.md), each run on a fresh node beside an unsigned
 # run: their bodies are signed beforehand with Node's crypto (scripts/bench/sign-bodies.js), since
 # wrk cannot sign, so the figure is the node's cost of checking them. Needs node.
 #

@@ -1,5 +1,5 @@
 // Writes COUNT bodies of POST /transactions, one per line, each a new transaction signed with
-// Node's own Ed25519 as API.md describes, for the network whose genesis block has GENESIS_HASH:
+// Node's own Ed25519 as docs/api.md describes, for the network whose genesis block has GENESIS_HASH:
 // what the signed ingest benchmark submits, since wrk cannot sign.
 //   node sign-bodies.js GENESIS_HASH COUNT FILE [FIRST]
 'use strict';

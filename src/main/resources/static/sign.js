@@ -1,4 +1,4 @@
-// Signs meshchain transactions in the page with WebCrypto's Ed25519, as API.md ("Signed
+// Signs meshchain transactions in the page with WebCrypto's Ed25519, as docs/api.md ("Signed
 // transactions") describes; nothing of it leaves the page but the transaction. Loaded as a plain
 // script in the explorer (window.meshchainSigning), and by Node in the tests (module.exports).
 'use strict';

@@ -1,4 +1,4 @@
-// Signs a meshchain transaction with Node's own crypto, from API.md ("Signed transactions") alone:
+// Signs a meshchain transaction with Node's own crypto, from docs/api.md ("Signed transactions") alone:
 // no code of the node is used. Prints {"publicKey", "signature", "id"} as JSON.
 //   node sign-transaction.js GENESIS_HASH SENDER CONTENT TIMESTAMP
 'use strict';

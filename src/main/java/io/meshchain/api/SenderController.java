@@ -48,7 +48,7 @@ class SenderController {
                 binding.map(SenderBinding::height).orElse(null));
     }
 
-    /** The answer of {@code GET /senders/{name}}; nulls are written, as API.md lists them. */
+    /** The answer of {@code GET /senders/{name}}; nulls are written, as docs/api.md lists them. */
     record SenderView(String name, String publicKey, Long boundAt) {
     }
 }

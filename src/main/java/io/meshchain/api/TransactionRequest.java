@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * @param timestamp optional; without it the node stamps the transaction. A signed one must carry it
  * @param publicKey a signed transaction's Ed25519 public key, 32 bytes in base64url without padding
- * @param signature its signature (API.md, "Signed transactions"), 64 bytes in base64url without padding
+ * @param signature its signature (docs/api.md, "Signed transactions"), 64 bytes in base64url without padding
  * @param eligibleFrom on a peer's relay only: from which block cutoff the relaying node lets a block take
  *                  it; ignored from a client
  */

@@ -5,7 +5,7 @@ import java.util.Base64;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * Ed25519 signatures (RFC 8032) of transactions, exactly as API.md ("Signed transactions") specifies
+ * Ed25519 signatures (RFC 8032) of transactions, exactly as docs/api.md ("Signed transactions") specifies
  * them, so that any Ed25519 implementation, in any language, can sign for meshchain from that page.
  * The message a transaction's signature covers is built where its encoding is
  * ({@code io.meshchain.pow.Hashes#signingMessage}); this class signs and verifies bytes, whatever they

@@ -3,7 +3,7 @@ package io.meshchain.ledger;
 import java.util.List;
 
 /**
- * The Merkle audit path that ties a confirmed transaction to its block's header (API.md, "Inclusion
+ * The Merkle audit path that ties a confirmed transaction to its block's header (docs/api.md, "Inclusion
  * proofs"): with the block's other header fields, anyone checks it without trusting the node.
  *
  * @param id               the transaction's id

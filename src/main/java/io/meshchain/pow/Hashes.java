@@ -113,7 +113,7 @@ public final class Hashes {
     }
 
     /**
-     * Encoding v2, of a signed transaction (API.md): {@code 0x02 | len(sender) u32 | sender |
+     * Encoding v2, of a signed transaction (docs/api.md): {@code 0x02 | len(sender) u32 | sender |
      * len(content) u32 | content | timestamp i64 | publicKey (32 bytes)}, UTF-8 and big-endian.
      */
     static byte[] signedTransactionEncoding(String sender, String content, long timestamp, byte[] publicKey) {

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * A block of the chain, as stored and as sent on the wire. The field order is the wire order of
- * API.md. {@link #hash()} is what the block claims; {@link #computeHash()} is what its contents
+ * docs/api.md. {@link #hash()} is what the block claims; {@link #computeHash()} is what its contents
  * hash to, and the validation rules insist that the two agree.
  */
 public record Block(long index, long timestamp, String previousHash, int difficulty, long proof,

@@ -11,7 +11,7 @@ import java.util.Objects;
  * plus a timestamp and an id. The id is the SHA-256 of the canonical encoding of the other three
  * fields ({@link Hashes#transactionId}), so the same submission always has the same id.
  * <p>
- * A signed transaction (API.md, "Signed transactions") also carries its signer's Ed25519 public key
+ * A signed transaction (docs/api.md, "Signed transactions") also carries its signer's Ed25519 public key
  * and signature, base64url without padding; its id is the hash of encoding v2, which holds the key
  * ({@link Hashes#signedTransactionId}). Both are null for an unsigned one, and left out of its JSON.
  */

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A transaction signed by another Ed25519 implementation, Node's own crypto, from API.md's
+ * A transaction signed by another Ed25519 implementation, Node's own crypto, from docs/api.md's
  * description alone ({@code independent/sign-transaction.js} uses no code of the node), is
  * accepted under the id that implementation computed, and mined. It needs {@code node}, which CI
  * installs; elsewhere the test is skipped without it, and with {@code CI} set its absence fails.

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** What an operator sees: probes, health details and metrics; nothing of actuator beyond what API.md lists. */
+/** What an operator sees: probes, health details and metrics; nothing of actuator beyond what docs/api.md lists. */
 class OperationsIT {
 
     private static TestNode peer;

@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * A sender name belongs to the key of the first signed transaction for it that the chain confirms
- * (API.md, "Signed transactions"): after that transaction, in its block and in every later one,
+ * (docs/api.md, "Signed transactions"): after that transaction, in its block and in every later one,
  * each transaction from that sender is signed with that key. So two keys racing for a new name are
  * settled by the chain: whichever is confirmed first owns it, and a block holding the other's is
  * invalid.

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Every signed transaction of a block carries its key's signature of its fields on this network
- * (API.md, "Signed transactions"). A transaction this node verified when it took it into its pool is
+ * (docs/api.md, "Signed transactions"). A transaction this node verified when it took it into its pool is
  * not verified again: each signature is verified once per node. "That transaction" means its
  * signature too: the id does not cover the signature, so a block that copies a pending transaction
  * with other signature bytes is verified like any other.
