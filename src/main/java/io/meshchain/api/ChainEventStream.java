@@ -197,14 +197,14 @@ class ChainEventStream implements SmartLifecycle {
         long resumeAfter = lastEventId.orElse(-1);
         if (resumeAfter < 0) {
             stream.cursor = position.head();
-        } else if (resumeAfter > position.view().height()) {
+        } else if (resumeAfter > position.tip().height()) {
             // The client saw blocks this node does not have (it read another node, or this one lost
             // unforced blocks in a crash): everything above this node's tip is gone, as far as it knows.
             stream.cursor = position.head();
-            stream.truncate = new EventRing.Reorg(position.view().height(), List.of());
+            stream.truncate = new EventRing.Reorg(position.tip().height(), List.of());
         } else {
             String seen = chain.hashAt(resumeAfter).orElseThrow(() -> new IllegalStateException(
-                    "no block " + resumeAfter + " at or below the announced tip " + position.view().height()));
+                    "no block " + resumeAfter + " at or below the announced tip " + position.tip().height()));
             stream.replay = new Replay(resumeAfter, seen);
         }
         stream.commentDue = true; // the first write sends the headers: the client knows it is connected
@@ -283,21 +283,21 @@ class ChainEventStream implements SmartLifecycle {
     /** What a stream that resumes has sent of the ledger, and where it reads on. */
     private static final class Replay {
 
-        /** The views the client was given, oldest first; the first is where it said it was. */
-        private final ArrayDeque<EventRing.View> sent = new ArrayDeque<>();
+        /** The blocks the client was given, oldest first; the first is where it said it was. */
+        private final ArrayDeque<ChainPoint> sent = new ArrayDeque<>();
         /** Whether {@link #sent} still starts where the client said it was. */
         private boolean fromStart = true;
 
         Replay(long height, String hash) {
-            sent.addLast(new EventRing.View(height, hash));
+            sent.addLast(new ChainPoint(height, hash));
         }
 
-        EventRing.View last() {
+        ChainPoint last() {
             return sent.peekLast();
         }
 
         void sent(Block block) {
-            sent.addLast(new EventRing.View(block.index(), block.hash()));
+            sent.addLast(new ChainPoint(block.index(), block.hash()));
             if (sent.size() > REPLAY_MEMORY) {
                 sent.removeFirst();
                 fromStart = false;
@@ -308,25 +308,25 @@ class ChainEventStream implements SmartLifecycle {
          * Where the chain as it is now leaves what the client was given: the highest remembered block
          * that the chain still holds; empty when it holds none of them.
          */
-        Optional<EventRing.View> fork(ChainService chain) {
-            for (Iterator<EventRing.View> newestFirst = sent.descendingIterator(); newestFirst.hasNext(); ) {
-                EventRing.View view = newestFirst.next();
-                if (chain.hashAt(view.height()).filter(view.hash()::equals).isPresent()) {
-                    return Optional.of(view);
+        Optional<ChainPoint> fork(ChainService chain) {
+            for (Iterator<ChainPoint> newestFirst = sent.descendingIterator(); newestFirst.hasNext(); ) {
+                ChainPoint point = newestFirst.next();
+                if (chain.hashAt(point.height()).filter(point.hash()::equals).isPresent()) {
+                    return Optional.of(point);
                 }
             }
             return Optional.empty();
         }
 
         /** Where the client said it was, while that is still remembered. */
-        Optional<EventRing.View> start() {
+        Optional<ChainPoint> start() {
             return fromStart ? Optional.of(sent.peekFirst()) : Optional.empty();
         }
 
         /** Starts again at {@code fork}, below where the client said it was; returns the hashes sent since. */
-        List<String> restartAt(EventRing.View fork) {
+        List<String> restartAt(ChainPoint fork) {
             List<String> sentSince = new ArrayList<>();
-            sent.stream().skip(1).forEach(view -> sentSince.add(view.hash()));
+            sent.stream().skip(1).forEach(point -> sentSince.add(point.hash()));
             sent.clear();
             sent.addLast(fork);
             fromStart = true;
@@ -334,7 +334,7 @@ class ChainEventStream implements SmartLifecycle {
         }
 
         /** Forgets what was sent above {@code fork}; returns the hashes forgotten, lowest first. */
-        List<String> rewindTo(EventRing.View fork) {
+        List<String> rewindTo(ChainPoint fork) {
             List<String> removed = new ArrayList<>();
             while (sent.peekLast().height() > fork.height()) {
                 removed.add(0, sent.removeLast().hash());
@@ -466,8 +466,8 @@ class ChainEventStream implements SmartLifecycle {
          * reading held 53,594 blocks that way).
          */
         private boolean replayTurn() throws IOException {
-            long announced = ring.view().height();
-            EventRing.View last = replay.last();
+            long announced = ring.tip().height();
+            ChainPoint last = replay.last();
             int written = 0;
             while (last.height() < announced && written < BATCH) {
                 Optional<Block> next = blockAt(last.height() + 1);
@@ -497,7 +497,7 @@ class ChainEventStream implements SmartLifecycle {
             if (chain.hashAt(last.height()).filter(last.hash()::equals).isPresent()) {
                 // The chain still holds what was sent: the announced chain went on past it (read on), or
                 // its announcement is still to come (the next event wakes this stream).
-                return ring.view().height() > last.height();
+                return ring.tip().height() > last.height();
             }
             return rewind();
         }
@@ -512,7 +512,7 @@ class ChainEventStream implements SmartLifecycle {
 
         /** The chain switched branches under the replay: says where, as a live stream would be told. */
         private boolean rewind() throws IOException {
-            Optional<EventRing.View> fork = replay.fork(chain);
+            Optional<ChainPoint> fork = replay.fork(chain);
             if (fork.isPresent()) {
                 List<String> removed = replay.rewindTo(fork.get());
                 if (removed.isEmpty()) {
@@ -522,8 +522,8 @@ class ChainEventStream implements SmartLifecycle {
             }
             // Even the block the client said it had left the chain: the switch forked below it. The
             // announced switch says where, and which blocks it removed, those the client had among them.
-            Optional<EventRing.View> start = replay.start();
-            Optional<EventRing.Reorg> switched = start.flatMap(view -> ring.reorgRemoving(view.hash()));
+            Optional<ChainPoint> start = replay.start();
+            Optional<EventRing.Reorg> switched = start.flatMap(point -> ring.reorgRemoving(point.hash()));
             if (switched.isEmpty()) {
                 return resyncByReconnecting(); // not announced yet, or no longer held
             }
@@ -534,7 +534,7 @@ class ChainEventStream implements SmartLifecycle {
                 return resyncByReconnecting();
             }
             List<String> removed = new ArrayList<>(switched.get().removed().subList(0, hadAbove));
-            removed.addAll(replay.restartAt(new EventRing.View(forkIndex, forkHash.get())));
+            removed.addAll(replay.restartAt(new ChainPoint(forkIndex, forkHash.get())));
             return reorg(new EventRing.Reorg(forkIndex, removed));
         }
 
