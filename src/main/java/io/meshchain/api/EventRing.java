@@ -18,9 +18,20 @@ import tools.jackson.databind.json.JsonMapper;
  * queued per client. It guards the node's memory against clients that fall behind: it holds at most
  * {@code maxEvents} events and about {@code maxBytes} of them, and a stream whose place falls out of it
  * has been overtaken and is cut off. It also knows the announced chain's tip after every event, which
- * is where a stream that replayed old blocks from the ledger joins it.
+ * is where a stream that replayed old blocks from the ledger ({@link MissedBlocks}) joins it.
  */
 final class EventRing {
+
+    /** Events the ring keeps for the node's streams: a client further behind than this is cut off. */
+    static final int MAX_EVENTS = 4096;
+    /** About how much memory the ring's events may take, however large their blocks. */
+    static final long MAX_BYTES = 16L * 1024 * 1024;
+    /**
+     * Events the ring keeps while no stream is open, before it takes in the next change, and about how
+     * much memory they may take: enough for a client that comes back soon after a switch to be told of it.
+     */
+    static final int IDLE_EVENTS = 256;
+    static final long IDLE_BYTES = 1024 * 1024;
 
     /** A {@code reorg} event's data: blocks above {@code forkIndex} left the chain. */
     record Reorg(long forkIndex, List<String> removed) {
