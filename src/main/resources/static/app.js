@@ -100,8 +100,8 @@ async function refreshHealth() {
   const badge = $('health');
   badge.textContent = body.status || 'UNKNOWN';
   badge.className = 'badge ' + (body.status === 'UP' ? 'up' : 'down');
-  const node = body.components && body.components.meshchain;
-  $('miner').textContent = node ? node.details.miner : '–';
+  const mining = body.components && body.components.mining;
+  $('miner').textContent = mining && mining.details ? mining.details.miner : '–';
 }
 
 // The pool is read a page at a time, as the node serves it: it may hold many thousands.

@@ -13,17 +13,25 @@ import java.util.OptionalLong;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The chain's recent changes as events of the block stream, in the order the node announced them,
- * shared by every open stream: each stream only keeps its place in it. It holds at most
- * {@code maxEvents} events and about {@code maxBytes} of them; a stream whose place falls out of it
+ * The live ring: the chain's recent changes as events of the block stream, in the order the node
+ * announced them, shared by every open stream: each stream only keeps its place in it, so nothing is
+ * queued per client. It guards the node's memory against clients that fall behind: it holds at most
+ * {@code maxEvents} events and about {@code maxBytes} of them, and a stream whose place falls out of it
  * has been overtaken and is cut off. It also knows the announced chain's tip after every event, which
- * is where a stream that replayed old blocks from the ledger joins it.
+ * is where a stream that replayed old blocks from the ledger ({@link MissedBlocks}) joins it.
  */
 final class EventRing {
 
-    /** What an event leaves a client's view of the chain at: its tip's index and hash. */
-    record View(long height, String hash) {
-    }
+    /** Events the ring keeps for the node's streams: a client further behind than this is cut off. */
+    static final int MAX_EVENTS = 4096;
+    /** About how much memory the ring's events may take, however large their blocks. */
+    static final long MAX_BYTES = 16L * 1024 * 1024;
+    /**
+     * Events the ring keeps while no stream is open, before it takes in the next change, and about how
+     * much memory they may take: enough for a client that comes back soon after a switch to be told of it.
+     */
+    static final int IDLE_EVENTS = 256;
+    static final long IDLE_BYTES = 1024 * 1024;
 
     /** A {@code reorg} event's data: blocks above {@code forkIndex} left the chain. */
     record Reorg(long forkIndex, List<String> removed) {
@@ -35,16 +43,17 @@ final class EventRing {
         final long sequence;
         final String name;
         final long id;
-        final View view;
+        /** The announced chain's tip after this event. */
+        final ChainPoint after;
         final long bytes;
         private final Object payload;
         private volatile String data;
 
-        Event(long sequence, String name, long id, View view, long bytes, Object payload) {
+        Event(long sequence, String name, long id, ChainPoint after, long bytes, Object payload) {
             this.sequence = sequence;
             this.name = name;
             this.id = id;
-            this.view = view;
+            this.after = after;
             this.bytes = bytes;
             this.payload = payload;
         }
@@ -67,12 +76,12 @@ final class EventRing {
     private final ArrayDeque<Event> events = new ArrayDeque<>();
     private long nextSequence = 1;
     private long bytes;
-    private View view;
+    private ChainPoint tip;
 
     EventRing(int maxEvents, long maxBytes, ChainTip tip) {
         this.maxEvents = maxEvents;
         this.maxBytes = maxBytes;
-        this.view = new View(tip.height(), tip.hash());
+        this.tip = new ChainPoint(tip.height(), tip.hash());
     }
 
     /** Adds the events of a change: a {@code reorg} first when blocks left the chain, then a {@code block} each. */
@@ -80,18 +89,18 @@ final class EventRing {
         if (!change.removed().isEmpty()) {
             Block first = change.added().get(0);
             long forkIndex = first.index() - 1;
-            add(REORG, forkIndex, new View(forkIndex, first.previousHash()), 64L * (change.removed().size() + 1),
+            add(REORG, forkIndex, new ChainPoint(forkIndex, first.previousHash()), 64L * (change.removed().size() + 1),
                     new Reorg(forkIndex, change.removed()));
         }
         for (Block block : change.added()) {
-            add(BLOCK, block.index(), new View(block.index(), block.hash()), estimatedBytes(block), block);
+            add(BLOCK, block.index(), new ChainPoint(block.index(), block.hash()), estimatedBytes(block), block);
         }
     }
 
-    private void add(String name, long id, View after, long size, Object payload) {
+    private void add(String name, long id, ChainPoint after, long size, Object payload) {
         events.addLast(new Event(nextSequence++, name, id, after, size, payload));
         bytes += size;
-        view = after;
+        tip = after;
         keepNewest(maxEvents, maxBytes);
     }
 
@@ -113,16 +122,16 @@ final class EventRing {
     }
 
     /** Where the ring stands: the announced chain's tip after the last event, and the next event's number. */
-    record Position(View view, long head) {
+    record Position(ChainPoint tip, long head) {
     }
 
     /** The announced chain's tip after the last event. */
-    synchronized View view() {
-        return view;
+    synchronized ChainPoint tip() {
+        return tip;
     }
 
     synchronized Position position() {
-        return new Position(view, nextSequence);
+        return new Position(tip, nextSequence);
     }
 
     /** The sequence number the next event will get: where a new stream starts. */
@@ -159,12 +168,12 @@ final class EventRing {
      * still held did (the announcement is yet to come, or the chain went another way).
      */
     synchronized OptionalLong joinAt(long height, String hash) {
-        if (view.height() == height && view.hash().equals(hash)) {
+        if (tip.height() == height && tip.hash().equals(hash)) {
             return OptionalLong.of(nextSequence);
         }
         for (Iterator<Event> newestFirst = events.descendingIterator(); newestFirst.hasNext(); ) {
             Event event = newestFirst.next();
-            if (event.view.height() == height && event.view.hash().equals(hash)) {
+            if (event.after.height() == height && event.after.hash().equals(hash)) {
                 return OptionalLong.of(event.sequence + 1);
             }
         }

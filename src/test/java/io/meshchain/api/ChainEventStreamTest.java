@@ -284,7 +284,7 @@ class ChainEventStreamTest {
     void withNoStreamOpenTheRingKeepsOnlyTheLastEventsAndTheLatestChange() {
         announceChain();
 
-        assertThat(held()).isEqualTo(ChainEventStream.IDLE_RING_EVENTS + 100);
+        assertThat(held()).isEqualTo(EventRing.IDLE_EVENTS + 100);
     }
 
     @Test
@@ -296,7 +296,7 @@ class ChainEventStreamTest {
         }
 
         long perBlock = EventRing.estimatedBytes(parent);
-        assertThat(held()).isEqualTo(ChainEventStream.IDLE_RING_BYTES / perBlock + 1); // and the latest
+        assertThat(held()).isEqualTo(EventRing.IDLE_BYTES / perBlock + 1); // and the latest
     }
 
     @Test
@@ -329,13 +329,13 @@ class ChainEventStreamTest {
 
         // A client of the first address goes away; its stream ends at its next write, the keep-alive.
         first.get(0).goAway();
-        streams.keepIdleStreamsAlive(System.nanoTime() + ChainEventStream.KEEP_ALIVE.toNanos());
+        streams.keepIdleStreamsAlive(System.nanoTime() + StreamSenders.KEEP_ALIVE.toNanos());
         await().atMost(Duration.ofSeconds(10)).until(() -> openStreams() == limit);
         assertThat(open(server, "192.0.2.1", reading()).getStatus()).isEqualTo(200);
     }
 
     /**
-     * A client that stops reading is cut off once its write has hung for {@link ChainEventStream#STALL},
+     * A client that stops reading is cut off once its write has hung for {@link StreamSenders#STALL},
      * but its thread and connection stay until the web server gives up on the write: until then the
      * stream counts against both limits.
      */
@@ -348,7 +348,7 @@ class ChainEventStreamTest {
         announce(CHAIN.subList(0, 1));
         await().atMost(Duration.ofSeconds(10)).until(() -> hungWrites.get() == 1);
 
-        streams.keepIdleStreamsAlive(System.nanoTime() + ChainEventStream.STALL.toNanos());
+        streams.keepIdleStreamsAlive(System.nanoTime() + StreamSenders.STALL.toNanos());
         assertThat(meters.get("meshchain.events.cut.off").tag("reason", "stalled").counter().count()).isEqualTo(1);
 
         assertThat(open(server, "192.0.2.1", reading()).getStatus()).isEqualTo(503);
@@ -367,7 +367,7 @@ class ChainEventStreamTest {
     @Test
     void hungWritesHoldNoMoreSenderThreadsThanTheCap() throws Exception {
         MockMvc server = server(streams);
-        int stalled = 4 * ChainEventStream.MAX_SENDER_THREADS;
+        int stalled = 4 * StreamSenders.MAX_SENDER_THREADS;
         for (int i = 0; i < stalled; i++) {
             assertThat(open(server, "10.0." + i / 250 + "." + i % 250, notReading()).getStatus()).isEqualTo(200);
         }
@@ -375,12 +375,12 @@ class ChainEventStreamTest {
 
         // Every check finds the hung writes a second old, and keeps a thread for each of them besides.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            streams.keepIdleStreamsAlive(System.nanoTime() + ChainEventStream.HUNG.toNanos());
-            return hungWrites.get() >= ChainEventStream.MAX_SENDER_THREADS;
+            streams.keepIdleStreamsAlive(System.nanoTime() + StreamSenders.HUNG.toNanos());
+            return hungWrites.get() >= StreamSenders.MAX_SENDER_THREADS;
         });
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            streams.keepIdleStreamsAlive(System.nanoTime() + ChainEventStream.HUNG.toNanos());
-            assertThat(hungWrites.get()).isEqualTo(ChainEventStream.MAX_SENDER_THREADS);
+            streams.keepIdleStreamsAlive(System.nanoTime() + StreamSenders.HUNG.toNanos());
+            assertThat(hungWrites.get()).isEqualTo(StreamSenders.MAX_SENDER_THREADS);
         });
     }
 

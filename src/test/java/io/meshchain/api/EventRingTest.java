@@ -45,7 +45,7 @@ class EventRingTest {
                 "block 1", "block 2", "block 3", "reorg 1", "block 2", "block 3", "block 4");
         assertThat(events.get(3).data(JsonMapper.builder().build())).isEqualTo(
                 "{\"forkIndex\":1,\"removed\":[\"" + first.get(1).hash() + "\",\"" + first.get(2).hash() + "\"]}");
-        assertThat(ring.view()).isEqualTo(new EventRing.View(4, better.get(2).hash()));
+        assertThat(ring.tip()).isEqualTo(new ChainPoint(4, better.get(2).hash()));
     }
 
     @Test

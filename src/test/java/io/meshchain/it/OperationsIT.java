@@ -45,13 +45,17 @@ class OperationsIT {
 
     @Test
     void healthNamesHeightTipPeersAndMiner() {
-        JsonNode details = node.get("/actuator/health").json().get("components").get("meshchain").get("details");
+        JsonNode components = node.get("/actuator/health").json().get("components");
+        JsonNode details = components.get("meshchain").get("details");
         assertThat(details.get("nodeId").asString()).isEqualTo("ops");
         assertThat(details.get("height").asLong()).isZero();
         assertThat(details.get("tip").asString()).isEqualTo(node.tipHash());
         assertThat(details.get("peersConfigured").asInt()).isEqualTo(2);
         assertThat(details.get("peersReachable").asInt()).isEqualTo(1);
-        assertThat(details.get("miner").asString()).isIn("idle", "mining");
+        assertThat(details.has("miner")).as("the miner's state is the mining component's").isFalse();
+        JsonNode mining = components.get("mining");
+        assertThat(mining.get("status").asString()).isEqualTo("UP");
+        assertThat(mining.get("details").get("miner").asString()).isIn("idle", "mining");
     }
 
     /**
@@ -86,7 +90,8 @@ class OperationsIT {
 
     @Test
     void healthNamesNoPathAndNoAddressUnlessAnOperatorTurnsDetailsOn() {
-        for (String path : List.of("/actuator/health", "/actuator/health/storage", "/actuator/health/meshchain", "/readyz")) {
+        for (String path : List.of("/actuator/health", "/actuator/health/storage", "/actuator/health/meshchain",
+                "/actuator/health/mining", "/readyz")) {
             String body = node.get(path).body();
             assertThat(body).as(path)
                     .doesNotContain(node.storage().toAbsolutePath().toString())
@@ -105,6 +110,7 @@ class OperationsIT {
             JsonNode components = silent.get("/actuator/health").json().get("components");
             assertThat(components.get("storage").has("details")).isFalse();
             assertThat(components.get("meshchain").has("details")).isFalse();
+            assertThat(components.get("mining").has("details")).isFalse();
         }
     }
 
