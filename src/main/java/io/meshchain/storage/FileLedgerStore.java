@@ -111,7 +111,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         thread.setDaemon(true);
         return thread;
     });
-    private final Set<BlockIndex.View> views = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    private final Set<BlockIndex.IndexSnapshot> views = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private volatile RecordLog pending;
     private volatile RecordLog blocks;
     private FileChannel blockReader;
@@ -228,7 +228,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                 index = BlockIndex.open(indexDirectory);
                 index.fullCheckDue(true);
             }
-            long from = index.meta().map(BlockIndex.Meta::logEnd).orElse(RecordLog.FIRST_RECORD);
+            long from = index.meta().map(IndexFormat.Meta::logEnd).orElse(RecordLog.FIRST_RECORD);
             replay = new Replay(abandoned, rebuild != null);
             RecordLog.Opened opened = RecordLog.open(blocksFile, fsync, opener, from, replay);
             blocks = opened.log();
@@ -293,16 +293,16 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
      * @throws StoredChainInvalidException when the index is of another network's chain
      */
     private String reasonToRebuild(Path blocksFile) throws IOException {
-        Optional<BlockIndex.Meta> meta = index.meta();
+        Optional<IndexFormat.Meta> meta = index.meta();
         long logSize = Files.size(blocksFile);
         if (meta.isEmpty()) {
             return logSize > RecordLog.FIRST_RECORD
                     ? BLOCKS_FILE + " was written by an earlier version of meshchain, which kept no index"
                     : null;
         }
-        BlockIndex.Meta covered = meta.get();
-        if (covered.format() != BlockIndex.FORMAT) {
-            return "the index has layout " + covered.format() + ", this version writes " + BlockIndex.FORMAT;
+        IndexFormat.Meta covered = meta.get();
+        if (covered.format() != IndexFormat.VERSION) {
+            return "the index has layout " + covered.format() + ", this version writes " + IndexFormat.VERSION;
         }
         if (!Arrays.equals(covered.genesis(), genesisEntry.hash())) {
             if (covered.tip() > 0) {
@@ -511,7 +511,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     @Override
     public ChainReader reader() {
         return reading(() -> {
-            BlockIndex.View view = index.view();
+            BlockIndex.IndexSnapshot view = index.snapshot();
             views.add(view);
             try {
                 return new SnapshotReader(view, tipOf(view));
@@ -523,7 +523,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
         });
     }
 
-    private ChainTip tipOf(BlockIndex.View view) throws IOException {
+    private ChainTip tipOf(BlockIndex.IndexSnapshot view) throws IOException {
         long height = view.tip();
         BlockIndex.Entry entry = height == 0 ? genesisEntry : view.entries(height, 1).get(0);
         return stored(entry).tip();
@@ -532,10 +532,10 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     /** The chain as a view of the index saw it; the log is append-only, so the bytes it points at stay. */
     private final class SnapshotReader implements ChainReader {
 
-        private final BlockIndex.View view;
+        private final BlockIndex.IndexSnapshot view;
         private final ChainTip tip;
 
-        SnapshotReader(BlockIndex.View view, ChainTip tip) {
+        SnapshotReader(BlockIndex.IndexSnapshot view, ChainTip tip) {
             this.view = view;
             this.tip = tip;
         }
@@ -769,7 +769,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     private List<StoredBlock> indexRecord(List<Block> recordBlocks, byte[] payload, int[] offsets, int[] lengths,
                                           long payloadOffset, List<PendingTransaction> abandoned) throws IOException {
         long first = recordBlocks.get(0).index();
-        long tip = index.meta().map(BlockIndex.Meta::tip).orElse(0L);
+        long tip = index.meta().map(IndexFormat.Meta::tip).orElse(0L);
         if (first < 1 || first > tip + 1) {
             throw new IOException("a block record starts at height " + first + " but the chain is " + tip
                     + " blocks high");
@@ -802,7 +802,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
                 BlockIndex.Entry entry = new BlockIndex.Entry(block.index(), Hex.decode32(block.hash()),
                         block.timestamp(), block.proof(), work, payloadOffset + offsets[i], lengths[i],
                         crc(payload, offsets[i], lengths[i]));
-                batch.put(entry, ids(block), block.transactions().size() >= BlockIndex.LEAVES_FROM
+                batch.put(entry, ids(block), block.transactions().size() >= IndexSchema.LEAVES_FROM
                         ? leafHashes(block) : List.of());
                 entries.add(stored(entry));
             }
@@ -1014,7 +1014,7 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
             return;
         }
         closed = true;
-        views.forEach(BlockIndex.View::close);
+        views.forEach(BlockIndex.IndexSnapshot::close);
         views.clear();
         if (index != null) {
             index.close();

@@ -364,7 +364,7 @@ class FileLedgerStoreTest {
     @Test
     void leavesOfABlockOfManyTransactionsComeFromTheIndexWithoutReadingTheBlock() throws IOException {
         FileLedgerStore store = open();
-        Block many = ChainFixture.mine(genesis, ChainFixture.txs(BlockIndex.LEAVES_FROM + 4), ChainFixture.NOW);
+        Block many = ChainFixture.mine(genesis, ChainFixture.txs(IndexSchema.LEAVES_FROM + 4), ChainFixture.NOW);
         Block few = ChainFixture.mine(many, ChainFixture.txs(3), ChainFixture.NOW + 1);
         store.putBlocks(List.of(many, few), List.of());
         close(store);
