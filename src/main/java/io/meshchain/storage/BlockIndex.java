@@ -1,5 +1,9 @@
 package io.meshchain.storage;
 
+import io.meshchain.crypto.Hex;
+import io.meshchain.pow.Difficulty;
+import io.meshchain.primitives.Block;
+import io.meshchain.primitives.StoredBlock;
 import java.io.Closeable;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -60,6 +64,17 @@ final class BlockIndex implements Closeable {
      */
     record Entry(long height, byte[] hash, long timestamp, long proof, BigInteger totalWork, long offset, int length,
                  int crc) {
+
+        /** The genesis block's entry, which the index does not hold: the block is not in the log. */
+        static Entry genesis(Block genesis) {
+            return new Entry(0, Hex.decode32(genesis.hash()), genesis.timestamp(), genesis.proof(),
+                    Difficulty.work(genesis.difficulty()), 0, 0, 0);
+        }
+
+        /** The entry as the ledger knows it. */
+        StoredBlock stored() {
+            return new StoredBlock(height, Hex.encode(hash), timestamp, proof, totalWork);
+        }
     }
 
     /**

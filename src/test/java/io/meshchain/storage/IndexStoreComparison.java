@@ -567,7 +567,7 @@ public final class IndexStoreComparison {
         }
 
         private static Path file(Path directory) {
-            return directory.resolve(FileLedgerStore.BLOCKS_FILE);
+            return directory.resolve(DataDirectory.BLOCKS_FILE);
         }
 
         @Override
