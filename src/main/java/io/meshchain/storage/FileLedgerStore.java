@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * journal records every transaction that entered the pool ({@link PoolJournalFile}). This class puts
  * them together behind the ledger's port: it opens them in order ({@link IndexRecovery} brings the
  * index level with the log), hands reads to {@link ChainLookups}, and writes a change of the chain
- * to the journal, the log and the index in the order a crash requires ({@link #putBlocks}).
+ * to the pool journal, the block log and the index in the order a crash requires ({@link #putBlocks}).
  * <p>
  * When a write fails (a full disk), the change is refused, the node reports itself not ready
  * ({@link StorageReadiness}), and it becomes ready again with the next write that succeeds. What was

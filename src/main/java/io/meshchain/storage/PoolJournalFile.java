@@ -73,7 +73,7 @@ final class PoolJournalFile implements Closeable {
         List<List<PendingTransaction>> returns = new ArrayList<>();
         List<PendingTransaction> added = new ArrayList<>();
         for (byte[] record : recovered) {
-            LedgerCodec.JournalRecord decoded = LedgerCodec.decodeJournal(record);
+            LedgerCodec.PoolJournalRecord decoded = LedgerCodec.decodePoolJournalRecord(record);
             if (decoded.returned()) {
                 returns.add(decoded.transactions());
             } else {

@@ -21,7 +21,6 @@ import io.meshchain.pow.Difficulty;
 import io.meshchain.primitives.Block;
 import io.meshchain.primitives.StoredBlock;
 import io.meshchain.primitives.Transaction;
-import io.meshchain.system.ConfigurationException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.math.BigInteger;
@@ -431,36 +430,6 @@ class FileLedgerStoreTest {
     }
 
     @Test
-    void poolRewriteThatFailsLeavesTheOldJournalAndNoHalfWrittenOne() throws IOException {
-        FileLedgerStore store = open();
-        Transaction kept = ChainFixture.tx();
-        store.appendPending(pending(kept)).await();
-
-        disk.failAfterBytes(100);
-        assertThatThrownBy(() -> store.rewritePending(List.of(pending(ChainFixture.tx()), pending(ChainFixture.tx()))))
-                .isInstanceOf(StorageException.class);
-        disk.heal();
-        Transaction later = ChainFixture.tx();
-        store.appendPending(pending(later)).await();
-
-        StoredLedger recovered = reopen(store);
-        assertThat(recovered.pending()).containsExactly(pending(kept), pending(later));
-        assertThat(dir.resolve(DataDirectory.POOL_JOURNAL_FILE + ".tmp")).doesNotExist();
-    }
-
-    @Test
-    void journalIsWorthCompactingOnlyWhenMostlyStale() {
-        FileLedgerStore store = open();
-        for (int i = 0; i < PoolJournalFile.COMPACTION_MIN_RECORDS; i++) {
-            store.appendPending(pending(ChainFixture.tx()));
-        }
-        assertThat(store.pendingNeedsCompaction(0)).isFalse();
-        store.appendPending(pending(ChainFixture.tx()));
-        assertThat(store.pendingNeedsCompaction(0)).isTrue();
-        assertThat(store.pendingNeedsCompaction(PoolJournalFile.COMPACTION_MIN_RECORDS)).isFalse();
-    }
-
-    @Test
     void aBlockIsOnDiskBeforeItCanBeRead() throws Exception {
         FileLedgerStore store = open();
         List<Block> chain = ChainFixture.extend(genesis, 2);
@@ -558,41 +527,6 @@ class FileLedgerStoreTest {
     }
 
     @Test
-    void aCompactionCarriesOverWhatWasAppendedWhileItWrote() throws IOException {
-        FileLedgerStore store = open();
-        Transaction kept = ChainFixture.tx();
-        store.appendPending(pending(kept)).await();
-        Transaction mined = ChainFixture.tx();
-        store.appendPending(pending(mined)).await();
-
-        LedgerStore.PendingRewrite rewrite = store.beginPendingRewrite(List.of(pending(kept)));
-        rewrite.write();
-        Transaction meanwhile = ChainFixture.tx();
-        store.appendPending(pending(meanwhile));
-        rewrite.finish();
-        Transaction after = ChainFixture.tx();
-        store.appendPending(pending(after)).await();
-
-        assertThat(reopen(store).pending()).containsExactly(pending(kept), pending(meanwhile), pending(after));
-    }
-
-    @Test
-    void anAbandonedCompactionLeavesTheJournalAsItWas() throws IOException {
-        FileLedgerStore store = open();
-        Transaction first = ChainFixture.tx();
-        store.appendPending(pending(first)).await();
-
-        LedgerStore.PendingRewrite rewrite = store.beginPendingRewrite(List.of());
-        rewrite.write();
-        rewrite.abandon();
-        Transaction second = ChainFixture.tx();
-        store.appendPending(pending(second)).await();
-
-        assertThat(reopen(store).pending()).containsExactly(pending(first), pending(second));
-        assertThat(dir.resolve(DataDirectory.POOL_JOURNAL_FILE + ".tmp")).doesNotExist();
-    }
-
-    @Test
     void fullDiskRefusesTheWriteTakesTheNodeOutOfTrafficAndKeepsWhatWasStored() throws IOException {
         FileLedgerStore store = open();
         Transaction acknowledged = ChainFixture.tx();
@@ -624,14 +558,6 @@ class FileLedgerStoreTest {
     }
 
     @Test
-    void failingFlushIsNotAnAcknowledgement() {
-        FileLedgerStore store = open();
-        var durability = store.appendPending(pending(ChainFixture.tx()));
-        disk.failNow();
-        assertThatThrownBy(durability::await).isInstanceOf(StorageException.class);
-    }
-
-    @Test
     void closedStoreRefusesReadsAndWrites() throws IOException {
         FileLedgerStore store = open();
         close(store);
@@ -639,23 +565,5 @@ class FileLedgerStoreTest {
         assertThatThrownBy(() -> store.putBlocks(ChainFixture.extend(genesis, 1), List.of()))
                 .isInstanceOf(StorageException.class);
         assertThatThrownBy(() -> store.appendPending(pending(ChainFixture.tx()))).isInstanceOf(StorageException.class);
-    }
-
-    @Test
-    void unwritableDirectoryStopsStartWithTheSetting() throws IOException {
-        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
-        assertThatThrownBy(() -> new FileLedgerStore(file.resolve("data"), true, FileChannel::open, events::add,
-                Clock.systemUTC()))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("meshchain.storage.path")
-                .hasMessageContaining("cannot create or write");
-    }
-
-    @Test
-    void directoryInUseByAnotherNodeIsRefused() {
-        open();
-        assertThatThrownBy(this::store)
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("in use by another running node");
     }
 }
