@@ -46,7 +46,7 @@ import org.springframework.util.FileSystemUtils;
  * <ol>
  * <li><b>The index: RocksDB against H2's MVStore.</b> RocksDB through the node's own
  * {@link BlockIndex}, so that the figures are those of the code the node runs; MVStore with the
- * same three maps (height to entry, in {@link BlockIndex}'s encoding; block hash to height;
+ * same three maps (height to entry, in {@link IndexSchema}'s encoding; block hash to height;
  * transaction id to height and position), the same cache size and a commit per
  * {@value #BLOCKS_PER_BATCH} blocks, as the node writes a block record. For each: blocks written
  * per second, size on disk after closing, time to open again and answer a first lookup,
@@ -56,8 +56,8 @@ import org.springframework.util.FileSystemUtils;
  * <li><b>Block bodies: the block log against RocksDB.</b> The bodies appended
  * {@value #BLOCKS_PER_BATCH} to a record with {@link RecordLog} (append and sync, fsync off, as
  * {@link StorageFixture} writes), against the same bodies put {@value #BLOCKS_PER_BATCH} to a
- * batch into a RocksDB column family keyed by height, set up as {@link BlockIndex} sets up its
- * own. For each: bodies written per second, size on disk, and {@value #LOOKUPS} random
+ * batch into a RocksDB column family keyed by height, set up as {@link IndexOptions} sets up the
+ * index. For each: bodies written per second, size on disk, and {@value #LOOKUPS} random
  * single-body reads: for the log a positional read at the offset the index gives, as
  * {@link FileLedgerStore} reads a block; for RocksDB a get by height. Both check every body read
  * against its CRC32C, as the node does.</li>
@@ -79,8 +79,8 @@ public final class IndexStoreComparison {
     /** Blocks per index batch or store commit, and per block-log record: as a node catching up writes them. */
     private static final int BLOCKS_PER_BATCH = StorageFixture.BLOCKS_PER_RECORD;
     private static final int LOOKUPS = 200_000;
-    /** MVStore's cache, in MB: the block cache {@link BlockIndex} gives RocksDB. */
-    private static final int MVSTORE_CACHE_MB = (int) (BlockIndex.CACHE_BYTES / (1024 * 1024));
+    /** MVStore's cache, in MB: the block cache {@link IndexOptions} gives RocksDB. */
+    private static final int MVSTORE_CACHE_MB = (int) (IndexOptions.CACHE_BYTES / (1024 * 1024));
     /**
      * Whether MVStore's background thread runs: it commits on its own too (every second, and
      * whenever about 1 MB of changes is unsaved), frees the space of dead chunks and compacts the
@@ -453,7 +453,7 @@ public final class IndexStoreComparison {
 
         @Override
         public void put(BlockIndex.Entry entry, List<byte[]> transactionIds) {
-            heights.put(entry.height(), BlockIndex.encodeEntry(entry));
+            heights.put(entry.height(), IndexSchema.encodeEntry(entry));
             hashes.put(entry.hash(), entry.height());
             for (int position = 0; position < transactionIds.size(); position++) {
                 transactions.put(transactionIds.get(position), ByteBuffer.allocate(Long.BYTES + Integer.BYTES)
@@ -481,7 +481,7 @@ public final class IndexStoreComparison {
         @Override
         public Optional<BlockIndex.Entry> entry(long height) {
             byte[] value = heights.get(height);
-            return value == null ? Optional.empty() : Optional.of(BlockIndex.decodeEntry(height, value));
+            return value == null ? Optional.empty() : Optional.of(IndexSchema.decodeEntry(height, value));
         }
 
         @Override
@@ -567,7 +567,7 @@ public final class IndexStoreComparison {
         }
 
         private static Path file(Path directory) {
-            return directory.resolve(FileLedgerStore.BLOCKS_FILE);
+            return directory.resolve(DataDirectory.BLOCKS_FILE);
         }
 
         @Override
@@ -654,7 +654,7 @@ public final class IndexStoreComparison {
     }
 
     /**
-     * A RocksDB with one column family of bodies, set up as {@link BlockIndex} sets up its own: the
+     * A RocksDB with one column family of bodies, set up as {@link IndexOptions} sets up the index: the
      * same shared block cache with the memtables charged to it, index and filter blocks in the cache,
      * partitioned, bloom filters, writes not forced (the write-ahead log on). Random bodies do not
      * compress, so the family is not compressed either.
@@ -663,8 +663,8 @@ public final class IndexStoreComparison {
 
         private static final int BLOOM_BITS_PER_KEY = 10;
 
-        private final LRUCache cache = new LRUCache(BlockIndex.CACHE_BYTES);
-        private final WriteBufferManager memtables = new WriteBufferManager(BlockIndex.MEMTABLE_BYTES, cache);
+        private final LRUCache cache = new LRUCache(IndexOptions.CACHE_BYTES);
+        private final WriteBufferManager memtables = new WriteBufferManager(IndexOptions.MEMTABLE_BYTES, cache);
         private final BloomFilter bloom = new BloomFilter(BLOOM_BITS_PER_KEY, false);
         private final ColumnFamilyOptions family;
         private final DBOptions options;
@@ -674,8 +674,8 @@ public final class IndexStoreComparison {
         private final ColumnFamilyHandle bodies;
 
         BodyDatabase(Path directory) throws IOException {
-            family = BlockIndex.columnFamilyOptions(cache, bloom, CompressionType.NO_COMPRESSION);
-            options = BlockIndex.databaseOptions(memtables);
+            family = IndexOptions.columnFamilyOptions(cache, bloom, CompressionType.NO_COMPRESSION);
+            options = IndexOptions.databaseOptions(memtables);
             List<ColumnFamilyDescriptor> families = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, family),
                     new ColumnFamilyDescriptor("bodies".getBytes(StandardCharsets.US_ASCII), family));

@@ -27,18 +27,18 @@ final class LedgerCodec {
 
     /** Record kind in the block log: the chain from the first block's index on is these blocks. */
     static final byte BLOCKS = 1;
-    /** Record kind in the pending journal: a transaction entered the pool. */
+    /** Record kind in the pool journal: a transaction entered the pool. */
     static final byte PENDING = 2;
     /**
-     * Record kind in the pending journal: transactions of blocks a reorganisation abandoned went back
+     * Record kind in the pool journal: transactions of blocks a reorganisation abandoned went back
      * to the front of the pool, ahead of everything pending then.
      */
     static final byte RETURNED = 3;
 
     /**
-     * Record kinds of the pending journal like {@link #PENDING} and {@link #RETURNED}, whose
+     * Record kinds of the pool journal like {@link #PENDING} and {@link #RETURNED}, whose
      * transactions each carry a flag and, when signed, their key and signature. Written only when a
-     * record holds a signed transaction, so that journals of unsigned ones read as before.
+     * record holds a signed transaction, so that pool journals of unsigned ones read as before.
      */
     static final byte PENDING_SIGNED = 4;
     static final byte RETURNED_SIGNED = 5;
@@ -71,8 +71,8 @@ final class LedgerCodec {
     record DecodedBlocks(List<Block> blocks, int[] offsets, int[] lengths) {
     }
 
-    /** A record of the pending journal: the transactions it adds, and whether they go to the front. */
-    record JournalRecord(List<PendingTransaction> transactions, boolean returned) {
+    /** A record of the pool journal: the transactions it adds, and whether they go to the front. */
+    record PoolJournalRecord(List<PendingTransaction> transactions, boolean returned) {
     }
 
     static EncodedBlocks encodeBlocks(List<Block> blocks) {
@@ -175,7 +175,7 @@ final class LedgerCodec {
         });
     }
 
-    static JournalRecord decodeJournal(byte[] payload) throws IOException {
+    static PoolJournalRecord decodePoolJournalRecord(byte[] payload) throws IOException {
         byte kind = payload.length > 0 ? payload[0] : PENDING;
         boolean signed = kind == PENDING_SIGNED || kind == RETURNED_SIGNED;
         if (kind == RETURNED || kind == RETURNED_SIGNED) {
@@ -189,12 +189,12 @@ final class LedgerCodec {
                 returned.add(readPending(in, signed));
             }
             expectEnd(in);
-            return new JournalRecord(returned, true);
+            return new PoolJournalRecord(returned, true);
         }
         DataInputStream in = open(payload, signed ? PENDING_SIGNED : PENDING);
         PendingTransaction pending = readPending(in, signed);
         expectEnd(in);
-        return new JournalRecord(List.of(pending), false);
+        return new PoolJournalRecord(List.of(pending), false);
     }
 
     private static boolean anySigned(List<Transaction> transactions) {

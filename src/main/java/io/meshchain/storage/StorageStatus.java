@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * @param directory     the data directory
  * @param fsync         whether writes are forced to disk before they are acknowledged
  * @param blocksBytes   bytes of records in the block log
- * @param pendingBytes  bytes of records in the pool's journal
+ * @param pendingBytes  bytes of records in the pool journal
  * @param lastWrite     epoch milliseconds of the last successful write, 0 before the first
  * @param failure       why the last write failed, or null while writes succeed
  * @param recovery      what start-up recovered

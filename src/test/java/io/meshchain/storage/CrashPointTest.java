@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The node dies at every write, force and truncation of its files in turn (the write it dies in is
  * torn in half, and nothing after it reaches the disk), while it accepts transactions, appends
- * blocks, switches to another branch and compacts the pool's journal. Each time, the directory is
+ * blocks, switches to another branch and compacts the pool journal. Each time, the directory is
  * opened again as a restarting node opens it, with every block checked from genesis against the
  * index: every transaction acknowledged before the crash must be there, pending or confirmed, and
  * the chain must be the last one written, or the one being written when the node died.
@@ -84,7 +84,7 @@ class CrashPointTest {
     }
 
     /**
-     * Accepts transactions, appends b1 and b2, compacts the journal, switches to a branch that replaces
+     * Accepts transactions, appends b1 and b2, compacts the pool journal, switches to a branch that replaces
      * b2 (returning its transactions the branch lacks), and accepts one more; stops where the disk dies.
      */
     private static void play(Path directory, FailingChannel.Switch disk, Run run, List<Transaction> transactions,
@@ -103,7 +103,7 @@ class CrashPointTest {
             run.tips.add(b1.hash());
             store.putBlocks(List.of(b2), List.of());
             run.tips.add(b2.hash());
-            // Compaction: the journal keeps only what is still pending, so b2's transactions now live in b2 alone.
+            // Compaction: the pool journal keeps only what is still pending, so b2's transactions now live in b2 alone.
             store.rewritePending(transactions.subList(10, 12).stream().map(CrashPointTest::pending).toList());
             List<PendingTransaction> returned = transactions.subList(7, 10).stream()
                     .map(tx -> new PendingTransaction(tx, b2.timestamp())).toList();

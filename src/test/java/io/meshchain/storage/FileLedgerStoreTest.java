@@ -21,7 +21,6 @@ import io.meshchain.pow.Difficulty;
 import io.meshchain.primitives.Block;
 import io.meshchain.primitives.StoredBlock;
 import io.meshchain.primitives.Transaction;
-import io.meshchain.system.ConfigurationException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.math.BigInteger;
@@ -235,7 +234,7 @@ class FileLedgerStoreTest {
     void indexBehindTheLogCatchesUpFromTheLogsTail() throws IOException {
         List<Block> chain = storedChain(3);
         Path saved = dir.resolveSibling(dir.getFileName() + "-index");
-        FileSystemUtils.copyRecursively(dir.resolve(FileLedgerStore.INDEX_DIRECTORY), saved);
+        FileSystemUtils.copyRecursively(dir.resolve(DataDirectory.INDEX_DIRECTORY), saved);
 
         FileLedgerStore store = open();
         List<Block> more = ChainFixture.extend(chain.get(2), 2);
@@ -245,8 +244,8 @@ class FileLedgerStoreTest {
         store.putBlocks(branch, List.of());
         close(store);
         // The index as it was three block records ago: as if its last writes had not reached the disk.
-        FileSystemUtils.deleteRecursively(dir.resolve(FileLedgerStore.INDEX_DIRECTORY));
-        FileSystemUtils.copyRecursively(saved, dir.resolve(FileLedgerStore.INDEX_DIRECTORY));
+        FileSystemUtils.deleteRecursively(dir.resolve(DataDirectory.INDEX_DIRECTORY));
+        FileSystemUtils.copyRecursively(saved, dir.resolve(DataDirectory.INDEX_DIRECTORY));
 
         FileLedgerStore caughtUp = store();
         StoredLedger recovered = caughtUp.open(genesis);
@@ -270,9 +269,9 @@ class FileLedgerStoreTest {
         close(elsewhere);
         List<Block> chain = storedChain(3);
         // Another directory's index, which does not describe this block log.
-        FileSystemUtils.deleteRecursively(dir.resolve(FileLedgerStore.INDEX_DIRECTORY));
-        FileSystemUtils.copyRecursively(other.resolve(FileLedgerStore.INDEX_DIRECTORY),
-                dir.resolve(FileLedgerStore.INDEX_DIRECTORY));
+        FileSystemUtils.deleteRecursively(dir.resolve(DataDirectory.INDEX_DIRECTORY));
+        FileSystemUtils.copyRecursively(other.resolve(DataDirectory.INDEX_DIRECTORY),
+                dir.resolve(DataDirectory.INDEX_DIRECTORY));
 
         FileLedgerStore rebuilt = store();
         StoredLedger recovered = rebuilt.open(genesis);
@@ -286,7 +285,7 @@ class FileLedgerStoreTest {
     void directoryWrittenBeforeTheIndexIsIndexedOnceAndKept() throws IOException {
         List<Block> chain = ChainFixture.extend(genesis, 2500);
         StorageFixture.writeWithoutIndex(dir, chain);
-        byte[] log = Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE));
+        byte[] log = Files.readAllBytes(dir.resolve(DataDirectory.BLOCKS_FILE));
 
         FileLedgerStore store = store();
         StoredLedger migrated = store.open(genesis);
@@ -294,7 +293,7 @@ class FileLedgerStoreTest {
         assertThat(migrated.fullCheckDue()).isTrue();
         assertThat(migrated.tip()).isEqualTo(StoredBlock.of(chain.get(2499), workOf(2500)));
         assertThat(store.blocks(1, 2500)).isEqualTo(chain);
-        assertThat(Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE))).as("the log is kept as it is")
+        assertThat(Files.readAllBytes(dir.resolve(DataDirectory.BLOCKS_FILE))).as("the log is kept as it is")
                 .isEqualTo(log);
         close(store);
         FileLedgerStore unchecked = store();
@@ -309,7 +308,7 @@ class FileLedgerStoreTest {
     void indexThatCannotBeOpenedIsBuiltAnewFromTheLog() throws IOException {
         List<Block> chain = storedChain(3);
         // RocksDB's pointer to its manifest names one that is not there.
-        Files.writeString(dir.resolve(FileLedgerStore.INDEX_DIRECTORY).resolve("CURRENT"), "MANIFEST-999999\n");
+        Files.writeString(dir.resolve(DataDirectory.INDEX_DIRECTORY).resolve("CURRENT"), "MANIFEST-999999\n");
 
         FileLedgerStore rebuilt = store();
         StoredLedger recovered = rebuilt.open(genesis);
@@ -327,7 +326,7 @@ class FileLedgerStoreTest {
         store.putBlocks(old, List.of());
         store.putBlocks(ChainFixture.extend(old.get(0), 3), List.of());
         close(store);
-        Path blocks = dir.resolve(FileLedgerStore.BLOCKS_FILE);
+        Path blocks = dir.resolve(DataDirectory.BLOCKS_FILE);
         Files.write(blocks, Arrays.copyOf(Files.readAllBytes(blocks), (int) Files.size(blocks) - 10));
 
         FileLedgerStore reopened = store();
@@ -341,7 +340,7 @@ class FileLedgerStoreTest {
     @Test
     void damagedBlockIsReportedNotServed() throws IOException {
         List<Block> chain = storedChain(3);
-        Path blocks = dir.resolve(FileLedgerStore.BLOCKS_FILE);
+        Path blocks = dir.resolve(DataDirectory.BLOCKS_FILE);
         try (RandomAccessFile file = new RandomAccessFile(blocks.toFile(), "rw")) {
             file.seek(RecordLog.FIRST_RECORD + RecordLog.RECORD_HEADER_BYTES + 10); // inside block 1
             int b = file.read();
@@ -364,11 +363,11 @@ class FileLedgerStoreTest {
     @Test
     void leavesOfABlockOfManyTransactionsComeFromTheIndexWithoutReadingTheBlock() throws IOException {
         FileLedgerStore store = open();
-        Block many = ChainFixture.mine(genesis, ChainFixture.txs(BlockIndex.LEAVES_FROM + 4), ChainFixture.NOW);
+        Block many = ChainFixture.mine(genesis, ChainFixture.txs(IndexSchema.LEAVES_FROM + 4), ChainFixture.NOW);
         Block few = ChainFixture.mine(many, ChainFixture.txs(3), ChainFixture.NOW + 1);
         store.putBlocks(List.of(many, few), List.of());
         close(store);
-        try (RandomAccessFile file = new RandomAccessFile(dir.resolve(FileLedgerStore.BLOCKS_FILE).toFile(), "rw")) {
+        try (RandomAccessFile file = new RandomAccessFile(dir.resolve(DataDirectory.BLOCKS_FILE).toFile(), "rw")) {
             file.seek(RecordLog.FIRST_RECORD + RecordLog.RECORD_HEADER_BYTES + 10); // inside the first block
             int b = file.read();
             file.seek(RecordLog.FIRST_RECORD + RecordLog.RECORD_HEADER_BYTES + 10);
@@ -399,14 +398,14 @@ class FileLedgerStoreTest {
         FileLedgerStore store = open();
         store.putBlocks(ChainFixture.extend(genesis, 2), List.of());
         close(store);
-        byte[] log = Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE));
+        byte[] log = Files.readAllBytes(dir.resolve(DataDirectory.BLOCKS_FILE));
 
         FileLedgerStore other = store();
         assertThatThrownBy(() -> other.open(Genesis.block(ChainFixture.DIFFICULTY + 1)))
                 .isInstanceOf(StoredChainInvalidException.class)
                 .hasMessageContaining("other network settings");
         opened.remove(other);
-        assertThat(Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE))).isEqualTo(log);
+        assertThat(Files.readAllBytes(dir.resolve(DataDirectory.BLOCKS_FILE))).isEqualTo(log);
         assertThat(store().open(genesis).tip().height()).isEqualTo(2);
     }
 
@@ -419,45 +418,15 @@ class FileLedgerStoreTest {
         for (Transaction transaction : transactions) {
             store.appendPending(pending(transaction)).await();
         }
-        byte[] blocksBefore = Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE));
+        byte[] blocksBefore = Files.readAllBytes(dir.resolve(DataDirectory.BLOCKS_FILE));
 
         store.rewritePending(List.of(pending(transactions.get(4))));
         store.appendPending(pending(transactions.get(0))).await();
 
-        assertThat(Files.readAllBytes(dir.resolve(FileLedgerStore.BLOCKS_FILE))).isEqualTo(blocksBefore);
+        assertThat(Files.readAllBytes(dir.resolve(DataDirectory.BLOCKS_FILE))).isEqualTo(blocksBefore);
         StoredLedger recovered = reopen(store);
         assertThat(recovered.tip().hash()).isEqualTo(chain.get(2).hash());
         assertThat(recovered.pending()).containsExactly(pending(transactions.get(4)), pending(transactions.get(0)));
-    }
-
-    @Test
-    void poolRewriteThatFailsLeavesTheOldJournalAndNoHalfWrittenOne() throws IOException {
-        FileLedgerStore store = open();
-        Transaction kept = ChainFixture.tx();
-        store.appendPending(pending(kept)).await();
-
-        disk.failAfterBytes(100);
-        assertThatThrownBy(() -> store.rewritePending(List.of(pending(ChainFixture.tx()), pending(ChainFixture.tx()))))
-                .isInstanceOf(StorageException.class);
-        disk.heal();
-        Transaction later = ChainFixture.tx();
-        store.appendPending(pending(later)).await();
-
-        StoredLedger recovered = reopen(store);
-        assertThat(recovered.pending()).containsExactly(pending(kept), pending(later));
-        assertThat(dir.resolve(FileLedgerStore.PENDING_FILE + ".tmp")).doesNotExist();
-    }
-
-    @Test
-    void journalIsWorthCompactingOnlyWhenMostlyStale() {
-        FileLedgerStore store = open();
-        for (int i = 0; i < FileLedgerStore.COMPACTION_MIN_RECORDS; i++) {
-            store.appendPending(pending(ChainFixture.tx()));
-        }
-        assertThat(store.pendingNeedsCompaction(0)).isFalse();
-        store.appendPending(pending(ChainFixture.tx()));
-        assertThat(store.pendingNeedsCompaction(0)).isTrue();
-        assertThat(store.pendingNeedsCompaction(FileLedgerStore.COMPACTION_MIN_RECORDS)).isFalse();
     }
 
     @Test
@@ -558,41 +527,6 @@ class FileLedgerStoreTest {
     }
 
     @Test
-    void aCompactionCarriesOverWhatWasAppendedWhileItWrote() throws IOException {
-        FileLedgerStore store = open();
-        Transaction kept = ChainFixture.tx();
-        store.appendPending(pending(kept)).await();
-        Transaction mined = ChainFixture.tx();
-        store.appendPending(pending(mined)).await();
-
-        LedgerStore.PendingRewrite rewrite = store.beginPendingRewrite(List.of(pending(kept)));
-        rewrite.write();
-        Transaction meanwhile = ChainFixture.tx();
-        store.appendPending(pending(meanwhile));
-        rewrite.finish();
-        Transaction after = ChainFixture.tx();
-        store.appendPending(pending(after)).await();
-
-        assertThat(reopen(store).pending()).containsExactly(pending(kept), pending(meanwhile), pending(after));
-    }
-
-    @Test
-    void anAbandonedCompactionLeavesTheJournalAsItWas() throws IOException {
-        FileLedgerStore store = open();
-        Transaction first = ChainFixture.tx();
-        store.appendPending(pending(first)).await();
-
-        LedgerStore.PendingRewrite rewrite = store.beginPendingRewrite(List.of());
-        rewrite.write();
-        rewrite.abandon();
-        Transaction second = ChainFixture.tx();
-        store.appendPending(pending(second)).await();
-
-        assertThat(reopen(store).pending()).containsExactly(pending(first), pending(second));
-        assertThat(dir.resolve(FileLedgerStore.PENDING_FILE + ".tmp")).doesNotExist();
-    }
-
-    @Test
     void fullDiskRefusesTheWriteTakesTheNodeOutOfTrafficAndKeepsWhatWasStored() throws IOException {
         FileLedgerStore store = open();
         Transaction acknowledged = ChainFixture.tx();
@@ -624,14 +558,6 @@ class FileLedgerStoreTest {
     }
 
     @Test
-    void failingFlushIsNotAnAcknowledgement() {
-        FileLedgerStore store = open();
-        var durability = store.appendPending(pending(ChainFixture.tx()));
-        disk.failNow();
-        assertThatThrownBy(durability::await).isInstanceOf(StorageException.class);
-    }
-
-    @Test
     void closedStoreRefusesReadsAndWrites() throws IOException {
         FileLedgerStore store = open();
         close(store);
@@ -639,23 +565,5 @@ class FileLedgerStoreTest {
         assertThatThrownBy(() -> store.putBlocks(ChainFixture.extend(genesis, 1), List.of()))
                 .isInstanceOf(StorageException.class);
         assertThatThrownBy(() -> store.appendPending(pending(ChainFixture.tx()))).isInstanceOf(StorageException.class);
-    }
-
-    @Test
-    void unwritableDirectoryStopsStartWithTheSetting() throws IOException {
-        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
-        assertThatThrownBy(() -> new FileLedgerStore(file.resolve("data"), true, FileChannel::open, events::add,
-                Clock.systemUTC()))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("meshchain.storage.path")
-                .hasMessageContaining("cannot create or write");
-    }
-
-    @Test
-    void directoryInUseByAnotherNodeIsRefused() {
-        open();
-        assertThatThrownBy(this::store)
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("in use by another running node");
     }
 }

@@ -70,13 +70,13 @@ public final class StorageFixture {
     public static void writeWithoutIndex(Path directory, List<Block> chain) {
         try {
             java.nio.file.Files.createDirectories(directory);
-            try (RecordLog log = RecordLog.open(directory.resolve(FileLedgerStore.BLOCKS_FILE), false).log()) {
+            try (RecordLog log = RecordLog.open(directory.resolve(DataDirectory.BLOCKS_FILE), false).log()) {
                 for (int from = 0; from < chain.size(); from += BLOCKS_PER_RECORD) {
                     List<Block> record = chain.subList(from, Math.min(chain.size(), from + BLOCKS_PER_RECORD));
                     log.sync(log.append(LedgerCodec.encodeBlocks(record).payload()));
                 }
             }
-            RecordLog.open(directory.resolve(FileLedgerStore.PENDING_FILE), false).log().close();
+            RecordLog.open(directory.resolve(DataDirectory.POOL_JOURNAL_FILE), false).log().close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
