@@ -28,16 +28,16 @@ import org.springframework.context.ApplicationEventPublisher;
 final class Admission {
 
     private final LedgerState state;
-    private final LedgerStore store;
+    private final PoolJournal journal;
     private final ApplicationEventPublisher events;
     private final Backlog backlog;
     private final RelayLag relayLag;
     private final BlockTemplates templates;
 
-    Admission(LedgerState state, LedgerStore store, ApplicationEventPublisher events, Backlog backlog,
+    Admission(LedgerState state, PoolJournal journal, ApplicationEventPublisher events, Backlog backlog,
               RelayLag relayLag, BlockTemplates templates) {
         this.state = state;
-        this.store = store;
+        this.journal = journal;
         this.events = events;
         this.backlog = backlog;
         this.relayLag = relayLag;
@@ -62,13 +62,13 @@ final class Admission {
         Pushback pushback = null;
         RuleViolation refusal = null;
         Added added = null;
-        LedgerStore.Durability durability = null;
+        PoolJournal.Durability durability = null;
         state.writeLock().lock();
         try {
             Optional<TransactionStatus> status = state.statusLocked(transaction.id());
             if (status.isPresent()) {
                 known = new Submission(status.get(), false);
-                durability = store.written();
+                durability = journal.written();
                 if (eligibleFrom != null) {
                     state.pool().relayedAgain(transaction, eligibleFrom);
                 }
@@ -140,7 +140,7 @@ final class Admission {
         List<PendingTransaction> accepted = new ArrayList<>(valid.size());
         Map<String, Integer> pushedBack = new TreeMap<>();
         int known = 0;
-        LedgerStore.Durability durability = null;
+        PoolJournal.Durability durability = null;
         state.writeLock().lock();
         try {
             PendingPool pool = state.pool();
@@ -172,7 +172,7 @@ final class Admission {
                 }
             }
             if (durability == null) {
-                durability = store.written();
+                durability = journal.written();
             }
         } finally {
             state.writeLock().unlock();
@@ -221,13 +221,13 @@ final class Admission {
         if (relayedEligibleFrom != null) {
             relayLag.record(now, pending.eligibleFrom());
         }
-        LedgerStore.Durability durability = store.appendPending(pending);
+        PoolJournal.Durability durability = journal.appendPending(pending);
         state.pool().add(pending);
         return new Added(pending, durability);
     }
 
     /** A transaction taken into the pool, and the wait until its record is on disk. */
-    private record Added(PendingTransaction pending, LedgerStore.Durability durability) {
+    private record Added(PendingTransaction pending, PoolJournal.Durability durability) {
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The node's chain: its blocks live in the {@link LedgerStore}, and this holds in memory only the
+ * The node's chain: its blocks live in the {@link ChainStore}, and this holds in memory only the
  * tip region, the entries ({@link StoredBlock}) of the last {@value #RECENT_DEPTH} blocks. Fork
  * choice, the search for a common ancestor and the validation of a new block's link to its parent
  * read them without touching the disk; deeper heights, whole blocks and transactions are read from
@@ -27,12 +27,12 @@ final class Chain {
     /** Entries of this many blocks at the tip are kept in memory (about 250 bytes each). */
     static final int RECENT_DEPTH = 1_000;
 
-    private final LedgerStore store;
+    private final ChainStore store;
     /** Entries of heights {@code recentFrom} to the tip, in order. */
     private final List<StoredBlock> recent = new ArrayList<>();
     private long recentFrom;
 
-    Chain(LedgerStore store, StoredBlock tip) {
+    Chain(ChainStore store, StoredBlock tip) {
         this.store = store;
         reloadRecent(tip.height());
     }
@@ -130,12 +130,12 @@ final class Chain {
      * @return the wait until the change is on disk, for the caller to await once it let go of its lock
      * @throws StorageException when the store cannot record it; the chain is unchanged then
      */
-    LedgerStore.Durability replaceFrom(List<Block> blocks, List<PendingTransaction> returned) {
+    PoolJournal.Durability replaceFrom(List<Block> blocks, List<PendingTransaction> returned) {
         long first = blocks.get(0).index();
         if (first < 1 || first > height() + 1) {
             throw new IllegalStateException("blocks from height " + first + " do not attach to the tip " + height());
         }
-        LedgerStore.StoredBlocks stored = store.putBlocks(blocks, returned);
+        ChainStore.StoredBlocks stored = store.putBlocks(blocks, returned);
         List<StoredBlock> entries = stored.entries();
         if (first <= recentFrom) {
             recent.clear();

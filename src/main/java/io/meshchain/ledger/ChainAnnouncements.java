@@ -25,11 +25,11 @@ final class ChainAnnouncements {
      * A change of the chain made under the lock, the wait until it is on disk, and its place in the
      * order of changes.
      */
-    record Change(ChainAdvanced event, LedgerStore.Durability durability, long sequence) {
+    record Change(ChainAdvanced event, PoolJournal.Durability durability, long sequence) {
     }
 
     /** Numbers a change just made; called under the ledger's write lock, so the numbers follow the changes. */
-    Change made(ChainAdvanced event, LedgerStore.Durability durability) {
+    Change made(ChainAdvanced event, PoolJournal.Durability durability) {
         return new Change(event, durability, ++changesMade);
     }
 

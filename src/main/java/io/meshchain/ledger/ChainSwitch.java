@@ -87,7 +87,7 @@ final class ChainSwitch {
             bindings.prefetch(block.transactions().stream().map(Transaction::sender).toList());
             BlockValidator.validate(block, context(tip, chain.medianTimePast(tip.height()).median(), confirmed::contains,
                     bindings, pool::holds));
-            LedgerStore.Durability durability = chain.replaceFrom(List.of(block), List.of());
+            PoolJournal.Durability durability = chain.replaceFrom(List.of(block), List.of());
             pool.removeAll(block.transactions());
             bindings.add(block);
             dropUnboundLocked(bindings.made());
@@ -242,7 +242,7 @@ final class ChainSwitch {
             log.info("Switching to a better chain: {} blocks above height {} replaced by {}, {} transactions back to "
                     + "the pool", removed.size(), ancestorHeight, suffix.size(), orphaned.size());
         }
-        LedgerStore.Durability durability = chain.replaceFrom(suffix, orphaned);
+        PoolJournal.Durability durability = chain.replaceFrom(suffix, orphaned);
         int confirmedAfter = 0;
         for (Block block : suffix) {
             pool.removeAll(block.transactions());

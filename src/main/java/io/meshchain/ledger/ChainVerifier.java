@@ -30,12 +30,12 @@ final class ChainVerifier {
     /** A long check logs its progress every this many blocks. */
     private static final long PROGRESS_BLOCKS = 100_000;
 
-    private final LedgerStore store;
+    private final ChainStore store;
     private final LedgerParameters parameters;
     private final long now;
     private final String genesisHash;
 
-    ChainVerifier(LedgerStore store, LedgerParameters parameters, long now, String genesisHash) {
+    ChainVerifier(ChainStore store, LedgerParameters parameters, long now, String genesisHash) {
         this.store = store;
         this.parameters = parameters;
         this.now = now;

@@ -16,13 +16,13 @@ final class PoolCompaction {
     private static final Logger log = LoggerFactory.getLogger(PoolCompaction.class);
 
     private final LedgerState state;
-    private final LedgerStore store;
+    private final PoolJournal journal;
     /** Whether a compaction of the pool's record runs: one at a time. */
     private final AtomicBoolean compacting = new AtomicBoolean();
 
-    PoolCompaction(LedgerState state, LedgerStore store) {
+    PoolCompaction(LedgerState state, PoolJournal journal) {
         this.state = state;
-        this.store = store;
+        this.journal = journal;
     }
 
     /** Compacts the pool's journal if it is worth it and no compaction runs; without the lock held. */
@@ -31,8 +31,8 @@ final class PoolCompaction {
             return;
         }
         try {
-            LedgerStore.PendingRewrite rewrite = state.read(() -> store.pendingNeedsCompaction(state.pool().size())
-                    ? store.beginPendingRewrite(state.pool().entries()) : null);
+            PoolJournal.PendingRewrite rewrite = state.read(() -> journal.pendingNeedsCompaction(state.pool().size())
+                    ? journal.beginPendingRewrite(state.pool().entries()) : null);
             if (rewrite == null) {
                 return;
             }

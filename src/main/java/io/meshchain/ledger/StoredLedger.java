@@ -15,7 +15,7 @@ import java.util.Objects;
  *                     written by an earlier version, an index that disagreed with the log or could
  *                     not be opened), at this start or at one whose check did not finish: the ledger
  *                     then checks the whole chain and tells the store with
- *                     {@link LedgerStore#fullCheckPassed()}
+ *                     {@link ChainStore#fullCheckPassed()}
  */
 public record StoredLedger(StoredBlock tip, List<PendingTransaction> pending, boolean fullCheckDue) {
 
