@@ -29,6 +29,7 @@ final class DataDirectory {
     static final String INDEX_DIRECTORY = "index";
     /** Held locked while the node runs, so two nodes never write one directory. */
     static final String LOCK_FILE = "node.lock";
+    /** The setting that names the directory: errors name it, and a failure says it in place of a path not shown. */
     static final String PROPERTY = "meshchain.storage.path";
     /** Size of the test write made while storage is failing. */
     static final int PROBE_BYTES = 4096;

@@ -16,9 +16,6 @@ import org.springframework.stereotype.Component;
 @Component("storage")
 class StorageHealthIndicator implements HealthIndicator {
 
-    /** What a failure says in place of the data directory while paths are not shown. */
-    static final String DIRECTORY_SETTING = "meshchain.storage.path";
-
     private final FileLedgerStore store;
     private final HealthDisclosure disclosure;
 
@@ -35,7 +32,7 @@ class StorageHealthIndicator implements HealthIndicator {
         Health.Builder health = Health.up();
         if (status.failure() != null) {
             health = Health.down().withDetail("error", namesPath ? status.failure()
-                    : status.failure().replace(status.directory().toString(), DIRECTORY_SETTING));
+                    : status.failure().replace(status.directory().toString(), DataDirectory.PROPERTY));
         }
         if (namesPath) {
             health.withDetail("path", status.directory().toString());

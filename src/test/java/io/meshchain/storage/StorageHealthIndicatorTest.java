@@ -63,7 +63,7 @@ class StorageHealthIndicatorTest {
         Map<String, Object> details = health.getDetails();
         assertThat(details).doesNotContainKey("path").containsKeys("fsync", "blocksBytes", "lastWrite", "recovered");
         assertThat(details.toString()).doesNotContain(dir.toString());
-        assertThat((String) details.get("error")).contains("in " + StorageHealthIndicator.DIRECTORY_SETTING)
+        assertThat((String) details.get("error")).contains("in " + DataDirectory.PROPERTY)
                 .contains("No space left on device");
     }
 
