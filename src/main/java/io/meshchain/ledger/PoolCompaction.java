@@ -31,8 +31,8 @@ final class PoolCompaction {
             return;
         }
         try {
-            PoolJournal.PendingRewrite rewrite = state.read(() -> journal.pendingNeedsCompaction(state.pool().size())
-                    ? journal.beginPendingRewrite(state.pool().entries()) : null);
+            PoolJournal.Rewrite rewrite = state.read(() -> journal.needsCompaction(state.pool().size())
+                    ? journal.beginRewrite(state.pool().entries()) : null);
             if (rewrite == null) {
                 return;
             }

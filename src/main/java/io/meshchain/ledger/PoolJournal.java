@@ -23,19 +23,19 @@ public interface PoolJournal {
     Durability written();
 
     /** True when the pool's record has grown well past {@code livePending} entries and is worth rewriting. */
-    boolean pendingNeedsCompaction(int livePending);
+    boolean needsCompaction(int livePending);
 
     /**
      * Begins rewriting the pool's record to {@code pool}, leaving the chain's record as it is: the
      * compaction of a running node, whose cost does not grow with the chain. Call it under the
      * ledger's lock, so that {@code pool} is the pool as the record stands; then {@link
-     * PendingRewrite#write()} without the lock, and {@link PendingRewrite#finish()} under it again.
+     * Rewrite#write()} without the lock, and {@link Rewrite#finish()} under it again.
      */
-    PendingRewrite beginPendingRewrite(List<PendingTransaction> pool);
+    Rewrite beginRewrite(List<PendingTransaction> pool);
 
-    /** Rewrites the pool's record to exactly {@code pool} at once: {@link #beginPendingRewrite} and its steps. */
-    default void rewritePending(List<PendingTransaction> pool) {
-        PendingRewrite rewrite = beginPendingRewrite(pool);
+    /** Rewrites the pool's record to exactly {@code pool} at once: {@link #beginRewrite} and its steps. */
+    default void rewrite(List<PendingTransaction> pool) {
+        Rewrite rewrite = beginRewrite(pool);
         try {
             rewrite.write();
         } catch (StorageException e) {
@@ -49,7 +49,7 @@ public interface PoolJournal {
      * A rewrite of the pool's record in three steps, so that the slow one, writing and forcing the
      * whole pool, holds no lock: records appended meanwhile are carried over when it finishes.
      */
-    interface PendingRewrite {
+    interface Rewrite {
 
         /**
          * Writes and forces the new record beside the old one (after forcing every block written

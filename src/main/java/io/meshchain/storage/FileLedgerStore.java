@@ -226,12 +226,12 @@ class FileLedgerStore implements LedgerStore, DisposableBean {
     }
 
     @Override
-    public boolean pendingNeedsCompaction(int livePending) {
+    public boolean needsCompaction(int livePending) {
         return poolJournal.needsCompaction(livePending);
     }
 
     @Override
-    public PendingRewrite beginPendingRewrite(List<PendingTransaction> pool) {
+    public Rewrite beginRewrite(List<PendingTransaction> pool) {
         // Called under the ledger's lock, as putBlocks is: no block is written between the two marks.
         return poolJournal.beginRewrite(pool, blocks.written());
     }

@@ -2,7 +2,7 @@ package io.meshchain.storage;
 
 import io.meshchain.ledger.PendingTransaction;
 import io.meshchain.ledger.PoolJournal.Durability;
-import io.meshchain.ledger.PoolJournal.PendingRewrite;
+import io.meshchain.ledger.PoolJournal.Rewrite;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -138,17 +138,17 @@ final class PoolJournalFile implements Closeable {
     }
 
     /**
-     * Begins rewriting the journal to {@code pool}, as {@link io.meshchain.ledger.PoolJournal#beginPendingRewrite}
+     * Begins rewriting the journal to {@code pool}, as {@link io.meshchain.ledger.PoolJournal#beginRewrite}
      * describes.
      *
      * @param blocksFirst forces the blocks written before the rewrite began, which the new journal
      *                    leaves out the transactions of: awaited before the new journal is written
      */
-    PendingRewrite beginRewrite(List<PendingTransaction> pool, Durability blocksFirst) {
+    Rewrite beginRewrite(List<PendingTransaction> pool, Durability blocksFirst) {
         RecordLog old = current;
         long mark = old.end();
         long recordsAtMark = records.get();
-        return new PendingRewrite() {
+        return new Rewrite() {
             private RecordLog.Replacement fresh;
 
             @Override

@@ -280,15 +280,15 @@ public final class InMemoryLedgerStore implements LedgerStore {
     }
 
     @Override
-    public synchronized boolean pendingNeedsCompaction(int livePending) {
+    public synchronized boolean needsCompaction(int livePending) {
         return pending.size() > compactAbove;
     }
 
     @Override
-    public synchronized PendingRewrite beginPendingRewrite(List<PendingTransaction> pool) {
+    public synchronized Rewrite beginRewrite(List<PendingTransaction> pool) {
         check();
         int mark = pending.size();
-        return new PendingRewrite() {
+        return new Rewrite() {
             @Override
             public void write() {
                 check();

@@ -104,7 +104,7 @@ class CrashPointTest {
             store.putBlocks(List.of(b2), List.of());
             run.tips.add(b2.hash());
             // Compaction: the pool journal keeps only what is still pending, so b2's transactions now live in b2 alone.
-            store.rewritePending(transactions.subList(10, 12).stream().map(CrashPointTest::pending).toList());
+            store.rewrite(transactions.subList(10, 12).stream().map(CrashPointTest::pending).toList());
             List<PendingTransaction> returned = transactions.subList(7, 10).stream()
                     .map(tx -> new PendingTransaction(tx, b2.timestamp())).toList();
             store.putBlocks(branch, returned);

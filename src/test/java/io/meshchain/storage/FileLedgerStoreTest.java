@@ -420,7 +420,7 @@ class FileLedgerStoreTest {
         }
         byte[] blocksBefore = Files.readAllBytes(dir.resolve(DataDirectory.BLOCKS_FILE));
 
-        store.rewritePending(List.of(pending(transactions.get(4))));
+        store.rewrite(List.of(pending(transactions.get(4))));
         store.appendPending(pending(transactions.get(0))).await();
 
         assertThat(Files.readAllBytes(dir.resolve(DataDirectory.BLOCKS_FILE))).isEqualTo(blocksBefore);

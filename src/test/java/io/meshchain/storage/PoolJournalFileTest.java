@@ -2,7 +2,7 @@ package io.meshchain.storage;
 
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.PendingTransaction;
-import io.meshchain.ledger.PoolJournal.PendingRewrite;
+import io.meshchain.ledger.PoolJournal.Rewrite;
 import io.meshchain.ledger.StorageException;
 import io.meshchain.primitives.Transaction;
 import java.io.IOException;
@@ -93,7 +93,7 @@ class PoolJournalFileTest {
     void aCompactionForcesTheBlocksBeforeItWritesTheNewJournal() throws IOException {
         PoolJournalFile journal = journal();
         List<Boolean> newJournalExisted = new ArrayList<>();
-        PendingRewrite rewrite = journal.beginRewrite(List.of(),
+        Rewrite rewrite = journal.beginRewrite(List.of(),
                 () -> newJournalExisted.add(Files.exists(file().resolveSibling(file().getFileName() + ".tmp"))));
 
         rewrite.write();
@@ -110,7 +110,7 @@ class PoolJournalFileTest {
         journal.append(pending(kept)).await();
         journal.append(pending(ChainFixture.tx())).await();
 
-        PendingRewrite rewrite = journal.beginRewrite(List.of(pending(kept)), () -> { });
+        Rewrite rewrite = journal.beginRewrite(List.of(pending(kept)), () -> { });
         rewrite.write();
         Transaction meanwhile = ChainFixture.tx();
         journal.append(pending(meanwhile));
@@ -127,7 +127,7 @@ class PoolJournalFileTest {
         Transaction first = ChainFixture.tx();
         journal.append(pending(first)).await();
 
-        PendingRewrite rewrite = journal.beginRewrite(List.of(), () -> { });
+        Rewrite rewrite = journal.beginRewrite(List.of(), () -> { });
         rewrite.write();
         rewrite.abandon();
         Transaction second = ChainFixture.tx();
@@ -144,7 +144,7 @@ class PoolJournalFileTest {
         journal.append(pending(kept)).await();
 
         disk.failAfterBytes(100);
-        PendingRewrite rewrite = journal.beginRewrite(List.of(pending(ChainFixture.tx()), pending(ChainFixture.tx())),
+        Rewrite rewrite = journal.beginRewrite(List.of(pending(ChainFixture.tx()), pending(ChainFixture.tx())),
                 () -> { });
         assertThatThrownBy(rewrite::write).isInstanceOf(StorageException.class);
         rewrite.abandon();
