@@ -18,9 +18,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Peers from DNS: with {@code meshchain.discovery.dns} set to a headless Service's name, every
- * address it resolves to, except this node's own, is a peer on this node's port. It is resolved
- * again at every heartbeat, so the peer list follows the StatefulSet as it scales up and down.
+ * Seeds from DNS: with {@code meshchain.discovery.dns} set to a headless Service's name, every
+ * address it resolves to, except this node's own, is a seed on this node's port, from which
+ * {@link Peering} picks peers up to its target. It is resolved again at every heartbeat, so the
+ * seeds follow the StatefulSet as it scales up and down.
  * When the name cannot be resolved (the first pod starts before its record exists), the last
  * known peers are kept and the next heartbeat tries again.
  */
@@ -43,21 +44,21 @@ class DnsDiscovery {
 
     private final String name;
     private final int port;
-    private final PeerDirectory directory;
+    private final Peering peering;
     private final Resolver resolver;
     private final LocalAddresses localAddresses;
     private String lastFailure;
 
     @Autowired
-    DnsDiscovery(MeshchainProperties properties, Environment environment, PeerDirectory directory) {
-        this(properties.discovery().dns(), environment.getProperty("server.port", Integer.class, 8080), directory,
+    DnsDiscovery(MeshchainProperties properties, Environment environment, Peering peering) {
+        this(properties.discovery().dns(), environment.getProperty("server.port", Integer.class, 8080), peering,
                 name -> List.of(InetAddress.getAllByName(name)), DnsDiscovery::interfaceAddresses);
     }
 
-    DnsDiscovery(String name, int port, PeerDirectory directory, Resolver resolver, LocalAddresses localAddresses) {
+    DnsDiscovery(String name, int port, Peering peering, Resolver resolver, LocalAddresses localAddresses) {
         this.name = name == null || name.isBlank() ? null : name.strip();
         this.port = port;
-        this.directory = directory;
+        this.peering = peering;
         this.resolver = resolver;
         this.localAddresses = localAddresses;
     }
@@ -80,7 +81,7 @@ class DnsDiscovery {
         }
         lastFailure = null;
         Set<InetAddress> own = localAddresses.get();
-        directory.replaceDiscovered(addresses.stream()
+        peering.replaceDnsSeeds(addresses.stream()
                 .filter(address -> !own.contains(address))
                 .distinct()
                 .map(address -> new Peer(url(address), null))

@@ -5,6 +5,7 @@ import io.meshchain.ledger.ChainService;
 import io.meshchain.ledger.ForkChoice;
 import io.meshchain.primitives.ChainTip;
 import io.meshchain.system.MeshchainProperties;
+import io.meshchain.wire.RelayHeader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -14,8 +15,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
- * The seed's heartbeat, over HTTP: this node sends its summary to every peer, learns theirs from
- * the answers, and syncs from any peer whose chain is better. Each peer is exchanged with in its own
+ * The seed's heartbeat, over HTTP: this node sends its summary to each of its peers, learns theirs
+ * (and the addresses of their peers) from the answers, and syncs from any peer whose chain is better. Each peer is exchanged with in its own
  * lane and at most once at a time, so a slow peer delays only itself. A request for an exchange
  * while one is under way is not lost: one more exchange follows, with the newest summary. A new tip
  * is announced at once; the scheduled heartbeat is the safety net.
@@ -30,11 +31,12 @@ class HeartbeatService {
     private final ChainSync sync;
     private final PeerLanes lanes;
     private final DnsDiscovery discovery;
+    private final Peering peering;
     private final RelayTokens tokens;
     private final Map<URI, Exchanges> exchanges = new ConcurrentHashMap<>();
 
     HeartbeatService(MeshchainProperties properties, ChainService chain, PeerDirectory directory, PeerClient client,
-                     ChainSync sync, PeerLanes lanes, DnsDiscovery discovery, RelayTokens tokens) {
+                     ChainSync sync, PeerLanes lanes, DnsDiscovery discovery, Peering peering, RelayTokens tokens) {
         this.properties = properties;
         this.chain = chain;
         this.directory = directory;
@@ -42,23 +44,34 @@ class HeartbeatService {
         this.sync = sync;
         this.lanes = lanes;
         this.discovery = discovery;
+        this.peering = peering;
         this.tokens = tokens;
     }
 
     /** This node's summary, as {@code GET /heartbeat} shows it and as it is sent to peers. */
     NodeSummary summary() {
-        ChainTip tip = chain.tip();
-        return new NodeSummary(properties.nodeId(), tip.height(), tip.hash(), tip.timestamp(), tip.totalWork(),
-                chain.pendingCount(), directory.views());
+        return summary(true);
     }
 
     /**
-     * One heartbeat: the peer list is refreshed from DNS when discovery is on, what this node kept
-     * for peers that went away is dropped, then every peer is exchanged with, each in its own lane.
-     * Returns at once.
+     * This node's summary, with its own address when the node it goes to reads one (a node before
+     * peer exchange refuses a summary with fields it does not know: {@link RelayHeader#SUMMARY_VERSION}).
+     */
+    private NodeSummary summary(boolean withUrl) {
+        ChainTip tip = chain.tip();
+        return new NodeSummary(properties.nodeId(), tip.height(), tip.hash(), tip.timestamp(), tip.totalWork(),
+                chain.pendingCount(), directory.views(),
+                withUrl ? peering.advertised().map(URI::toString).orElse(null) : null);
+    }
+
+    /**
+     * One heartbeat: the seeds are refreshed from DNS when discovery is on, the peers are kept to
+     * their bounds ({@link Peering#maintain()}), what this node kept for peers that went away is
+     * dropped, then every peer is exchanged with, each in its own lane. Returns at once.
      */
     void beat() {
         discovery.refresh();
+        peering.maintain();
         List<Peer> peers = directory.peers();
         lanes.retainOnly(peers);
         tokens.retainOnly(peers);
@@ -73,21 +86,28 @@ class HeartbeatService {
     }
 
     /**
-     * Answers a peer's heartbeat. When the caller's chain is better, this node syncs from the configured
-     * peer of that node id in the background, unless that peer is set aside; the caller's address is
-     * never taken from the request. When the heartbeat carries the token this node gave that peer
-     * ({@code peerToken}), it is the peer's own, and the sync starts from the summary it sent: a new
-     * block announced takes one call less to fetch. Otherwise (a stranger may post a summary in a
-     * peer's name) this node first asks the peer for its summary. The relay token the caller gives is
-     * kept for this node's relays to it ({@link RelayTokens}).
+     * Answers a peer's heartbeat. When the caller's chain is better, this node syncs from the peer it
+     * holds of that node id in the background, unless that peer is set aside; the address it syncs
+     * from is never the one the request gives. When the heartbeat carries the token this node gave
+     * that peer ({@code peerToken}), it is the peer's own, and the sync starts from the summary it
+     * sent: a new block announced takes one call less to fetch. Otherwise (a stranger may post a
+     * summary in a peer's name) this node first asks the peer for its summary. The relay token the
+     * caller gives is kept for this node's relays to it ({@link RelayTokens}). The address the caller
+     * gives for itself is an address learned from a stranger: it may make the caller a peer
+     * ({@link Peering#calledBy}), under the same rules as any address learned.
+     *
+     * @param remoteAddress  the address the call came from, which the allowance of new addresses is kept by
+     * @param callerReadsUrl whether the caller reads a summary's {@code url} ({@link RelayHeader#SUMMARY_VERSION})
      */
-    NodeSummary receive(NodeSummary caller, String relayToken, String peerToken) {
+    NodeSummary receive(NodeSummary caller, String relayToken, String peerToken, String remoteAddress,
+                        boolean callerReadsUrl) {
+        peering.calledBy(caller, remoteAddress);
         tokens.received(caller.nodeId(), relayToken);
         if (ForkChoice.mayBeBetter(caller.tip(), chain.tip())) {
             directory.byNodeId(caller.nodeId()).filter(peer -> !directory.isSetAside(peer))
                     .ifPresent(peer -> requestExchange(peer, sentBy(peer, peerToken) ? caller : null));
         }
-        return summary();
+        return summary(callerReadsUrl);
     }
 
     /** Whether {@code token} is the one this node gave {@code peer}: only that peer holds it. */
@@ -145,12 +165,15 @@ class HeartbeatService {
         } else {
             long start = System.nanoTime();
             try {
-                theirs = client.heartbeat(peer, summary(), tokens.givenTo(peer), tokens.toRelayTo(peer));
+                theirs = client.heartbeat(peer, summary(directory.readsUrl(peer)), tokens.givenTo(peer),
+                        tokens.toRelayTo(peer));
             } catch (RuntimeException e) {
                 directory.failed(peer, ChainSync.describe(e));
+                peering.failed(peer);
                 return;
             }
             directory.answered(peer, theirs, Duration.ofNanos(System.nanoTime() - start));
+            peering.answered(peer, theirs);
         }
         if (!theirs.nodeId().equals(properties.nodeId()) && ForkChoice.mayBeBetter(theirs.tip(), chain.tip())
                 && sync.syncFrom(peer, theirs, announced != null)) {

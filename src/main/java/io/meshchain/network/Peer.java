@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * A node this node talks to, as configured. Only configured peers are ever called: an address a
- * request supplies never is.
+ * A node this node talks to: a seed (configured, or found by DNS), or an address learned from a peer
+ * and judged by the {@link AddressPolicy} ({@link Peering}).
  *
  * @param url            base URL, e.g. {@code http://127.0.0.1:8081}
  * @param expectedNodeId the node id the configuration gives for it (peers file), or null when unknown

@@ -11,6 +11,9 @@ import jakarta.validation.Validator;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,11 +55,36 @@ class PeerClient {
         SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
         requestFactory.setConnectTimeout(properties.network().connectTimeout());
         requestFactory.setReadTimeout(properties.network().readTimeout());
-        this.rest = builder.clone().requestFactory(requestFactory).build();
+        this.rest = builder.clone().requestFactory(requestFactory).requestInterceptor((request, body, execution) -> {
+            refuseForbidden(request.getURI());
+            return execution.execute(request, body);
+        }).build();
         this.json = json;
         this.validator = validator;
         this.responseDeadlineNanos = properties.network().readTimeout().multipliedBy(RESPONSE_DEADLINE_READ_TIMEOUTS)
                 .toNanos();
+    }
+
+    /**
+     * Refuses a call whose host is, or resolves to, an address no node is ever called at: link-local
+     * (where clouds serve instance metadata), a metadata service's, multicast ({@link AddressPolicy}).
+     * Learned addresses are judged when learned; this catches a name that resolves elsewhere since.
+     */
+    private static void refuseForbidden(URI url) {
+        String host = url.getHost();
+        if (host == null) {
+            return;
+        }
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                Optional<String> forbidden = AddressPolicy.forbidden(address);
+                if (forbidden.isPresent()) {
+                    throw new PeerException(host + " is " + forbidden.get() + ", never called");
+                }
+            }
+        } catch (UnknownHostException e) {
+            // The call itself fails and says so.
+        }
     }
 
     /**
@@ -68,6 +96,7 @@ class PeerClient {
         NodeSummary answer = rest.post().uri(peer.url() + "/heartbeat")
                 .contentType(MediaType.APPLICATION_JSON)
                 .header(RelayHeader.TOKEN, relayToken)
+                .header(RelayHeader.SUMMARY_VERSION, RelayHeader.SUMMARY_VERSION_READ)
                 .headers(headers -> peerToken.ifPresent(token -> headers.set(RelayHeader.PEER_TOKEN, token)))
                 .body(mine)
                 .exchange((request, response) -> read(response, NodeSummary.class, MAX_SUMMARY_BYTES));

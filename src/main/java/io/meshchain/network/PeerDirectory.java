@@ -2,19 +2,19 @@ package io.meshchain.network;
 
 import io.meshchain.system.ConfigurationException;
 import io.meshchain.system.MeshchainProperties;
-import java.net.URI;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The peers (configured, or discovered by DNS) and what this node last learned of each. Peer
+ * The peers this node exchanges with now, and what it last learned of each: those it picked and
+ * calls (outbound: configured peers, seeds from DNS, addresses learned from peers, as
+ * {@link Peering} picks them) and those that called it and that it calls back (inbound). Peer
  * failures are logged once per change of state (reachable to unreachable and back, or a new
  * reason), not once per heartbeat. Each peer has a reachability gauge and a heartbeat round-trip
  * timer, removed when a discovered peer goes away.
@@ -62,16 +64,83 @@ class PeerDirectory implements PeerStatus {
             peers.addAll(PeersFile.read(properties.peersFile(), selfNodeId));
         }
         for (Peer peer : peers) {
-            add(peer, false);
+            add(peer, Direction.OUTBOUND);
         }
         log.info("Node {} has {} configured peers: {}", selfNodeId, states.size(), peers);
     }
 
-    private void add(Peer peer, boolean discovered) {
+    /** Who picked a peer: this node (it calls the peer) or the peer (it called this node first). */
+    enum Direction {
+        OUTBOUND, INBOUND;
+
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Takes {@code peer} as a peer, called from the next heartbeat on; false when it is one already. */
+    synchronized boolean activate(Peer peer, Direction direction) {
+        if (states.containsKey(peer.url())) {
+            return false;
+        }
+        add(peer, direction);
+        return true;
+    }
+
+    /** Stops exchanging with the peer at {@code url}, forgetting what was learned of it. */
+    synchronized void deactivate(URI url, String why) {
+        State state = states.remove(url);
+        if (state != null) {
+            meters.remove(state.gauge);
+            meters.remove(state.roundTrip);
+            log.info("Peer {} dropped: {}", state.peer, why);
+        }
+    }
+
+    /** Peers taken in {@code direction}, this node itself and second addresses of a peer left out. */
+    synchronized int count(Direction direction) {
+        return (int) states.values().stream().filter(state -> state.callable() && state.direction == direction).count();
+    }
+
+    /** The addresses of every peer held, callable or not. */
+    synchronized Set<URI> urls() {
+        return Set.copyOf(states.keySet());
+    }
+
+    /** Whether a peer held answers, or is configured to answer, as {@code nodeId}. */
+    synchronized boolean holds(String nodeId) {
+        return states.values().stream().anyMatch(state -> nodeId.equals(state.nodeId)
+                || nodeId.equals(state.peer.expectedNodeId()));
+    }
+
+    /** Why a peer is to be dropped: for good (it is this node, or a peer already), or for failing. */
+    record Drop(boolean forGood, String why) {
+    }
+
+    /**
+     * Peers to drop: this node itself and a second address of a node already a peer (for good), and,
+     * in {@code direction}, peers whose last {@code failures} exchanges in a row failed.
+     */
+    synchronized Map<URI, Drop> toDrop(Direction direction, int failures) {
+        Map<URI, Drop> drop = new LinkedHashMap<>();
+        for (State state : states.values()) {
+            if (state.self) {
+                drop.put(state.peer.url(), new Drop(true, "it is this node itself"));
+            } else if (state.duplicate) {
+                drop.put(state.peer.url(), new Drop(true, "another address of node " + state.nodeId
+                        + ", a peer already"));
+            } else if (state.direction == direction && state.failuresInRow >= failures) {
+                drop.put(state.peer.url(), new Drop(false, state.failuresInRow + " exchanges in a row failed"));
+            }
+        }
+        return drop;
+    }
+
+    private void add(Peer peer, Direction direction) {
         if (states.containsKey(peer.url())) {
             return;
         }
-        State state = new State(peer, discovered);
+        State state = new State(peer, direction);
         state.gauge = Gauge.builder("meshchain.peer.reachable", state, s -> s.reachable ? 1 : 0)
                 .description("1 when the peer answered its last heartbeat, else 0")
                 .tag("peer", peer.url().toString())
@@ -81,29 +150,6 @@ class PeerDirectory implements PeerStatus {
                 .tag("peer", peer.url().toString())
                 .register(meters);
         states.put(peer.url(), state);
-    }
-
-    /**
-     * Replaces the peers found by DNS with {@code found}; configured peers stay. New peers are
-     * called from the next heartbeat on; peers that went away are forgotten.
-     */
-    synchronized void replaceDiscovered(List<Peer> found) {
-        Set<URI> urls = found.stream().map(Peer::url).collect(Collectors.toSet());
-        List<URI> gone = states.values().stream()
-                .filter(state -> state.discovered && !urls.contains(state.peer.url()))
-                .map(state -> state.peer.url()).toList();
-        for (URI url : gone) {
-            State state = states.remove(url);
-            meters.remove(state.gauge);
-            meters.remove(state.roundTrip);
-            log.info("Peer {} is no longer in DNS; forgotten", url);
-        }
-        for (Peer peer : found) {
-            if (!states.containsKey(peer.url())) {
-                add(peer, true);
-                log.info("Peer {} found in DNS", peer.url());
-            }
-        }
     }
 
     private static URI checkUrl(URI url) {
@@ -116,18 +162,24 @@ class PeerDirectory implements PeerStatus {
         return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
     }
 
-    /** Peers to call: all configured peers except any that turned out to be this node itself. */
+    /** Peers to call: every peer held, but this node itself and a second address of a peer. */
     synchronized List<Peer> peers() {
-        return states.values().stream().filter(state -> !state.self).map(state -> state.peer).toList();
+        return states.values().stream().filter(State::callable).map(state -> state.peer).toList();
     }
 
     /** The configured peer that answered with {@code nodeId}, if any. */
     synchronized Optional<Peer> byNodeId(String nodeId) {
         return states.values().stream()
-                .filter(state -> !state.self)
+                .filter(State::callable)
                 .filter(state -> nodeId.equals(state.nodeId) || nodeId.equals(state.peer.expectedNodeId()))
                 .map(state -> state.peer)
                 .findFirst();
+    }
+
+    /** Whether {@code peer} reads a summary's {@code url} ({@link io.meshchain.wire.RelayHeader#SUMMARY_VERSION}). */
+    synchronized boolean readsUrl(Peer peer) {
+        State state = states.get(peer.url());
+        return state != null && state.readsUrl;
     }
 
     /** The node id {@code peer} answers as (or the one its configuration gives), once known. */
@@ -146,12 +198,15 @@ class PeerDirectory implements PeerStatus {
      */
     synchronized Set<String> reachableNodeIds(Set<URI> except) {
         return states.values().stream()
-                .filter(state -> !state.self && state.reachable && state.nodeId != null)
+                .filter(state -> state.callable() && state.reachable && state.nodeId != null)
                 .filter(state -> !except.contains(state.peer.url()))
                 .map(state -> state.nodeId).collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Whether exactly one peer answers as {@code nodeId}: node ids are a network's names, unique in it. */
+    /**
+     * Whether exactly one peer answers as {@code nodeId}: node ids are a network's names, unique in it.
+     * A second address answering as it counts until {@link Peering} drops it.
+     */
     synchronized boolean answersAsOnePeer(String nodeId) {
         return states.values().stream().filter(state -> !state.self && nodeId.equals(state.nodeId)).count() <= 1;
     }
@@ -171,6 +226,14 @@ class PeerDirectory implements PeerStatus {
         if (peer.expectedNodeId() != null && !peer.expectedNodeId().equals(summary.nodeId())) {
             log.warn("Peer {} answers as node {}, not {}", peer.url(), summary.nodeId(), peer.expectedNodeId());
         }
+        if (states.values().stream().anyMatch(other -> other != state && !other.duplicate
+                && summary.nodeId().equals(other.nodeId))) {
+            state.duplicate = true;
+            state.nodeId = summary.nodeId();
+            return;
+        }
+        state.failuresInRow = 0;
+        state.readsUrl = summary.url() != null;
         if (!state.reachable) {
             log.info("Peer {} is reachable: node {} at height {}", peer.url(), summary.nodeId(), summary.height());
         }
@@ -203,13 +266,14 @@ class PeerDirectory implements PeerStatus {
         if (state.reachable || !reason.equals(state.failure)) {
             log.warn("Peer {} is unreachable: {}", peer, reason);
         }
+        state.failuresInRow++;
         state.reachable = false;
         state.failure = reason;
     }
 
     synchronized List<PeerView> views() {
         return states.values().stream()
-                .filter(state -> !state.self)
+                .filter(State::callable)
                 .map(state -> new PeerView(state.peer.url().toString(), state.nodeId, state.reachable, state.height,
                         state.lastSeen))
                 .toList();
@@ -217,12 +281,12 @@ class PeerDirectory implements PeerStatus {
 
     @Override
     public synchronized int configuredPeers() {
-        return (int) states.values().stream().filter(state -> !state.self).count();
+        return (int) states.values().stream().filter(State::callable).count();
     }
 
     @Override
     public synchronized int reachablePeers() {
-        return (int) states.values().stream().filter(state -> !state.self && state.reachable).count();
+        return (int) states.values().stream().filter(state -> state.callable() && state.reachable).count();
     }
 
     /**
@@ -232,7 +296,7 @@ class PeerDirectory implements PeerStatus {
      */
     synchronized int reachableInGoodStanding() {
         long now = clock.millis();
-        return (int) states.values().stream().filter(state -> !state.self && state.reachable
+        return (int) states.values().stream().filter(state -> state.callable() && state.reachable
                 && (!state.setAside(now) || state.setAsideFor == Misbehaviour.DEEP_FORK)).count();
     }
 
@@ -245,7 +309,7 @@ class PeerDirectory implements PeerStatus {
     synchronized OptionalLong bestProvedHeight() {
         long now = clock.millis();
         return states.values().stream()
-                .filter(state -> !state.self && state.reachable && state.provedAhead && !state.setAside(now)
+                .filter(state -> state.callable() && state.reachable && state.provedAhead && !state.setAside(now)
                         && state.height != null)
                 .mapToLong(state -> state.height).max();
     }
@@ -322,7 +386,7 @@ class PeerDirectory implements PeerStatus {
     /** The peers set aside now, by node id (never by address), each with why and for how much longer. */
     synchronized List<Map<String, Object>> setAsideDetails() {
         long now = clock.millis();
-        return states.values().stream().filter(state -> !state.self && state.setAside(now)).map(state -> {
+        return states.values().stream().filter(state -> state.callable() && state.setAside(now)).map(state -> {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("nodeId", state.nodeId == null ? "unknown" : state.nodeId);
             detail.put("reason", state.setAsideFor.tag());
@@ -336,12 +400,12 @@ class PeerDirectory implements PeerStatus {
 
     /** Peers whose better chain forks deeper than this node reorganises, as last found. */
     synchronized long deepForkCount() {
-        return states.values().stream().filter(state -> !state.self && state.deepForkAt != null).count();
+        return states.values().stream().filter(state -> state.callable() && state.deepForkAt != null).count();
     }
 
     private synchronized int setAsideCount() {
         long now = clock.millis();
-        return (int) states.values().stream().filter(state -> !state.self && state.setAside(now)).count();
+        return (int) states.values().stream().filter(state -> state.callable() && state.setAside(now)).count();
     }
 
     private Counter misbehaviourCounter(Misbehaviour misbehaviour) {
@@ -353,10 +417,16 @@ class PeerDirectory implements PeerStatus {
 
     private static final class State {
         final Peer peer;
-        final boolean discovered;
+        final Direction direction;
         Gauge gauge;
         Timer roundTrip;
         boolean self;
+        /** It answered as a node that another address held answers as already. */
+        boolean duplicate;
+        /** Exchanges with it that failed since the last that succeeded. */
+        int failuresInRow;
+        /** Its last answer carried a {@code url}: it reads one in the summaries it is sent. */
+        boolean readsUrl;
         boolean reachable;
         String failure;
         String nodeId;
@@ -369,9 +439,13 @@ class PeerDirectory implements PeerStatus {
         boolean provedAhead;
         Long deepForkAt;
 
-        State(Peer peer, boolean discovered) {
+        State(Peer peer, Direction direction) {
             this.peer = peer;
-            this.discovered = discovered;
+            this.direction = direction;
+        }
+
+        boolean callable() {
+            return !self && !duplicate;
         }
 
         boolean setAside(long now) {

@@ -34,6 +34,15 @@ public final class RelayHeader {
      */
     public static final String RELAYED_TO = "X-Meshchain-Relayed-To";
     /**
+     * On a heartbeat, {@value #SUMMARY_VERSION_READ}: the caller reads a summary's {@code url}, so the
+     * answer may carry it. A node that sends no such header (one before peer exchange, whose JSON
+     * reader refuses fields it does not know) gets summaries without it, and is sent none until its
+     * own answers carry a {@code url}: nodes of both kinds keep exchanging through a rolling upgrade.
+     */
+    public static final String SUMMARY_VERSION = "X-Meshchain-Summary-Version";
+    /** The summary version that carries {@code url}. */
+    public static final String SUMMARY_VERSION_READ = "2";
+    /**
      * Most node ids named in, and read from, {@link #RELAYED_TO}: 64 ids of up to 64 characters keep the
      * header within about 4 KiB, half of what a request's headers may take (Tomcat's 8 KiB). A node with
      * more peers names only some; the peers it does not name are passed the transaction by the others.

@@ -5,14 +5,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * N node processes on loopback in a full mesh where every peer link runs through its own
- * {@link FaultProxy}: node i reaches node j only through the proxy "i->j". Clients (the test) reach
+ * {@link FaultProxy}: node i reaches node j only through the proxy "i->j" (peer exchange is off,
+ * so no node learns another way round). Clients (the test) reach
  * every node directly, so both sides of a partition keep taking transactions.
  */
 final class FaultCluster implements AutoCloseable {
@@ -52,7 +55,10 @@ final class FaultCluster implements AutoCloseable {
                     peers.add(proxy.url());
                 }
             }
-            nodes.add(new NodeProcess("n" + (i + 1), ports[i], directory.resolve("n" + (i + 1)), peers, extra));
+            // A fixed topology: a node that learned its peers' own addresses would go round the proxies.
+            String[] settings = Stream.concat(Arrays.stream(extra),
+                    Stream.of("--meshchain.peers.exchange=false")).toArray(String[]::new);
+            nodes.add(new NodeProcess("n" + (i + 1), ports[i], directory.resolve("n" + (i + 1)), peers, settings));
         }
         onNodePorts.forEach(FaultProxy::close);
         try {

@@ -1,7 +1,5 @@
 package io.meshchain.network;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.meshchain.TestProperties;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.MutableClock;
@@ -13,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 class DnsDiscoveryTest {
 
     private static final String SERVICE = "meshchain-peers";
@@ -22,7 +22,8 @@ class DnsDiscoveryTest {
             new MutableClock(ChainFixture.NOW), meters);
     private final List<InetAddress> answer = new ArrayList<>();
     private boolean failing;
-    private final DnsDiscovery discovery = new DnsDiscovery(SERVICE, 8080, directory, name -> {
+    private final Peering peering = TestPeering.of(directory, new MutableClock(ChainFixture.NOW));
+    private final DnsDiscovery discovery = new DnsDiscovery(SERVICE, 8080, peering, name -> {
         assertThat(name).isEqualTo(SERVICE);
         if (failing) {
             throw new UnknownHostException(name + ": no such host");
@@ -46,7 +47,7 @@ class DnsDiscoveryTest {
     void everyAddressButThisNodesOwnIsAPeerOnTheNodesPort() {
         answer.addAll(List.of(address("10.0.0.1"), address("10.0.0.2"), address("10.0.0.3")));
         discovery.refresh();
-        assertThat(peerUrls()).containsExactly("http://10.0.0.2:8080", "http://10.0.0.3:8080");
+        assertThat(peerUrls()).containsExactlyInAnyOrder("http://10.0.0.2:8080", "http://10.0.0.3:8080");
     }
 
     @Test
@@ -55,7 +56,8 @@ class DnsDiscoveryTest {
         discovery.refresh();
         answer.addAll(List.of(address("10.0.0.3"), address("10.0.0.4")));
         discovery.refresh();
-        assertThat(peerUrls()).containsExactly("http://10.0.0.2:8080", "http://10.0.0.3:8080", "http://10.0.0.4:8080");
+        assertThat(peerUrls()).containsExactlyInAnyOrder("http://10.0.0.2:8080", "http://10.0.0.3:8080",
+                "http://10.0.0.4:8080");
 
         answer.remove(address("10.0.0.3"));
         answer.remove(address("10.0.0.4"));
@@ -82,8 +84,18 @@ class DnsDiscoveryTest {
     }
 
     @Test
+    void ofManyAddressesTheTargetArePeersAndTheRestSeeds() {
+        for (int i = 2; i <= 50; i++) {
+            answer.add(address("10.0.0." + i));
+        }
+        discovery.refresh();
+        assertThat(peerUrls()).hasSize(8);
+        assertThat(peering.addressesKnown()).isEqualTo(49);
+    }
+
+    @Test
     void withoutANameNothingIsResolved() {
-        DnsDiscovery off = new DnsDiscovery("", 8080, directory, name -> {
+        DnsDiscovery off = new DnsDiscovery("", 8080, peering, name -> {
             throw new AssertionError("must not resolve");
         }, Set::of);
         off.refresh();

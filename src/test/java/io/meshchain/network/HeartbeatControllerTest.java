@@ -1,15 +1,5 @@
 package io.meshchain.network;
 
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.BDDMockito.given;
-import static org.mockito.BDDMockito.then;
-import static org.mockito.Mockito.never;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
-
 import io.meshchain.api.JsonConfigurationAccess;
 import java.math.BigInteger;
 import java.util.List;
@@ -20,6 +10,17 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.then;
+import static org.mockito.Mockito.never;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 @WebMvcTest(HeartbeatController.class)
 @Import(JsonConfigurationAccess.class)
@@ -56,26 +57,26 @@ class HeartbeatControllerTest {
 
     @Test
     void postedSummaryIsAnsweredWithOurs() throws Exception {
-        given(heartbeats.receive(any(), any(), any())).willReturn(mine);
+        given(heartbeats.receive(any(), any(), any(), any(), anyBoolean())).willReturn(mine);
         mvc.perform(post("/heartbeat").contentType(MediaType.APPLICATION_JSON).content(
                         "{\"nodeId\":\"n2\",\"height\":4,\"tipHash\":\"" + "cd".repeat(32)
                                 + "\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0,\"peers\":[]}"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.nodeId").value("n1"));
-        then(heartbeats).should().receive(any(), any(), any());
+        then(heartbeats).should().receive(any(), any(), any(), any(), anyBoolean());
     }
 
     /** The two tokens reach the service each as what it is: the caller's for this node, and this node's back. */
     @Test
     void theCallersTokenAndThisNodesTokenBackReachTheServiceApart() throws Exception {
-        given(heartbeats.receive(any(), any(), any())).willReturn(mine);
+        given(heartbeats.receive(any(), any(), any(), any(), anyBoolean())).willReturn(mine);
         mvc.perform(post("/heartbeat").contentType(MediaType.APPLICATION_JSON)
                         .header("X-Meshchain-Relay-Token", "caller-gives")
                         .header("X-Meshchain-Peer-Token", "this-node-gave")
                         .content("{\"nodeId\":\"n2\",\"height\":4,\"tipHash\":\"" + "cd".repeat(32)
                                 + "\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0,\"peers\":[]}"))
                 .andExpect(status().isOk());
-        then(heartbeats).should().receive(any(), eq("caller-gives"), eq("this-node-gave"));
+        then(heartbeats).should().receive(any(), eq("caller-gives"), eq("this-node-gave"), any(), eq(false));
     }
 
     @Test
@@ -86,9 +87,9 @@ class HeartbeatControllerTest {
                 .andExpect(jsonPath("$.errors[0].field").value("tipHash"));
         mvc.perform(post("/heartbeat").contentType(MediaType.APPLICATION_JSON).content(
                         "{\"nodeId\":\"n2\",\"height\":4,\"tipHash\":\"" + "cd".repeat(32)
-                                + "\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0,\"url\":\"http://evil\"}"))
+                                + "\",\"tipTimestamp\":2000,\"totalWork\":1280,\"pending\":0,\"evil\":\"http://evil\"}"))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.errors[0].field").value("url"));
-        then(heartbeats).should(never()).receive(any(), any(), any());
+                .andExpect(jsonPath("$.errors[0].field").value("evil"));
+        then(heartbeats).should(never()).receive(any(), any(), any(), any(), anyBoolean());
     }
 }

@@ -1,16 +1,5 @@
 package io.meshchain.network;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.BDDMockito.given;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.timeout;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.verifyNoInteractions;
-
 import io.meshchain.TestProperties;
 import io.meshchain.ledger.ChainFixture;
 import io.meshchain.ledger.ChainService;
@@ -18,6 +7,7 @@ import io.meshchain.ledger.InMemoryLedgerStore;
 import io.meshchain.ledger.LedgerParameters;
 import io.meshchain.ledger.MutableClock;
 import io.meshchain.system.MeshchainProperties;
+import io.meshchain.system.PeerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -37,6 +27,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mockito.ArgumentCaptor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
  * An inbound heartbeat may trigger a sync, but only ever from the configured address of that node;
@@ -64,9 +66,11 @@ class HeartbeatServiceTest {
         Path peers = Files.writeString(dir.resolve("peers.txt"), "2\nn1 7001\nn2 7002\n");
         MeshchainProperties properties = TestProperties.of("n1", List.of(), peers, 1);
         directory = new PeerDirectory(properties, clock, new SimpleMeterRegistry());
-        DnsDiscovery noDiscovery = new DnsDiscovery(null, 8080, directory, name -> List.of(), Set::of);
+        Peering peering = TestPeering.of(directory, clock);
+        DnsDiscovery noDiscovery = new DnsDiscovery(null, 8080, peering, name -> List.of(), Set::of);
         tokens = new RelayTokens(directory);
-        heartbeats = new HeartbeatService(properties, chain, directory, client, sync, lanes, noDiscovery, tokens);
+        heartbeats = new HeartbeatService(properties, chain, directory, client, sync, lanes, noDiscovery, peering,
+                tokens);
     }
 
     @AfterEach
@@ -94,11 +98,40 @@ class HeartbeatServiceTest {
         return calls;
     }
 
+    /**
+     * A node before peer exchange refuses a summary with a field it does not know: it is sent this
+     * node's address only once its own answers show it reads one, and answered without it.
+     */
+    @Test
+    void thisNodesAddressGoesOnlyToNodesThatReadIt() {
+        MeshchainProperties properties = TestProperties.of("n1", List.of(n2.url()), null, 1);
+        PeerDirectory peers = new PeerDirectory(properties, clock, new SimpleMeterRegistry());
+        Peering peering = TestPeering.of(peers, clock, PeerSettings.defaults(), URI.create("http://127.0.0.1:7001"),
+                new SimpleMeterRegistry());
+        HeartbeatService advertising = new HeartbeatService(properties, chain, peers, client, sync, lanes,
+                new DnsDiscovery(null, 8080, peering, name -> List.of(), Set::of), peering, new RelayTokens(peers));
+        Peer peer = new Peer(n2.url(), null);
+        given(client.heartbeat(eq(peer), any(), any(), any())).willReturn(new NodeSummary("n2", 0,
+                chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of(), "http://127.0.0.1:7002"));
+
+        assertThat(advertising.receive(better("n3"), null, null, "127.0.0.1", false).url()).isNull();
+        assertThat(advertising.receive(better("n3"), null, null, "127.0.0.1", true).url())
+                .isEqualTo("http://127.0.0.1:7001");
+
+        ArgumentCaptor<NodeSummary> sent = ArgumentCaptor.forClass(NodeSummary.class);
+        advertising.beat();
+        verify(client, timeout(2_000)).heartbeat(eq(peer), sent.capture(), any(), any());
+        assertThat(sent.getValue().url()).as("before it answered").isNull();
+        advertising.beat();
+        verify(client, timeout(2_000).times(2)).heartbeat(eq(peer), sent.capture(), any(), any());
+        assertThat(sent.getValue().url()).isEqualTo("http://127.0.0.1:7001");
+    }
+
     @Test
     void betterChainFromAConfiguredPeerIsFetchedFromItsConfiguredAddress() {
         given(client.heartbeat(eq(n2), any(), any(), any())).willReturn(better("n2"));
 
-        NodeSummary answer = heartbeats.receive(better("n2"), null, null);
+        NodeSummary answer = heartbeats.receive(better("n2"), null, null, "127.0.0.1", true);
 
         assertThat(answer.nodeId()).isEqualTo("n1");
         verify(client, timeout(2_000)).heartbeat(eq(n2), any(), any(), any());
@@ -110,7 +143,7 @@ class HeartbeatServiceTest {
     void aPeersOwnAnnouncementIsSyncedFromWithoutAskingForItsSummary() {
         NodeSummary announced = better("n2");
 
-        heartbeats.receive(announced, null, tokens.givenTo(n2));
+        heartbeats.receive(announced, null, tokens.givenTo(n2), "127.0.0.1", true);
 
         verify(sync, timeout(2_000)).syncFrom(n2, announced, true);
         verify(client, never()).heartbeat(any(), any(), any(), any());
@@ -142,7 +175,7 @@ class HeartbeatServiceTest {
         heartbeats.beat();
         assertThat(firstCallEntered.await(2, TimeUnit.SECONDS)).isTrue();
 
-        heartbeats.receive(better("n2"), null, tokens.givenTo(n2));
+        heartbeats.receive(better("n2"), null, tokens.givenTo(n2), "127.0.0.1", true);
         heartbeats.beat();
         releaseFirstCall.countDown();
 
@@ -154,9 +187,9 @@ class HeartbeatServiceTest {
     void anAnnouncementWithAnotherPeersTokenIsCheckedWithThePeerFirst() {
         given(client.heartbeat(eq(n2), any(), any(), any())).willReturn(better("n2"));
 
-        heartbeats.receive(better("n2"), null, tokens.givenTo(n3));
+        heartbeats.receive(better("n2"), null, tokens.givenTo(n3), "127.0.0.1", true);
         verify(client, timeout(2_000)).heartbeat(eq(n2), any(), any(), any());
-        heartbeats.receive(better("n2"), null, "A".repeat(22));
+        heartbeats.receive(better("n2"), null, "A".repeat(22), "127.0.0.1", true);
 
         verify(client, timeout(2_000).times(2)).heartbeat(eq(n2), any(), any(), any());
         verify(sync, timeout(2_000).times(2)).syncFrom(eq(n2), any(), eq(false));
@@ -164,7 +197,7 @@ class HeartbeatServiceTest {
 
     @Test
     void betterChainFromAnUnknownNodeIsNotFetched() {
-        heartbeats.receive(better("stranger"), null, null);
+        heartbeats.receive(better("stranger"), null, null, "127.0.0.1", true);
 
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
                 .untilAsserted(() -> verifyNoInteractions(client, sync));
@@ -172,7 +205,7 @@ class HeartbeatServiceTest {
 
     @Test
     void worseChainIsNotFetched() {
-        heartbeats.receive(new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of()), null, null);
+        heartbeats.receive(new NodeSummary("n2", 0, chain.genesis().hash(), 0, BigInteger.valueOf(256), 0, List.of()), null, null, "127.0.0.1", true);
 
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
                 .untilAsserted(() -> verifyNoInteractions(client, sync));
@@ -220,9 +253,10 @@ class HeartbeatServiceTest {
                 InetAddress.getByName("10.0.0.1"), InetAddress.getByName("10.0.0.2")));
         MeshchainProperties properties = TestProperties.of("n1", List.of(), null, 1);
         PeerDirectory directory = new PeerDirectory(properties, clock, new SimpleMeterRegistry());
-        DnsDiscovery discovery = new DnsDiscovery("meshchain-peers", 8080, directory, name -> addresses.get(), Set::of);
+        Peering peering = TestPeering.of(directory, clock);
+        DnsDiscovery discovery = new DnsDiscovery("meshchain-peers", 8080, peering, name -> addresses.get(), Set::of);
         HeartbeatService discovering = new HeartbeatService(properties, chain, directory, client, sync, lanes, discovery,
-                new RelayTokens(directory));
+                peering, new RelayTokens(directory));
         given(client.heartbeat(any(), any(), any(), any())).willThrow(new PeerException("connection refused"));
         URI first = URI.create("http://10.0.0.1:8080");
         URI second = URI.create("http://10.0.0.2:8080");

@@ -215,12 +215,15 @@ class TransactionRelayTest {
         MeshchainProperties properties = TestProperties.of("n1", List.of(), null, 1);
         PeerDirectory directory = new PeerDirectory(properties, new MutableClock(ChainFixture.NOW), new SimpleMeterRegistry());
         TransactionRelay discovered = new TransactionRelay(properties, directory, client, lanes, new RelayTokens(directory));
-        directory.replaceDiscovered(List.of(n2, n3));
+        Peering peering = TestPeering.of(directory, new MutableClock(ChainFixture.NOW));
+        Peer dns2 = new Peer(n2.url(), null);
+        Peer dns3 = new Peer(n3.url(), null);
+        peering.replaceDnsSeeds(List.of(dns2, dns3));
         discovered.relay(accepted(ChainFixture.tx(), (String) null));
-        verify(client, timeout(2_000)).relay(eq(n2), any(), from("n1"));
+        verify(client, timeout(2_000)).relay(eq(dns2), any(), from("n1"));
         assertThat(discovered.outboxCount()).isEqualTo(2);
 
-        directory.replaceDiscovered(List.of(n3));
+        peering.replaceDnsSeeds(List.of(dns3));
         Transaction later = ChainFixture.tx();
         discovered.relay(accepted(later, (String) null));
 
@@ -228,7 +231,7 @@ class TransactionRelayTest {
             discovered.relay(accepted(ChainFixture.tx(), (String) null));
             assertThat(discovered.outboxCount()).as("n2's outbox, once its last call ended").isEqualTo(1);
         });
-        verify(client, never()).relay(eq(n2), carrying(later), any());
+        verify(client, never()).relay(eq(dns2), carrying(later), any());
     }
 
     /** A transaction accepted here, which a block may take from its timestamp on. */

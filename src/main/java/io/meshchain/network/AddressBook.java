@@ -1,0 +1,189 @@
+package io.meshchain.network;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The addresses of nodes this node could call: the seeds an operator gave (configured peers and
+ * what DNS discovery finds) and those learned from peers. It is bounded ({@link #capacity}): when
+ * full, a learned address that never answered makes room, the oldest first; seeds are never
+ * dropped. A peer may add addresses at a limited rate ({@link #RATE_PER_SECOND} a second, in bursts
+ * of {@link #BURST}, as Bitcoin Core allows), and each learned address must pass the
+ * {@link AddressPolicy}: a stranger cannot fill the book, nor point the node at a forbidden address.
+ * <p>
+ * An address that failed waits before it is tried again, longer after each failure up to
+ * {@link #MAX_BACKOFF_MILLIS}. Thread-safe.
+ */
+final class AddressBook {
+
+    /** Addresses a peer may add per second, once its burst is spent. */
+    static final double RATE_PER_SECOND = 0.1;
+    /** Addresses a peer may add at once. */
+    static final int BURST = 1_000;
+    /** Wait before an address that failed once is tried again; doubled after each further failure. */
+    static final long BACKOFF_MILLIS = 30_000;
+    static final long MAX_BACKOFF_MILLIS = 600_000;
+    /** Sources whose allowance is kept; the least recently heard of is dropped beyond (its allowance refills). */
+    private static final int MAX_SOURCES = 4_096;
+
+    private final Clock clock;
+    private final AddressPolicy policy;
+    private final int capacity;
+    private final Map<URI, Entry> entries = new LinkedHashMap<>();
+    private final Map<String, Allowance> allowances = new LinkedHashMap<>(16, 0.75f, true);
+
+    AddressBook(Clock clock, AddressPolicy policy, int capacity) {
+        this.clock = clock;
+        this.policy = policy;
+        this.capacity = capacity;
+    }
+
+    private static final class Entry {
+        final URI url;
+        boolean seed;
+        long added;
+        int failures;
+        long retryAt;
+        boolean answered;
+
+        Entry(URI url, boolean seed, long added) {
+            this.url = url;
+            this.seed = seed;
+            this.added = added;
+        }
+    }
+
+    /** A peer's allowance of new addresses: a token bucket. */
+    private static final class Allowance {
+        double tokens = BURST;
+        long updated;
+
+        Allowance(long now) {
+            updated = now;
+        }
+
+        boolean take(long now) {
+            tokens = Math.min(BURST, tokens + (now - updated) / 1000.0 * RATE_PER_SECOND);
+            updated = now;
+            if (tokens < 1) {
+                return false;
+            }
+            tokens--;
+            return true;
+        }
+    }
+
+    /** The operator's address: kept whatever happens, tried before learned ones. */
+    synchronized void addSeed(URI url) {
+        Entry entry = entries.get(url);
+        if (entry != null) {
+            entry.seed = true;
+            return;
+        }
+        entries.put(url, new Entry(url, true, clock.millis()));
+    }
+
+    /** Seeds DNS no longer gives stop being seeds; learned addresses stay until evicted. */
+    synchronized void retainSeeds(Set<URI> seeds) {
+        entries.values().removeIf(entry -> entry.seed && !seeds.contains(entry.url) && !entry.answered);
+        entries.values().forEach(entry -> entry.seed = entry.seed && seeds.contains(entry.url));
+    }
+
+    /**
+     * Takes the addresses {@code source} (a peer's node id) told this node of, as far as its allowance
+     * goes and the policy lets them; returns how many were new and taken.
+     */
+    synchronized int learn(String source, Collection<URI> urls) {
+        long now = clock.millis();
+        int taken = 0;
+        for (URI url : urls) {
+            if (entries.containsKey(url)) {
+                continue;
+            }
+            Allowance allowance = allowances.computeIfAbsent(source, s -> new Allowance(now));
+            if (allowances.size() > MAX_SOURCES) {
+                allowances.remove(allowances.keySet().iterator().next());
+            }
+            if (!allowance.take(now)) {
+                break;
+            }
+            if (policy.refusal(url).isPresent() || !makeRoom()) {
+                continue;
+            }
+            entries.put(url, new Entry(url, false, now));
+            taken++;
+        }
+        return taken;
+    }
+
+    private boolean makeRoom() {
+        if (entries.size() < capacity) {
+            return true;
+        }
+        return entries.values().stream().filter(entry -> !entry.seed && !entry.answered)
+                .min(Comparator.comparingLong(entry -> entry.added))
+                .map(entry -> entries.remove(entry.url) != null).orElse(false);
+    }
+
+    /**
+     * Up to {@code max} addresses to call, not among {@code exclude} and not waiting after a failure:
+     * seeds first, then those that answered before, then the rest, the fewest failures and oldest first.
+     */
+    synchronized List<URI> candidates(Set<URI> exclude, int max) {
+        long now = clock.millis();
+        List<Entry> ready = new ArrayList<>();
+        for (Entry entry : entries.values()) {
+            if (!exclude.contains(entry.url) && now >= entry.retryAt) {
+                ready.add(entry);
+            }
+        }
+        ready.sort(Comparator.comparing((Entry entry) -> !entry.seed).thenComparing(entry -> !entry.answered)
+                .thenComparingInt(entry -> entry.failures).thenComparingLong(entry -> entry.added));
+        return ready.stream().limit(max).map(entry -> entry.url).toList();
+    }
+
+    /** Whether {@code url} is an operator's address. */
+    synchronized boolean isSeed(URI url) {
+        Entry entry = entries.get(url);
+        return entry != null && entry.seed;
+    }
+
+    synchronized void answered(URI url) {
+        Entry entry = entries.get(url);
+        if (entry != null) {
+            entry.answered = true;
+            entry.failures = 0;
+            entry.retryAt = 0;
+        }
+    }
+
+    /** An attempt failed: the address waits before it is tried again. */
+    synchronized void failed(URI url) {
+        Entry entry = entries.get(url);
+        if (entry != null) {
+            entry.failures++;
+            long backoff = Math.min(MAX_BACKOFF_MILLIS, BACKOFF_MILLIS << Math.min(entry.failures - 1, 20));
+            entry.retryAt = clock.millis() + backoff;
+        }
+    }
+
+    /** Drops an address for good: it is this node itself, or another address of a peer already held. */
+    synchronized void forget(URI url) {
+        entries.remove(url);
+    }
+
+    synchronized int size() {
+        return entries.size();
+    }
+
+    synchronized boolean contains(URI url) {
+        return entries.containsKey(url);
+    }
+}
