@@ -70,10 +70,12 @@ public final class NetworkBenchmark {
             for (int i = 0; i < NODES; i++) {
                 ports[i] = TestNode.freePort();
             }
+            // BENCH_JOIN=first gives each node only the first node's address: the others it learns.
+            boolean joinByFirst = "first".equals(System.getenv("BENCH_JOIN"));
             for (int i = 0; i < NODES; i++) {
                 List<String> peers = new ArrayList<>();
                 for (int j = 0; j < NODES; j++) {
-                    if (j != i) {
+                    if (j != i && (!joinByFirst || j == 0)) {
                         peers.add("http://127.0.0.1:" + ports[j]);
                     }
                 }
@@ -81,7 +83,11 @@ public final class NetworkBenchmark {
                         options.toArray(String[]::new)).start());
             }
             nodes.forEach(NodeProcess::awaitReady);
-            System.out.printf("network: %d nodes of %s, full mesh, options %s%n", NODES, jar, options);
+            System.out.printf("network: %d nodes of %s, %s, options %s%n", NODES, jar,
+                    joinByFirst ? "each started with the first node's address only" : "full mesh", options);
+            if (joinByFirst) {
+                awaitJoined(nodes);
+            }
             System.out.printf("load: %d tx/s for %d s, round robin, one new transaction per POST /transactions%n",
                     rate, seconds);
             // BENCH_WARMUP=SECONDS first offers the same load that long, unmeasured, and waits until it is
@@ -102,17 +108,65 @@ public final class NetworkBenchmark {
         }
     }
 
+    /** Peers a node started with one address should come to hold: its target, or every other node. */
+    private static final int JOINED_PEERS = Math.min(8, NODES - 1);
+    /** How long the nodes may take to find their peers. */
+    private static final Duration JOIN_WITHIN = Duration.ofSeconds(60);
+
+    /** Waits until every node holds {@link #JOINED_PEERS} reachable peers, and says how long it took. */
+    private static void awaitJoined(List<NodeProcess> nodes) {
+        long start = System.nanoTime();
+        long until = start + JOIN_WITHIN.toNanos();
+        List<Integer> held = reachablePeers(nodes);
+        while (System.nanoTime() < until && held.stream().anyMatch(count -> count < JOINED_PEERS)) {
+            LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+            held = reachablePeers(nodes);
+        }
+        System.out.printf("joined: %s every node holds %d reachable peers: %.1f s after the last was ready;"
+                        + " reachable peers by node %s%n", held.stream().allMatch(count -> count >= JOINED_PEERS)
+                        ? "" : "NOT", JOINED_PEERS, (System.nanoTime() - start) / 1e9, held);
+    }
+
+    private static List<Integer> reachablePeers(List<NodeProcess> nodes) {
+        List<Integer> counts = new ArrayList<>();
+        for (NodeProcess node : nodes) {
+            int reachable = 0;
+            for (JsonNode peer : node.summary().get("peers")) {
+                reachable += peer.get("reachable").asBoolean() ? 1 : 0;
+            }
+            counts.add(reachable);
+        }
+        return counts;
+    }
+
+    /**
+     * HTTP requests {@code node} has answered, but for those to actuator (the benchmark's own reads of
+     * metrics): its clients' submissions and everything its peers sent (heartbeats, relays, chain pages).
+     */
+    private static double requestsAnswered(NodeProcess node) {
+        double sum = 0;
+        for (String line : node.get("/actuator/prometheus").body().split("\n")) {
+            if (line.startsWith("http_server_requests_seconds_count{") && !line.contains("uri=\"/actuator")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** The nodes' block counters and heights before the measured load, which the report leaves out. */
-    private record Baseline(double mined, double orphaned, long height) {
+    private record Baseline(double mined, double orphaned, long height, List<Double> requests) {
 
         static Baseline of(List<NodeProcess> nodes) {
             double mined = 0;
             double orphaned = 0;
+            List<Double> requests = new ArrayList<>();
             for (NodeProcess node : nodes) {
                 mined += node.counter("meshchain.blocks.mined", null);
                 orphaned += node.counter("meshchain.blocks.orphaned", null);
+                requests.add(requestsAnswered(node));
             }
-            return new Baseline(mined, orphaned, nodes.stream().mapToLong(NodeClient::height).max().orElse(0));
+            return new Baseline(mined, orphaned, nodes.stream().mapToLong(NodeClient::height).max().orElse(0),
+                    requests);
         }
     }
 
@@ -290,7 +344,18 @@ public final class NetworkBenchmark {
         Set<String> finalChain = finalChain(nodes.get(0), baseline.height());
         Set<String> seen = watch.blocksSeen();
         long orphans = seen.stream().filter(hash -> !finalChain.contains(hash)).count();
-        double mined = Baseline.of(nodes).mined() - baseline.mined();
+        Baseline after = Baseline.of(nodes);
+        double mined = after.mined() - baseline.mined();
+        // What each node answered beside its clients' submissions (the run's, a share each, round robin):
+        // its peers' heartbeats, relays and chain pages, and the block stream followed here (one each).
+        List<String> perTransaction = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            double clients = offered / NODES + (i < offered % NODES ? 1 : 0);
+            double fromPeers = after.requests().get(i) - baseline.requests().get(i) - clients;
+            perTransaction.add(String.format("%.2f", fromPeers / offered));
+        }
+        System.out.printf("requests a node answered from its peers per transaction offered: %s (peers held %s)%n",
+                perTransaction, reachablePeers(nodes));
         System.out.printf("blocks: %d had by some node (%.0f sealed by the nodes' miners, the same block counted once"
                 + " per node that sealed it), %d in the final chain, %d abandoned: orphan rate %.1f%%; heights %s%n",
                 seen.size(), mined, finalChain.size(), orphans, seen.isEmpty() ? 0 : 100.0 * orphans / seen.size(),

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * The addresses of nodes this node could call: the seeds an operator gave (configured peers and
  * what DNS discovery finds) and those learned from peers. It is bounded ({@link #capacity}): when
- * full, a learned address that never answered makes room, the oldest first; seeds are never
+ * full, a learned address that never answered, or stopped answering, makes room; seeds are never
  * dropped. A peer may add addresses at a limited rate ({@link #RATE_PER_SECOND} a second, in bursts
  * of {@link #BURST}, as Bitcoin Core allows), and each learned address must pass the
  * {@link AddressPolicy}: a stranger cannot fill the book, nor point the node at a forbidden address.
@@ -32,6 +32,8 @@ final class AddressBook {
     static final long MAX_BACKOFF_MILLIS = 600_000;
     /** Sources whose allowance is kept; the least recently heard of is dropped beyond (its allowance refills). */
     private static final int MAX_SOURCES = 4_096;
+    /** Failures in a row after which an address that once answered may make room for another. */
+    static final int FAILURES_TO_DROP = 3;
 
     private final Clock clock;
     private final AddressPolicy policy;
@@ -70,8 +72,9 @@ final class AddressBook {
         }
 
         boolean take(long now) {
-            tokens = Math.min(BURST, tokens + (now - updated) / 1000.0 * RATE_PER_SECOND);
-            updated = now;
+            // A clock set back adds nothing, and takes nothing.
+            tokens = Math.min(BURST, tokens + Math.max(0, now - updated) / 1000.0 * RATE_PER_SECOND);
+            updated = Math.max(updated, now);
             if (tokens < 1) {
                 return false;
             }
@@ -90,45 +93,55 @@ final class AddressBook {
         entries.put(url, new Entry(url, true, clock.millis()));
     }
 
-    /** Seeds DNS no longer gives stop being seeds; learned addresses stay until evicted. */
-    synchronized void retainSeeds(Set<URI> seeds) {
-        entries.values().removeIf(entry -> entry.seed && !seeds.contains(entry.url) && !entry.answered);
-        entries.values().forEach(entry -> entry.seed = entry.seed && seeds.contains(entry.url));
-    }
-
     /**
-     * Takes the addresses {@code source} (a peer's node id) told this node of, as far as its allowance
-     * goes and the policy lets them; returns how many were new and taken.
+     * Takes the addresses {@code source} (a peer's network, or a caller's) told this node of, as far as
+     * its allowance goes and the policy lets them; returns how many were new and taken. The policy may
+     * resolve names, which may take seconds: it runs without the book's lock.
      */
-    synchronized int learn(String source, Collection<URI> urls) {
-        long now = clock.millis();
-        int taken = 0;
-        for (URI url : urls) {
-            if (entries.containsKey(url)) {
-                continue;
-            }
+    int learn(String source, Collection<URI> urls) {
+        List<URI> allowed = new ArrayList<>();
+        synchronized (this) {
+            long now = clock.millis();
             Allowance allowance = allowances.computeIfAbsent(source, s -> new Allowance(now));
             if (allowances.size() > MAX_SOURCES) {
                 allowances.remove(allowances.keySet().iterator().next());
             }
-            if (!allowance.take(now)) {
-                break;
+            for (URI url : urls) {
+                if (entries.containsKey(url) || allowed.contains(url)) {
+                    continue;
+                }
+                if (!allowance.take(now)) {
+                    break;
+                }
+                allowed.add(url);
             }
-            if (policy.refusal(url).isPresent() || !makeRoom()) {
-                continue;
+        }
+        List<URI> passing = allowed.stream().filter(url -> policy.refusal(url).isEmpty()).toList();
+        int taken = 0;
+        synchronized (this) {
+            long now = clock.millis();
+            for (URI url : passing) {
+                if (!entries.containsKey(url) && makeRoom()) {
+                    entries.put(url, new Entry(url, false, now));
+                    taken++;
+                }
             }
-            entries.put(url, new Entry(url, false, now));
-            taken++;
         }
         return taken;
     }
 
+    /**
+     * Makes room for one more address when the book is full: drops the learned address least worth
+     * keeping, one that never answered or has failed {@link #FAILURES_TO_DROP} times in a row since it
+     * last did (the most failures, then the oldest). Seeds are never dropped.
+     */
     private boolean makeRoom() {
         if (entries.size() < capacity) {
             return true;
         }
-        return entries.values().stream().filter(entry -> !entry.seed && !entry.answered)
-                .min(Comparator.comparingLong(entry -> entry.added))
+        return entries.values().stream()
+                .filter(entry -> !entry.seed && (!entry.answered || entry.failures >= FAILURES_TO_DROP))
+                .min(Comparator.comparingInt((Entry entry) -> -entry.failures).thenComparingLong(entry -> entry.added))
                 .map(entry -> entries.remove(entry.url) != null).orElse(false);
     }
 
@@ -147,6 +160,12 @@ final class AddressBook {
         ready.sort(Comparator.comparing((Entry entry) -> !entry.seed).thenComparing(entry -> !entry.answered)
                 .thenComparingInt(entry -> entry.failures).thenComparingLong(entry -> entry.added));
         return ready.stream().limit(max).map(entry -> entry.url).toList();
+    }
+
+    /** Whether {@code url} may be tried now: it is known, and not waiting after a failure. */
+    synchronized boolean mayTry(URI url) {
+        Entry entry = entries.get(url);
+        return entry != null && clock.millis() >= entry.retryAt;
     }
 
     /** Whether {@code url} is an operator's address. */

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,7 +21,8 @@ import java.util.Optional;
  * <p>
  * A learned address is never called when it is, or its name resolves to, a link-local address
  * (169.254.0.0/16, fe80::/10: where clouds serve instance metadata and credentials), a known
- * metadata address, a multicast or broadcast address, or the unspecified address. Beyond that,
+ * metadata address, a multicast or broadcast address, or the unspecified address; nor a loopback
+ * address, unless this node's own is one (a network on one machine: a demo, a test). Beyond that,
  * {@code meshchain.peers.allowed} restricts learned addresses to the hosts and networks it lists:
  * {@code 10.0.0.0/8} (a network), {@code node-3.example.org} (a host), {@code .example.org} (a
  * domain and every name under it). Empty, the default, allows any other address, so that a node
@@ -31,7 +33,7 @@ import java.util.Optional;
 final class AddressPolicy {
 
     /** Metadata services at addresses that are not link-local: AWS's IPv6 one and Alibaba Cloud's. */
-    private static final List<String> METADATA_ADDRESSES = List.of("fd00:ec2:0:0:0:0:0:254", "100.100.100.200");
+    private static final List<byte[]> METADATA_ADDRESSES = List.of(bytes("fd00:ec2::254"), bytes("100.100.100.200"));
     /** Names of metadata services, refused whatever they resolve to. */
     private static final List<String> METADATA_NAMES = List.of("metadata.google.internal", "metadata.goog",
             "metadata");
@@ -46,13 +48,19 @@ final class AddressPolicy {
     private final List<String> hosts = new ArrayList<>();
     private final List<String> domains = new ArrayList<>();
     private final Resolver resolver;
+    private final boolean loopbackNetwork;
 
-    AddressPolicy(List<String> allowed) {
-        this(allowed, InetAddress::getAllByName);
+    /**
+     * @param loopbackNetwork whether this node's own address is a loopback one: a network on one
+     *                        machine, whose learned addresses may be loopback ones too
+     */
+    AddressPolicy(List<String> allowed, boolean loopbackNetwork) {
+        this(allowed, loopbackNetwork, InetAddress::getAllByName);
     }
 
-    AddressPolicy(List<String> allowed, Resolver resolver) {
+    AddressPolicy(List<String> allowed, boolean loopbackNetwork, Resolver resolver) {
         this.resolver = resolver;
+        this.loopbackNetwork = loopbackNetwork;
         for (String entry : allowed) {
             String value = entry.strip().toLowerCase(Locale.ROOT);
             if (value.contains("/")) {
@@ -104,6 +112,9 @@ final class AddressPolicy {
             if (forbidden.isPresent()) {
                 return forbidden;
             }
+            if (address.isLoopbackAddress() && !loopbackNetwork) {
+                return Optional.of("a loopback address, and this node's is not");
+            }
             if (restricted() && literal && networks.stream().noneMatch(network -> network.contains(address))
                     && !hosts.contains(host)) {
                 return Optional.of("not in meshchain.peers.allowed");
@@ -112,8 +123,19 @@ final class AddressPolicy {
         return Optional.empty();
     }
 
-    /** Why no learned address may be {@code address}, or empty. */
+    /**
+     * Why no node may ever be called at {@code address}, or empty: a link-local, metadata, multicast,
+     * broadcast or unspecified address, written as such or wrapped in an IPv6 one (IPv4-mapped,
+     * IPv4-compatible, NAT64's 64:ff9b::/96). Compared by bytes, whatever zone an IPv6 address names.
+     */
     static Optional<String> forbidden(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        if (bytes.length == 16) {
+            Optional<InetAddress> wrapped = embeddedIpv4(bytes);
+            if (wrapped.isPresent()) {
+                return forbidden(wrapped.get());
+            }
+        }
         if (address.isLinkLocalAddress()) {
             return Optional.of("a link-local address");
         }
@@ -123,27 +145,36 @@ final class AddressPolicy {
         if (address.isAnyLocalAddress()) {
             return Optional.of("the unspecified address");
         }
-        if (address instanceof Inet4Address && address.getHostAddress().equals("255.255.255.255")) {
+        if (Arrays.equals(bytes, new byte[] {(byte) 255, (byte) 255, (byte) 255, (byte) 255})) {
             return Optional.of("the broadcast address");
         }
-        if (METADATA_ADDRESSES.contains(address.getHostAddress())) {
+        if (METADATA_ADDRESSES.stream().anyMatch(metadata -> Arrays.equals(metadata, bytes))) {
             return Optional.of("a metadata service's address");
-        }
-        if (address instanceof Inet6Address v6 && v6.getAddress()[0] == 0 && isMappedLinkLocal(v6.getAddress())) {
-            return Optional.of("a link-local address");
         }
         return Optional.empty();
     }
 
-    /** An IPv4-mapped IPv6 address (::ffff:169.254.x.y) of a link-local IPv4 address. */
-    private static boolean isMappedLinkLocal(byte[] bytes) {
+    /** The IPv4 address an IPv6 one wraps: ::a.b.c.d, ::ffff:a.b.c.d, 64:ff9b::a.b.c.d. */
+    private static Optional<InetAddress> embeddedIpv4(byte[] bytes) {
+        boolean zeroes = true;
         for (int i = 0; i < 10; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
+            zeroes &= bytes[i] == 0;
         }
-        return (bytes[10] & 0xff) == 0xff && (bytes[11] & 0xff) == 0xff && (bytes[12] & 0xff) == 169
-                && (bytes[13] & 0xff) == 254;
+        boolean compatible = zeroes && bytes[10] == 0 && bytes[11] == 0
+                && !(bytes[12] == 0 && bytes[13] == 0 && bytes[14] == 0 && (bytes[15] == 0 || bytes[15] == 1));
+        boolean mapped = zeroes && bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+        boolean nat64 = bytes[0] == 0 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b;
+        for (int i = 4; nat64 && i < 12; i++) {
+            nat64 = bytes[i] == 0;
+        }
+        if (!compatible && !mapped && !nat64) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
     }
 
     private boolean allowsName(String host, boolean literal) {
@@ -156,9 +187,61 @@ final class AddressPolicy {
         return domains.stream().anyMatch(domain -> host.endsWith(domain) || host.equals(domain.substring(1)));
     }
 
-    /** Whether {@code host} is an IP address written out, not a name. */
+    /** An IPv4 address as four decimal numbers, none with a leading zero: what resolves without DNS. */
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+            "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
+    /**
+     * Whether {@code host} is an IP address written out (an IPv6 one, bracketed or not, or a dotted
+     * IPv4 one), which resolving never sends to DNS; anything else is a name.
+     */
     static boolean isLiteral(String host) {
-        return host.contains(":") || host.matches("[0-9.]+");
+        return host.contains(":") || IPV4.matcher(host).matches();
+    }
+
+    /**
+     * {@code url} as one address is always written, so that a node is known by one form: an IPv6
+     * host in brackets and in full ({@code [fd00:0:0:0:0:0:0:5]}, as DNS discovery writes it), no
+     * trailing slash. An IPv6 address left without brackets ({@code http://fd00::5:8080}) is read as
+     * host and port. Empty when it is not a base URL with a host.
+     */
+    static Optional<URI> normalize(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            URI url = URI.create(text.strip().replaceAll("/+$", ""));
+            String host = url.getHost();
+            int port = url.getPort();
+            if (host == null && url.getRawAuthority() != null && url.getRawAuthority().chars().filter(c -> c == ':').count() > 1
+                    && url.getRawAuthority().indexOf('@') < 0 && url.getRawAuthority().indexOf('[') < 0) {
+                String authority = url.getRawAuthority();
+                int colon = authority.lastIndexOf(':');
+                host = authority.substring(0, colon);
+                port = Integer.parseInt(authority.substring(colon + 1));
+            }
+            if (host == null || url.getScheme() == null) {
+                return Optional.empty();
+            }
+            String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+            if (bare.contains(":")) {
+                int zone = bare.indexOf('%');
+                host = "[" + InetAddress.getByName(zone < 0 ? bare : bare.substring(0, zone)).getHostAddress() + "]";
+            }
+            return Optional.of(new URI(url.getScheme().toLowerCase(Locale.ROOT), url.getRawUserInfo(), host, port,
+                    url.getRawPath(), url.getRawQuery(), url.getRawFragment()));
+        } catch (IllegalArgumentException | java.net.URISyntaxException | UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The bytes of an address written out. */
+    private static byte[] bytes(String literal) {
+        try {
+            return InetAddress.getByName(literal).getAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A network in CIDR notation. */

@@ -1,5 +1,6 @@
 package io.meshchain.network;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.meshchain.crypto.Hex;
 import io.meshchain.primitives.ChainTip;
 import io.meshchain.system.MeshchainProperties;
@@ -18,8 +19,9 @@ import java.util.List;
  * peer sends, as a request or as an answer, before the node acts on it.
  * <p>
  * {@code peers} are the peers the node exchanges with, and {@code url} the base URL the node gives
- * for itself ({@code meshchain.peers.advertised-url}), or null: addresses another node may learn,
- * each judged before it is ever called ({@link AddressBook}, {@link AddressPolicy}).
+ * for itself ({@code meshchain.peers.advertised-url}), or null (then not written at all: a node from
+ * before peer exchange refuses a summary with a field it does not know): addresses another node may
+ * learn, each judged before it is ever called ({@link AddressBook}, {@link AddressPolicy}).
  */
 record NodeSummary(
         @NotNull @Pattern(regexp = MeshchainProperties.NODE_ID_PATTERN, message = "must be a node id") String nodeId,
@@ -29,10 +31,13 @@ record NodeSummary(
         @NotNull @Positive BigInteger totalWork,
         @PositiveOrZero int pending,
         @Size(max = MAX_PEERS) List<@Valid @NotNull PeerView> peers,
-        @Size(max = MAX_URL_LENGTH) String url) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @Size(max = MAX_URL_LENGTH) String url) {
 
-    /** Most peers a summary lists: more than any node holds ({@code target} and {@code max-inbound} at most). */
-    static final int MAX_PEERS = 11_000;
+    /**
+     * Most peers a summary lists: as many as a node may hold ({@code target} and {@code max-inbound} at
+     * most), whose views fit well within the 64 KiB a heartbeat answer may take.
+     */
+    static final int MAX_PEERS = 320;
     /** Longest URL a summary may give. */
     static final int MAX_URL_LENGTH = 2_048;
 

@@ -11,6 +11,7 @@ import jakarta.validation.Validator;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -52,7 +53,14 @@ class PeerClient {
     private final long responseDeadlineNanos;
 
     PeerClient(RestClient.Builder builder, JsonMapper json, Validator validator, MeshchainProperties properties) {
-        SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory();
+        // A redirect is never followed: it would take a call to an address no check has seen.
+        SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory() {
+            @Override
+            protected void prepareConnection(HttpURLConnection connection, String httpMethod) throws IOException {
+                super.prepareConnection(connection, httpMethod);
+                connection.setInstanceFollowRedirects(false);
+            }
+        };
         requestFactory.setConnectTimeout(properties.network().connectTimeout());
         requestFactory.setReadTimeout(properties.network().readTimeout());
         this.rest = builder.clone().requestFactory(requestFactory).requestInterceptor((request, body, execution) -> {

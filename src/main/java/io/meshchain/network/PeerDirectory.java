@@ -64,7 +64,7 @@ class PeerDirectory implements PeerStatus {
             peers.addAll(PeersFile.read(properties.peersFile(), selfNodeId));
         }
         for (Peer peer : peers) {
-            add(peer, Direction.OUTBOUND);
+            add(peer, Direction.OUTBOUND, true);
         }
         log.info("Node {} has {} configured peers: {}", selfNodeId, states.size(), peers);
     }
@@ -78,12 +78,16 @@ class PeerDirectory implements PeerStatus {
         }
     }
 
-    /** Takes {@code peer} as a peer, called from the next heartbeat on; false when it is one already. */
-    synchronized boolean activate(Peer peer, Direction direction) {
+    /**
+     * Takes {@code peer} as a peer, called from the next heartbeat on; false when it is one already. A
+     * seed (an operator's address) gets meters of its own, tagged with its address; a learned address,
+     * which a stranger may have chosen, none.
+     */
+    synchronized boolean activate(Peer peer, Direction direction, boolean seed) {
         if (states.containsKey(peer.url())) {
             return false;
         }
-        add(peer, direction);
+        add(peer, direction, seed);
         return true;
     }
 
@@ -91,8 +95,10 @@ class PeerDirectory implements PeerStatus {
     synchronized void deactivate(URI url, String why) {
         State state = states.remove(url);
         if (state != null) {
-            meters.remove(state.gauge);
-            meters.remove(state.roundTrip);
+            if (state.gauge != null) {
+                meters.remove(state.gauge);
+                meters.remove(state.roundTrip);
+            }
             log.info("Peer {} dropped: {}", state.peer, why);
         }
     }
@@ -113,34 +119,51 @@ class PeerDirectory implements PeerStatus {
                 || nodeId.equals(state.peer.expectedNodeId()));
     }
 
-    /** Why a peer is to be dropped: for good (it is this node, or a peer already), or for failing. */
-    record Drop(boolean forGood, String why) {
+    /** Why a peer is to be dropped. */
+    enum DropKind {
+        /** It is this node itself. */
+        SELF,
+        /** It answers as a node held at another address for longer. */
+        DUPLICATE,
+        /** Its exchanges keep failing. */
+        FAILING
+    }
+
+    /** A peer to drop, and why. */
+    record Drop(DropKind kind, String why) {
     }
 
     /**
-     * Peers to drop: this node itself and a second address of a node already a peer (for good), and,
-     * in {@code direction}, peers whose last {@code failures} exchanges in a row failed.
+     * Peers to drop: this node itself, a second address of a node already a peer, and, in
+     * {@code direction}, peers whose last {@code failures} exchanges in a row failed (an inbound peer
+     * that never answered: its first).
      */
     synchronized Map<URI, Drop> toDrop(Direction direction, int failures) {
         Map<URI, Drop> drop = new LinkedHashMap<>();
         for (State state : states.values()) {
             if (state.self) {
-                drop.put(state.peer.url(), new Drop(true, "it is this node itself"));
+                drop.put(state.peer.url(), new Drop(DropKind.SELF, "it is this node itself"));
             } else if (state.duplicate) {
-                drop.put(state.peer.url(), new Drop(true, "another address of node " + state.nodeId
+                drop.put(state.peer.url(), new Drop(DropKind.DUPLICATE, "another address of node " + state.nodeId
                         + ", a peer already"));
-            } else if (state.direction == direction && state.failuresInRow >= failures) {
-                drop.put(state.peer.url(), new Drop(false, state.failuresInRow + " exchanges in a row failed"));
+            } else if (state.direction == direction && (state.failuresInRow >= failures
+                    || direction == Direction.INBOUND && state.nodeId == null && state.failuresInRow > 0)) {
+                drop.put(state.peer.url(), new Drop(DropKind.FAILING, state.failuresInRow
+                        + " exchanges in a row failed"));
             }
         }
         return drop;
     }
 
-    private void add(Peer peer, Direction direction) {
+    private void add(Peer peer, Direction direction, boolean seed) {
         if (states.containsKey(peer.url())) {
             return;
         }
         State state = new State(peer, direction);
+        states.put(peer.url(), state);
+        if (!seed) {
+            return;
+        }
         state.gauge = Gauge.builder("meshchain.peer.reachable", state, s -> s.reachable ? 1 : 0)
                 .description("1 when the peer answered its last heartbeat, else 0")
                 .tag("peer", peer.url().toString())
@@ -149,7 +172,6 @@ class PeerDirectory implements PeerStatus {
                 .description("Time for a peer to answer a heartbeat")
                 .tag("peer", peer.url().toString())
                 .register(meters);
-        states.put(peer.url(), state);
     }
 
     private static URI checkUrl(URI url) {
@@ -217,7 +239,9 @@ class PeerDirectory implements PeerStatus {
         if (state == null) {
             return;
         }
-        state.roundTrip.record(roundTrip);
+        if (state.roundTrip != null) {
+            state.roundTrip.record(roundTrip);
+        }
         if (summary.nodeId().equals(selfNodeId)) {
             state.self = true;
             log.warn("Peer {} is this node itself ({}); it will not be called again", peer.url(), selfNodeId);
@@ -226,12 +250,17 @@ class PeerDirectory implements PeerStatus {
         if (peer.expectedNodeId() != null && !peer.expectedNodeId().equals(summary.nodeId())) {
             log.warn("Peer {} answers as node {}, not {}", peer.url(), summary.nodeId(), peer.expectedNodeId());
         }
-        if (states.values().stream().anyMatch(other -> other != state && !other.duplicate
-                && summary.nodeId().equals(other.nodeId))) {
+        // One node at two addresses: the address held longer stays (a stranger answering as a peer's
+        // node id must not have the peer's address dropped), the newer is a duplicate.
+        State older = states.values().stream().filter(other -> other == state || !other.duplicate && !other.self
+                && summary.nodeId().equals(other.nodeId)).findFirst().orElse(state);
+        state.nodeId = summary.nodeId();
+        if (older != state) {
             state.duplicate = true;
-            state.nodeId = summary.nodeId();
             return;
         }
+        states.values().stream().filter(other -> other != state && summary.nodeId().equals(other.nodeId))
+                .forEach(other -> other.duplicate = true);
         state.failuresInRow = 0;
         state.readsUrl = summary.url() != null;
         if (!state.reachable) {
@@ -281,7 +310,10 @@ class PeerDirectory implements PeerStatus {
 
     @Override
     public synchronized int configuredPeers() {
-        return (int) states.values().stream().filter(State::callable).count();
+        // An inbound peer counts once it has answered: a stranger giving an address that never answers
+        // must not make a node without other peers count itself cut off.
+        return (int) states.values().stream().filter(state -> state.callable()
+                && (state.direction == Direction.OUTBOUND || state.nodeId != null)).count();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.meshchain.network;
 
 import io.meshchain.network.PeerDirectory.Direction;
+import io.meshchain.network.PeerDirectory.DropKind;
 import io.meshchain.system.ConfigurationException;
 import io.meshchain.system.PeerSettings;
 import io.micrometer.core.instrument.Counter;
@@ -10,11 +11,11 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,12 +31,13 @@ import org.springframework.stereotype.Component;
  * How this node holds its share of the network: a bounded number of peers, found from one member's
  * address. It keeps {@code meshchain.peers.target} peers it picks (outbound) from its
  * {@link AddressBook}: the seeds an operator gave (configured peers, DNS) first, then addresses its
- * peers told it of in their heartbeat answers (peer exchange). A node that calls this one giving its
- * own address ({@link NodeSummary#url()}) becomes a peer in turn (inbound), up to
+ * peers told it of in their heartbeat answers (peer exchange), at random among equals so that nodes
+ * do not all pick the same few. A node that calls this one giving its own address
+ * ({@link NodeSummary#url()}) becomes a peer in turn (inbound), up to
  * {@code meshchain.peers.max-inbound}, so that links run both ways and a node that joined by one
  * member's address is soon known to the others. At every heartbeat ({@link #maintain()}) a peer
  * whose exchanges keep failing makes way for another address, and this node itself, or a second
- * address of a peer, is dropped for good.
+ * address of a node held at another for longer, is dropped.
  * <p>
  * The work a node does per transaction or block follows its number of peers, not the network's
  * size: relays and announcements go to its peers, which pass on what is new to them. With
@@ -48,20 +50,23 @@ class Peering {
 
     /** Exchanges in a row that fail before an outbound peer makes way for another address. */
     static final int OUTBOUND_FAILURES = 3;
-    /** Exchanges in a row that fail before an inbound peer is dropped; it comes back by calling again. */
+    /** Exchanges in a row that fail before an inbound peer is dropped (one, if it never answered). */
     static final int INBOUND_FAILURES = 3;
-    /** Addresses remembered as never to call again. */
+    /** Addresses remembered as not to call: the oldest is let go beyond this many. */
     static final int MAX_NEVER = 10_000;
+    /** How long a second address of a node, or this node's own, is not called again. */
+    static final Duration NEVER_FOR = Duration.ofHours(1);
     /** Callers that gave their address by name, waiting for the next heartbeat to be judged. */
     static final int MAX_NAMED_CALLERS = 64;
 
     private final PeerDirectory directory;
     private final AddressBook book;
     private final PeerSettings settings;
+    private final Clock clock;
     private final URI advertised;
     private final Random random;
-    /** Addresses never to call again: this node's own, and second addresses of a peer. */
-    private final Set<URI> never = Collections.synchronizedSet(new LinkedHashSet<>());
+    /** Addresses not to call, until when: this node's own, and second addresses of a node. */
+    private final Map<URI, Long> never = new LinkedHashMap<>();
     private final Set<URI> dnsSeeds = new HashSet<>();
     private final Map<URI, String> namedCallers = new LinkedHashMap<>();
     private final Counter learned;
@@ -70,20 +75,23 @@ class Peering {
     @Autowired
     Peering(PeerDirectory directory, PeerSettings settings, Environment environment, Clock clock,
             MeterRegistry meters) {
-        this(directory, settings, advertisedUrl(settings, environment), new AddressPolicy(settings.allowed()), clock,
-                meters, new Random());
+        this(directory, settings, advertisedUrl(settings, environment), clock, meters, new Random());
+    }
+
+    private Peering(PeerDirectory directory, PeerSettings settings, URI advertised, Clock clock, MeterRegistry meters,
+                    Random random) {
+        this(directory, settings, advertised, new AddressPolicy(settings.allowed(), isLoopback(advertised)), clock,
+                meters, random);
     }
 
     Peering(PeerDirectory directory, PeerSettings settings, URI advertised, AddressPolicy policy, Clock clock,
             MeterRegistry meters, Random random) {
         this.directory = directory;
         this.settings = settings;
+        this.clock = clock;
         this.advertised = advertised;
         this.random = random;
         this.book = new AddressBook(clock, policy, settings.maxAddresses());
-        if (advertised != null) {
-            never(advertised);
-        }
         for (Peer peer : directory.peers()) {
             book.addSeed(peer.url());
         }
@@ -111,20 +119,30 @@ class Peering {
                 .register(meters);
     }
 
+    private static boolean isLoopback(URI url) {
+        if (url == null || url.getHost() == null || !AddressPolicy.isLiteral(url.getHost())) {
+            return url != null && "localhost".equalsIgnoreCase(url.getHost());
+        }
+        try {
+            return InetAddress.getByName(url.getHost()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     /**
      * The address this node gives for itself: the setting, or {@code http://server.address:port}
      * unless that address is a wildcard (a node listening everywhere cannot tell which address its
-     * peers reach it at); null then.
+     * peers reach it at); null then. An IPv6 address is written in brackets and in full.
      */
     static URI advertisedUrl(PeerSettings settings, Environment environment) {
         if (settings.advertisedUrl() != null) {
-            URI url = settings.advertisedUrl();
-            if (url.getHost() == null || !("http".equalsIgnoreCase(url.getScheme())
-                    || "https".equalsIgnoreCase(url.getScheme()))) {
+            Optional<URI> url = AddressPolicy.normalize(settings.advertisedUrl().toString());
+            if (url.isEmpty() || !("http".equals(url.get().getScheme()) || "https".equals(url.get().getScheme()))) {
                 throw new ConfigurationException("meshchain.peers.advertised-url",
-                        "'" + url + "' is not a base URL such as http://10.0.0.7:8080");
+                        "'" + settings.advertisedUrl() + "' is not a base URL such as http://10.0.0.7:8080");
             }
-            return URI.create(url.toString().replaceAll("/+$", ""));
+            return url.get();
         }
         String address = environment.getProperty("server.address");
         int port = environment.getProperty("server.port", Integer.class, 8080);
@@ -150,8 +168,8 @@ class Peering {
 
     /**
      * Seeds from DNS: the addresses it gives now replace those it gave before. A peer taken from an
-     * address DNS no longer gives (its pod is gone) is dropped; new ones are picked up at the next
-     * {@link #maintain()}, and at once while this node has fewer peers than its target.
+     * address DNS no longer gives (its pod is gone) is dropped; new ones are picked up at once while
+     * this node has fewer peers than its target.
      */
     synchronized void replaceDnsSeeds(List<Peer> found) {
         Set<URI> urls = new HashSet<>();
@@ -169,34 +187,37 @@ class Peering {
     }
 
     /**
-     * Once a heartbeat: drops this node itself, second addresses of a peer, outbound peers that keep
-     * failing (when another address may take their place) and inbound ones that do; then picks
-     * outbound peers up to the target.
+     * Once a heartbeat: judges the callers that gave their address by name, drops this node itself,
+     * second addresses of a node, outbound peers that keep failing (when another address may take
+     * their place) and inbound ones that do; then picks outbound peers up to the target.
      */
-    synchronized void maintain() {
+    void maintain() {
         Map<URI, String> named;
         synchronized (namedCallers) {
             named = new LinkedHashMap<>(namedCallers);
             namedCallers.clear();
         }
-        named.forEach(this::takeInbound);
-        boolean candidatesWait = !book.candidates(excluded(), 1).isEmpty();
-        for (Map.Entry<URI, PeerDirectory.Drop> drop : directory.toDrop(Direction.OUTBOUND, OUTBOUND_FAILURES)
-                .entrySet()) {
-            if (drop.getValue().forGood() || candidatesWait) {
-                directory.deactivate(drop.getKey(), drop.getValue().why());
-                if (drop.getValue().forGood()) {
-                    never(drop.getKey());
-                }
-            }
+        named.forEach(this::takeInbound); // resolves names: not under this object's lock
+        synchronized (this) {
+            boolean candidatesWait = !book.candidates(excluded(), 1).isEmpty();
+            dropAll(directory.toDrop(Direction.OUTBOUND, OUTBOUND_FAILURES), candidatesWait);
+            dropAll(directory.toDrop(Direction.INBOUND, INBOUND_FAILURES), true);
+            fillOutbound();
         }
-        directory.toDrop(Direction.INBOUND, INBOUND_FAILURES).forEach((url, drop) -> {
+    }
+
+    private void dropAll(Map<URI, PeerDirectory.Drop> drops, boolean evenIfFailing) {
+        drops.forEach((url, drop) -> {
+            if (drop.kind() == DropKind.FAILING && !evenIfFailing) {
+                return;
+            }
             directory.deactivate(url, drop.why());
-            if (drop.forGood()) {
+            if (drop.kind() == DropKind.SELF || drop.kind() == DropKind.DUPLICATE && !book.isSeed(url)) {
                 never(url);
+            } else if (drop.kind() == DropKind.DUPLICATE) {
+                book.failed(url); // an operator's address is kept, and tried again later
             }
         });
-        fillOutbound();
     }
 
     private void fillOutbound() {
@@ -204,35 +225,54 @@ class Peering {
         if (wanted <= 0) {
             return;
         }
-        List<URI> candidates = new ArrayList<>(book.candidates(excluded(), wanted * 4));
+        List<URI> candidates = book.candidates(excluded(), wanted * 4);
         // Among addresses alike, any: otherwise every node would pick the same first few seeds.
-        List<URI> seeds = candidates.stream().filter(book::isSeed).toList();
+        List<URI> ordered = new ArrayList<>(candidates.stream().filter(book::isSeed).toList());
         List<URI> others = new ArrayList<>(candidates.stream().filter(url -> !book.isSeed(url)).toList());
-        List<URI> ordered = new ArrayList<>(seeds);
         Collections.shuffle(ordered, random);
         Collections.shuffle(others, random);
         ordered.addAll(others);
         for (URI url : ordered.subList(0, Math.min(wanted, ordered.size()))) {
-            directory.activate(new Peer(url, null), Direction.OUTBOUND);
+            directory.activate(new Peer(url, null), Direction.OUTBOUND, book.isSeed(url));
         }
     }
 
-    /** Addresses not to pick: the peers held, and those never to call. */
+    /** Addresses not to pick: the peers held, this node's own, and those not to call for now. */
     private Set<URI> excluded() {
         Set<URI> exclude = new HashSet<>(directory.urls());
+        if (advertised != null) {
+            exclude.add(advertised);
+        }
         synchronized (never) {
-            exclude.addAll(never);
+            expireNever();
+            exclude.addAll(never.keySet());
         }
         return exclude;
     }
 
-    /** Never calls {@code url} again (the set is bounded: the oldest is let go beyond {@link #MAX_NEVER}). */
+    private boolean isExcluded(URI url) {
+        if (url.equals(advertised) || directory.urls().contains(url)) {
+            return true;
+        }
+        synchronized (never) {
+            expireNever();
+            return never.containsKey(url);
+        }
+    }
+
+    private void expireNever() {
+        long now = clock.millis();
+        never.values().removeIf(until -> until <= now);
+    }
+
+    /** Does not call {@code url} for {@link #NEVER_FOR} (the set is bounded: the oldest goes beyond {@link #MAX_NEVER}). */
     private void never(URI url) {
         book.forget(url);
         synchronized (never) {
-            never.add(url);
+            never.remove(url);
+            never.put(url, clock.millis() + NEVER_FOR.toMillis());
             if (never.size() > MAX_NEVER) {
-                never.remove(never.iterator().next());
+                never.remove(never.keySet().iterator().next());
             }
         }
     }
@@ -246,11 +286,11 @@ class Peering {
         List<URI> told = new ArrayList<>();
         for (PeerView view : summary.peers()) {
             if (view.reachable()) {
-                parse(view.url()).ifPresent(told::add);
+                AddressPolicy.normalize(view.url()).ifPresent(told::add);
             }
         }
-        parse(summary.url()).ifPresent(told::add);
-        learn("peer " + peer.url(), told);
+        AddressPolicy.normalize(summary.url()).ifPresent(told::add);
+        learn("peer " + netgroup(peer.url().getHost()), told);
     }
 
     /** A heartbeat to {@code peer} failed. */
@@ -261,20 +301,21 @@ class Peering {
     /**
      * A node called this one, giving its address: it becomes a peer, called from the next heartbeat
      * on, when this node has room for another inbound peer, does not hold that node already, and may
-     * call the address. Its node id is not taken from the call: it is the one the address answers as.
-     * New addresses are counted against the allowance of the address the call came from, not of the
-     * node id it claims (a stranger can claim any). An address given by name is judged at the next
-     * heartbeat, not on the caller's request: resolving a stranger's name may take seconds.
+     * call the address (nor is waiting to try it again after a failure). Its node id is not taken
+     * from the call: it is the one the address answers as. New addresses are counted against the
+     * allowance of the network the call came from ({@link #netgroup}), not of the node id it claims (a
+     * stranger can claim any). An address given by name is judged at the next heartbeat, not on the
+     * caller's request: resolving a stranger's name may take seconds.
      */
     void calledBy(NodeSummary caller, String remoteAddress) {
         if (!settings.exchange()) {
             return;
         }
-        Optional<URI> url = parse(caller.url());
-        if (url.isEmpty() || excluded().contains(url.get()) || directory.holds(caller.nodeId())) {
+        Optional<URI> url = AddressPolicy.normalize(caller.url());
+        if (url.isEmpty() || isExcluded(url.get()) || directory.holds(caller.nodeId())) {
             return;
         }
-        String source = "caller " + remoteAddress;
+        String source = "caller " + netgroup(remoteAddress);
         if (AddressPolicy.isLiteral(url.get().getHost())) {
             takeInbound(url.get(), source);
         } else {
@@ -286,22 +327,21 @@ class Peering {
         }
     }
 
-    private synchronized void takeInbound(URI url, String source) {
-        if (directory.count(Direction.INBOUND) >= settings.maxInbound() || directory.urls().contains(url)) {
+    private void takeInbound(URI url, String source) {
+        if (directory.count(Direction.INBOUND) >= settings.maxInbound()
+                || !book.contains(url) && learn(source, List.of(url)) == 0 || !book.mayTry(url)) {
             return;
         }
-        if (!book.contains(url) && learn(source, List.of(url)) == 0) {
-            return;
-        }
-        if (directory.activate(new Peer(url, null), Direction.INBOUND)) {
-            log.info("Node at {} called this one: a peer now, inbound", url);
+        synchronized (this) {
+            if (directory.count(Direction.INBOUND) < settings.maxInbound() && !isExcluded(url)
+                    && directory.activate(new Peer(url, null), Direction.INBOUND, false)) {
+                log.info("Node at {} called this one: a peer now, inbound", url);
+            }
         }
     }
 
     private int learn(String source, List<URI> told) {
-        Set<URI> exclude = excluded();
-        List<URI> fresh = told.stream().filter(url -> !exclude.contains(url) && !book.contains(url)).distinct()
-                .toList();
+        List<URI> fresh = told.stream().filter(url -> !isExcluded(url) && !book.contains(url)).distinct().toList();
         if (fresh.isEmpty()) {
             return 0;
         }
@@ -311,16 +351,29 @@ class Peering {
         return taken;
     }
 
-    /** {@code text} as a node's base URL, or empty when it is not one. */
-    private static Optional<URI> parse(String text) {
-        if (text == null || text.isBlank() || text.length() > NodeSummary.MAX_URL_LENGTH) {
-            return Optional.empty();
+    /**
+     * The network an address is in, which the allowance of new addresses is kept by: its first two
+     * bytes for IPv4 (a /16), four for IPv6 (a /32), as Bitcoin Core groups peers; a name as it is.
+     * A stranger with many addresses in one network then has one allowance, not one per address.
+     */
+    static String netgroup(String host) {
+        if (host == null) {
+            return "unknown";
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (!AddressPolicy.isLiteral(bare)) {
+            return bare;
         }
         try {
-            URI url = URI.create(text.strip().replaceAll("/+$", ""));
-            return url.getHost() == null ? Optional.empty() : Optional.of(url);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            byte[] bytes = InetAddress.getByName(bare).getAddress();
+            int keep = bytes.length == 4 ? 2 : 4;
+            StringBuilder group = new StringBuilder(bytes.length == 4 ? "ipv4:" : "ipv6:");
+            for (int i = 0; i < keep; i++) {
+                group.append(bytes[i] & 0xff).append(i < keep - 1 ? "." : "");
+            }
+            return group.toString();
+        } catch (UnknownHostException e) {
+            return bare;
         }
     }
 

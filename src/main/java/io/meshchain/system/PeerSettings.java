@@ -30,8 +30,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("meshchain.peers")
 @Validated
-public record PeerSettings(@Min(1) @Max(1_000) int target,
-                           @Min(0) @Max(10_000) int maxInbound,
+public record PeerSettings(@Min(1) @Max(64) int target,
+                           @Min(0) @Max(256) int maxInbound,
                            @Min(1) @Max(100_000) int maxAddresses,
                            List<@NotNull String> allowed,
                            URI advertisedUrl,

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AddressBookTest {
 
     private final MutableClock clock = new MutableClock(ChainFixture.NOW);
-    private final AddressPolicy policy = new AddressPolicy(List.of(), host -> new InetAddress[] {InetAddress.getByName(host)});
+    private final AddressPolicy policy = new AddressPolicy(List.of(), true,
+            host -> new InetAddress[] {InetAddress.getByName(host)});
 
     private static List<URI> addresses(int from, int count) {
         return IntStream.range(from, from + count)

@@ -22,7 +22,11 @@ class AddressPolicyTest {
             "evil.org", "203.0.113.9");
 
     private static AddressPolicy policy(String... allowed) {
-        return new AddressPolicy(List.of(allowed), host -> {
+        return policy(true, allowed);
+    }
+
+    private static AddressPolicy policy(boolean loopbackNetwork, String... allowed) {
+        return new AddressPolicy(List.of(allowed), loopbackNetwork, host -> {
             String address = DNS.getOrDefault(host, host);
             if (!address.contains(":") && !address.matches("[0-9.]+")) {
                 throw new UnknownHostException(host);
@@ -50,7 +54,37 @@ class AddressPolicyTest {
                     .isEqualTo("a link-local address");
             assertThat(refusal(policy, "http://224.0.0.1:8080")).isEqualTo("a multicast address");
             assertThat(refusal(policy, "http://0.0.0.0:8080")).isEqualTo("the unspecified address");
+            assertThat(refusal(policy, "http://[::169.254.169.254]")).as("IPv4-compatible")
+                    .isEqualTo("a link-local address");
+            assertThat(refusal(policy, "http://[64:ff9b::169.254.169.254]")).as("NAT64").isEqualTo("a link-local address");
+            assertThat(refusal(policy, "http://[fd00:ec2::254%25eth0]")).as("with a zone")
+                    .isIn("a metadata service's address", "not a node's base URL", "does not resolve");
         }
+    }
+
+    @Test
+    void aLoopbackAddressIsCalledOnlyByANodeWhoseOwnAddressIsOne() {
+        assertThat(refusal(policy(true), "http://127.0.0.1:8081")).isNull();
+        assertThat(refusal(policy(false), "http://127.0.0.1:8081")).isEqualTo("a loopback address, and this node's is not");
+        assertThat(refusal(policy(false), "http://[::1]:8081")).isEqualTo("a loopback address, and this node's is not");
+        assertThat(refusal(policy(false), "http://10.0.0.3:8080")).isNull();
+    }
+
+    @Test
+    void onlyDottedDecimalAddressesAreReadWithoutAskingDns() {
+        assertThat(AddressPolicy.isLiteral("10.0.0.3")).isTrue();
+        assertThat(AddressPolicy.isLiteral("[fd00::1]")).isTrue();
+        assertThat(AddressPolicy.isLiteral("00000169.254.169.254")).isFalse();
+        assertThat(AddressPolicy.isLiteral("2852039166")).isFalse();
+        assertThat(AddressPolicy.isLiteral("node-3.example.org")).isFalse();
+    }
+
+    @Test
+    void anAddressIsWrittenOneWay() {
+        assertThat(AddressPolicy.normalize("http://fd00::5:8080")).hasValue(URI.create("http://[fd00:0:0:0:0:0:0:5]:8080"));
+        assertThat(AddressPolicy.normalize("http://[fd00::5]:8080/")).hasValue(URI.create("http://[fd00:0:0:0:0:0:0:5]:8080"));
+        assertThat(AddressPolicy.normalize("http://10.0.0.3:8080/")).hasValue(URI.create("http://10.0.0.3:8080"));
+        assertThat(AddressPolicy.normalize("not a url")).isEmpty();
     }
 
     @Test

@@ -71,9 +71,9 @@ class PeeringTest {
     void nodesPickTheirPeersAmongManySeedsAtRandomNotAllTheSameFew() {
         List<URI> seeds = IntStream.rangeClosed(1, 50).mapToObj(PeeringTest::node).toList();
         PeerDirectory one = directory(seeds.toArray(URI[]::new));
-        new Peering(one, settings(8, 24), SELF, new AddressPolicy(List.of()), clock, meters, new java.util.Random(1));
+        new Peering(one, settings(8, 24), SELF, new AddressPolicy(List.of(), true), clock, meters, new java.util.Random(1));
         PeerDirectory another = directory(seeds.toArray(URI[]::new));
-        new Peering(another, settings(8, 24), SELF, new AddressPolicy(List.of()), clock, new SimpleMeterRegistry(),
+        new Peering(another, settings(8, 24), SELF, new AddressPolicy(List.of(), true), clock, new SimpleMeterRegistry(),
                 new java.util.Random(2));
 
         assertThat(one.count(Direction.OUTBOUND)).isEqualTo(8);
@@ -158,7 +158,7 @@ class PeeringTest {
     }
 
     @Test
-    void aSecondAddressOfAPeerAndThisNodeItselfAreDroppedForGood() {
+    void aSecondAddressOfAPeerAndThisNodeItselfAreDroppedAndNotPickedAgainAtOnce() {
         PeerDirectory directory = directory(FIRST, node(2), node(9));
         Peering peering = TestPeering.of(directory, clock, settings(8, 24), SELF, meters);
         directory.answered(new Peer(FIRST, null), summary("n1", null, List.of()), Duration.ofMillis(1));
@@ -170,7 +170,21 @@ class PeeringTest {
 
         peering.answered(new Peer(FIRST, null), summary("n1", FIRST, List.of(node(2), node(9))));
         peering.maintain();
-        assertThat(urls(directory)).as("not learned again").containsExactly(FIRST);
+        assertThat(urls(directory)).as("not learned, nor picked, again").containsExactly(FIRST);
+        assertThat(peering.addressesKnown()).as("the seed at a second address is kept, to be tried later")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aStrangerAnsweringAsAPeersNodeIdIsTheOneDropped() {
+        PeerDirectory directory = directory(FIRST);
+        Peering peering = TestPeering.of(directory, clock, settings(8, 24), SELF, meters);
+        directory.answered(new Peer(FIRST, null), summary("n1", null, List.of()), Duration.ofMillis(1));
+        peering.calledBy(summary("n7", node(7), List.of()), "10.0.0.66");
+        directory.answered(new Peer(node(7), null), summary("n1", null, List.of()), Duration.ofMillis(1));
+
+        peering.maintain();
+        assertThat(urls(directory)).containsExactly(FIRST);
     }
 
     @Test

@@ -22,7 +22,7 @@ final class TestPeering {
     static Peering of(PeerDirectory directory, Clock clock, PeerSettings settings, URI advertised,
                       MeterRegistry meters) {
         return new Peering(directory, settings, advertised,
-                new AddressPolicy(settings.allowed(), host -> new InetAddress[] {InetAddress.getByName(host)}), clock,
+                new AddressPolicy(settings.allowed(), true, host -> new InetAddress[] {InetAddress.getByName(host)}), clock,
                 meters, new Random(7));
     }
 }
