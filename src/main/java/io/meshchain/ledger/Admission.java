@@ -95,6 +95,9 @@ final class Admission {
         // only once a flush succeeds.
         durability.await();
         if (known != null) {
+            if (relayedBy != null) {
+                events.publishEvent(new RelaysAlreadyHeld(1));
+            }
             return known;
         }
         events.publishEvent(new TransactionAccepted(transaction, relayedBy, added.pending().eligibleFrom()));
@@ -182,6 +185,9 @@ final class Admission {
         accepted.forEach(pending -> events.publishEvent(new TransactionAccepted(pending.transaction(), relayedBy,
                 pending.eligibleFrom())));
         pushedBack.forEach((rule, count) -> events.publishEvent(new TransactionsRefused(rule, count)));
+        if (relayedBy != null && known > 0) {
+            events.publishEvent(new RelaysAlreadyHeld(known));
+        }
         refused.sort(Comparator.comparingInt(BatchSubmission.Refusal::index));
         return new BatchSubmission(accepted.size(), known, refused);
     }

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 /**
  * The ledger's metrics, as Prometheus sees them: {@code meshchain_chain_height},
  * {@code meshchain_total_work}, {@code meshchain_pending_transactions}, {@code meshchain_reorgs_total},
- * {@code meshchain_blocks_orphaned_total}, {@code meshchain_transactions_accepted_total},
+ * {@code meshchain_blocks_orphaned_total}, {@code meshchain_transactions_accepted_total}, {@code meshchain_transactions_duplicates_total},
  * {@code meshchain_transactions_refused_total{rule}} and {@code meshchain_confirmation_rate}. The miner, the sync and the peer directory
  * register their own (hashes, blocks mined, blocks rejected, peer reachability, heartbeat round trips).
  */
@@ -25,6 +25,7 @@ class LedgerMetrics {
     private final DistributionSummary reorgDepth;
     private final Counter acceptedFromClients;
     private final Counter acceptedFromPeers;
+    private final Counter relaysAlreadyHeld;
     private final Map<String, Counter> refused = new HashMap<>();
 
     LedgerMetrics(ChainService chain, MeterRegistry meters) {
@@ -46,6 +47,9 @@ class LedgerMetrics {
                 .register(meters);
         acceptedFromClients = acceptedCounter(meters, "client");
         acceptedFromPeers = acceptedCounter(meters, "peer");
+        relaysAlreadyHeld = Counter.builder("meshchain.transactions.duplicates")
+                .description("Transactions peers relayed that this node held already: what gossip costs in copies")
+                .register(meters);
         for (String rule : List.of(Pushback.POOL_FULL, Pushback.BACKLOG, Pushback.SENDER_LIMIT, Pushback.BUSY)) {
             refused.put(rule, Counter.builder("meshchain.transactions.refused").tag("rule", rule)
                     .description("New transactions pushed back: pool-full, backlog and busy (503), sender-limit (429)")
@@ -81,6 +85,11 @@ class LedgerMetrics {
     private static Counter acceptedCounter(MeterRegistry meters, String source) {
         return Counter.builder("meshchain.transactions.accepted").tag("source", source)
                 .description("Transactions new to this node accepted into the pool, by who brought them").register(meters);
+    }
+
+    @EventListener
+    void relaysAlreadyHeld(RelaysAlreadyHeld event) {
+        relaysAlreadyHeld.increment(event.count());
     }
 
     @EventListener

@@ -52,6 +52,18 @@ class AdmissionTest {
     }
 
     @Test
+    void aRelayOfATransactionHeldAlreadyIsCountedAsACopy() {
+        Transaction tx = ChainFixture.tx();
+        service.submit(tx, "n2");
+        service.submit(tx, "n3");
+        service.submitAll(List.of(tx, ChainFixture.tx()), "n4");
+        service.submit(tx, null);
+
+        assertThat(events).filteredOn(RelaysAlreadyHeld.class::isInstance)
+                .containsExactly(new RelaysAlreadyHeld(1), new RelaysAlreadyHeld(1));
+    }
+
+    @Test
     void resubmissionIsIdempotent() {
         Transaction tx = ChainFixture.tx();
         service.submit(tx, null);
@@ -215,9 +227,11 @@ class AdmissionTest {
                 new BatchSubmission.Refusal(2, "id-matches-contents", result.refused().get(0).detail()));
         assertThat(pending(service)).containsExactly(known, fresh.get(0), fresh.get(1), fresh.get(2));
         assertThat(store.flushesAwaited() - flushesBefore).as("one flush for the batch").isEqualTo(1);
-        assertThat(events).map(event -> (TransactionAccepted) event).extracting(TransactionAccepted::transaction,
-                TransactionAccepted::relayedBy).containsExactly(tuple(fresh.get(0), RelayedBy.of("n2")),
-                tuple(fresh.get(1), RelayedBy.of("n2")), tuple(fresh.get(2), RelayedBy.of("n2")));
+        assertThat(events).filteredOn(TransactionAccepted.class::isInstance).map(event -> (TransactionAccepted) event)
+                .extracting(TransactionAccepted::transaction, TransactionAccepted::relayedBy)
+                .containsExactly(tuple(fresh.get(0), RelayedBy.of("n2")), tuple(fresh.get(1), RelayedBy.of("n2")),
+                        tuple(fresh.get(2), RelayedBy.of("n2")));
+        assertThat(events).filteredOn(RelaysAlreadyHeld.class::isInstance).containsExactly(new RelaysAlreadyHeld(2));
     }
 
     @Test
