@@ -14,6 +14,7 @@
 # BENCH_WARMUP=SECONDS first offers the same load that long, unmeasured, and waits until it is
 # confirmed everywhere: the figures are then those of warm nodes, not of JVMs still compiling
 # (at 2,000 tx/s on two cores, three nodes' C2 compilers are busy for about the first 100 s).
+# BENCH_MINERS=N has only the first N nodes mine (every node by default).
 # BENCH_JOIN=first starts every node with the first node's address only: it prints how long the
 # nodes took to hold 8 reachable peers each (or every other node, in a smaller network). Either
 # way it prints the requests each node answered from its peers per transaction offered.

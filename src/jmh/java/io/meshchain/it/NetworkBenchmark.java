@@ -39,6 +39,9 @@ public final class NetworkBenchmark {
 
     /** Nodes in the network: {@code BENCH_NODES}, 3 unless set. */
     private static final int NODES = Integer.parseInt(System.getenv().getOrDefault("BENCH_NODES", "3"));
+    /** Nodes that mine, the first ones: {@code BENCH_MINERS}, every node unless set. */
+    private static final int MINERS = Integer.parseInt(System.getenv().getOrDefault("BENCH_MINERS",
+            String.valueOf(NODES)));
     /** How long after the load ends acknowledged transactions may take to be confirmed everywhere. */
     private static final Duration DRAIN_WITHIN = Duration.ofSeconds(60);
     /** How often the end of the run looks whether everything is confirmed. */
@@ -79,11 +82,16 @@ public final class NetworkBenchmark {
                         peers.add("http://127.0.0.1:" + ports[j]);
                     }
                 }
+                // BENCH_MINERS=N has the first N nodes mine and the others only follow, as in most networks.
+                List<String> nodeOptions = new ArrayList<>(options);
+                if (i >= MINERS) {
+                    nodeOptions.add("--meshchain.mining.enabled=false");
+                }
                 nodes.add(new NodeProcess(jar, List.of(), "n" + (i + 1), ports[i], work.resolve("n" + (i + 1)), peers,
-                        options.toArray(String[]::new)).start());
+                        nodeOptions.toArray(String[]::new)).start());
             }
             nodes.forEach(NodeProcess::awaitReady);
-            System.out.printf("network: %d nodes of %s, %s, options %s%n", NODES, jar,
+            System.out.printf("network: %d nodes of %s (%d mining), %s, options %s%n", NODES, jar, Math.min(MINERS, NODES),
                     joinByFirst ? "each started with the first node's address only" : "full mesh", options);
             if (joinByFirst) {
                 awaitJoined(nodes);
