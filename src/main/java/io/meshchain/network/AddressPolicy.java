@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Which addresses this node may call when it merely learned them, from a peer's list of its peers
@@ -68,7 +69,15 @@ final class AddressPolicy {
             } else if (value.startsWith(".") && value.length() > 1) {
                 domains.add(value);
             } else if (!value.isEmpty()) {
-                hosts.add(value.startsWith("[") && value.endsWith("]") ? value.substring(1, value.length() - 1) : value);
+                String host = value.startsWith("[") && value.endsWith("]") ? value.substring(1, value.length() - 1) : value;
+                if (host.contains(":") && IPV6_WITHOUT_BRACKETS.matcher(host).matches()) {
+                    try {
+                        host = InetAddress.getByName(host).getHostAddress(); // as learned addresses are written
+                    } catch (UnknownHostException e) {
+                        throw new ConfigurationException("meshchain.peers.allowed", "'" + entry + "' is not an address");
+                    }
+                }
+                hosts.add(host);
             }
         }
     }
@@ -112,7 +121,7 @@ final class AddressPolicy {
             if (forbidden.isPresent()) {
                 return forbidden;
             }
-            if (address.isLoopbackAddress() && !loopbackNetwork) {
+            if (unwrap(address).isLoopbackAddress() && !loopbackNetwork) {
                 return Optional.of("a loopback address, and this node's is not");
             }
             if (restricted() && literal && networks.stream().noneMatch(network -> network.contains(address))
@@ -154,6 +163,12 @@ final class AddressPolicy {
         return Optional.empty();
     }
 
+    /** {@code address}, or the IPv4 address it wraps. */
+    private static InetAddress unwrap(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        return bytes.length == 16 ? embeddedIpv4(bytes).orElse(address) : address;
+    }
+
     /** The IPv4 address an IPv6 one wraps: ::a.b.c.d, ::ffff:a.b.c.d, 64:ff9b::a.b.c.d. */
     private static Optional<InetAddress> embeddedIpv4(byte[] bytes) {
         boolean zeroes = true;
@@ -187,8 +202,12 @@ final class AddressPolicy {
         return domains.stream().anyMatch(domain -> host.endsWith(domain) || host.equals(domain.substring(1)));
     }
 
+    /** What an IPv6 address written out without brackets may hold: hex digits, colons, an IPv4 tail. */
+    private static final Pattern IPV6_WITHOUT_BRACKETS = Pattern.compile(
+            "[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
+
     /** An IPv4 address as four decimal numbers, none with a leading zero: what resolves without DNS. */
-    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+    private static final Pattern IPV4 = Pattern.compile(
             "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
     /**
@@ -213,10 +232,13 @@ final class AddressPolicy {
             URI url = URI.create(text.strip().replaceAll("/+$", ""));
             String host = url.getHost();
             int port = url.getPort();
-            if (host == null && url.getRawAuthority() != null && url.getRawAuthority().chars().filter(c -> c == ':').count() > 1
-                    && url.getRawAuthority().indexOf('@') < 0 && url.getRawAuthority().indexOf('[') < 0) {
-                String authority = url.getRawAuthority();
+            String authority = url.getRawAuthority();
+            if (host == null && authority != null && authority.chars().filter(c -> c == ':').count() > 1) {
+                // Only an IPv6 address written out may be read this way: anything else would go to DNS.
                 int colon = authority.lastIndexOf(':');
+                if (!IPV6_WITHOUT_BRACKETS.matcher(authority.substring(0, colon)).matches()) {
+                    return Optional.empty();
+                }
                 host = authority.substring(0, colon);
                 port = Integer.parseInt(authority.substring(colon + 1));
             }

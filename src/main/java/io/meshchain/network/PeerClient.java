@@ -52,7 +52,18 @@ class PeerClient {
     private final Validator validator;
     private final long responseDeadlineNanos;
 
-    PeerClient(RestClient.Builder builder, JsonMapper json, Validator validator, MeshchainProperties properties) {
+    /**
+     * Why a call to a node's base URL must not be made, checked before every call: no node is ever
+     * called at a forbidden address, and an address learned from a stranger is judged again by the
+     * whole {@link AddressPolicy} (its name may resolve elsewhere since it was learned).
+     */
+    @FunctionalInterface
+    interface CallGuard {
+        Optional<String> refusal(URI baseUrl);
+    }
+
+    PeerClient(RestClient.Builder builder, JsonMapper json, Validator validator, MeshchainProperties properties,
+               CallGuard guard) {
         // A redirect is never followed: it would take a call to an address no check has seen.
         SimpleClientHttpRequestFactory requestFactory = new SimpleClientHttpRequestFactory() {
             @Override
@@ -64,35 +75,18 @@ class PeerClient {
         requestFactory.setConnectTimeout(properties.network().connectTimeout());
         requestFactory.setReadTimeout(properties.network().readTimeout());
         this.rest = builder.clone().requestFactory(requestFactory).requestInterceptor((request, body, execution) -> {
-            refuseForbidden(request.getURI());
+            URI url = request.getURI();
+            URI base = URI.create(url.getScheme() + "://" + url.getRawAuthority());
+            Optional<String> refusal = guard.refusal(base);
+            if (refusal.isPresent()) {
+                throw new PeerException(base + " is " + refusal.get() + ": never called");
+            }
             return execution.execute(request, body);
         }).build();
         this.json = json;
         this.validator = validator;
         this.responseDeadlineNanos = properties.network().readTimeout().multipliedBy(RESPONSE_DEADLINE_READ_TIMEOUTS)
                 .toNanos();
-    }
-
-    /**
-     * Refuses a call whose host is, or resolves to, an address no node is ever called at: link-local
-     * (where clouds serve instance metadata), a metadata service's, multicast ({@link AddressPolicy}).
-     * Learned addresses are judged when learned; this catches a name that resolves elsewhere since.
-     */
-    private static void refuseForbidden(URI url) {
-        String host = url.getHost();
-        if (host == null) {
-            return;
-        }
-        try {
-            for (InetAddress address : InetAddress.getAllByName(host)) {
-                Optional<String> forbidden = AddressPolicy.forbidden(address);
-                if (forbidden.isPresent()) {
-                    throw new PeerException(host + " is " + forbidden.get() + ", never called");
-                }
-            }
-        } catch (UnknownHostException e) {
-            // The call itself fails and says so.
-        }
     }
 
     /**

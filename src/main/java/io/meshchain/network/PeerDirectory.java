@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,6 +161,7 @@ class PeerDirectory implements PeerStatus {
             return;
         }
         State state = new State(peer, direction);
+        state.seed = seed;
         states.put(peer.url(), state);
         if (!seed) {
             return;
@@ -250,10 +252,12 @@ class PeerDirectory implements PeerStatus {
         if (peer.expectedNodeId() != null && !peer.expectedNodeId().equals(summary.nodeId())) {
             log.warn("Peer {} answers as node {}, not {}", peer.url(), summary.nodeId(), peer.expectedNodeId());
         }
-        // One node at two addresses: the address held longer stays (a stranger answering as a peer's
-        // node id must not have the peer's address dropped), the newer is a duplicate.
+        // One node at two addresses: an operator's address stays over a learned one, then the one held
+        // longer (a stranger answering as a peer's node id must not have the peer's address dropped);
+        // the other is a duplicate.
         State older = states.values().stream().filter(other -> other == state || !other.duplicate && !other.self
-                && summary.nodeId().equals(other.nodeId)).findFirst().orElse(state);
+                && summary.nodeId().equals(other.nodeId))
+                .sorted(Comparator.comparing((State other) -> !other.seed)).findFirst().orElse(state);
         state.nodeId = summary.nodeId();
         if (older != state) {
             state.duplicate = true;
@@ -297,6 +301,7 @@ class PeerDirectory implements PeerStatus {
         }
         state.failuresInRow++;
         state.reachable = false;
+        state.readsUrl = false; // it may be an older node now (a rollback): it gets no url until it shows it reads one
         state.failure = reason;
     }
 
@@ -310,15 +315,14 @@ class PeerDirectory implements PeerStatus {
 
     @Override
     public synchronized int configuredPeers() {
-        // An inbound peer counts once it has answered: a stranger giving an address that never answers
-        // must not make a node without other peers count itself cut off.
-        return (int) states.values().stream().filter(state -> state.callable()
-                && (state.direction == Direction.OUTBOUND || state.nodeId != null)).count();
+        // Outbound peers only: readiness must not rest on whom a stranger makes an inbound peer, which
+        // could make a node without other peers count itself cut off.
+        return (int) states.values().stream().filter(State::countsForReadiness).count();
     }
 
     @Override
     public synchronized int reachablePeers() {
-        return (int) states.values().stream().filter(state -> state.callable() && state.reachable).count();
+        return (int) states.values().stream().filter(state -> state.countsForReadiness() && state.reachable).count();
     }
 
     /**
@@ -328,7 +332,7 @@ class PeerDirectory implements PeerStatus {
      */
     synchronized int reachableInGoodStanding() {
         long now = clock.millis();
-        return (int) states.values().stream().filter(state -> state.callable() && state.reachable
+        return (int) states.values().stream().filter(state -> state.countsForReadiness() && state.reachable
                 && (!state.setAside(now) || state.setAsideFor == Misbehaviour.DEEP_FORK)).count();
     }
 
@@ -459,6 +463,8 @@ class PeerDirectory implements PeerStatus {
         int failuresInRow;
         /** Its last answer carried a {@code url}: it reads one in the summaries it is sent. */
         boolean readsUrl;
+        /** An operator's address (configured, or from DNS), not one learned from a stranger. */
+        boolean seed;
         boolean reachable;
         String failure;
         String nodeId;
@@ -478,6 +484,10 @@ class PeerDirectory implements PeerStatus {
 
         boolean callable() {
             return !self && !duplicate;
+        }
+
+        boolean countsForReadiness() {
+            return callable() && direction == Direction.OUTBOUND;
         }
 
         boolean setAside(long now) {

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,7 +46,7 @@ import org.springframework.stereotype.Component;
  * {@code meshchain.peers.exchange=false}, a node keeps to its seeds: a fixed topology.
  */
 @Component
-class Peering {
+class Peering implements PeerClient.CallGuard {
 
     private static final Logger log = LoggerFactory.getLogger(Peering.class);
 
@@ -56,10 +58,11 @@ class Peering {
     static final int MAX_NEVER = 10_000;
     /** How long a second address of a node, or this node's own, is not called again. */
     static final Duration NEVER_FOR = Duration.ofHours(1);
-    /** Callers that gave their address by name, waiting for the next heartbeat to be judged. */
+    /** Callers that gave their address by name, waiting to be judged. */
     static final int MAX_NAMED_CALLERS = 64;
 
     private final PeerDirectory directory;
+    private final AddressPolicy policy;
     private final AddressBook book;
     private final PeerSettings settings;
     private final Clock clock;
@@ -68,7 +71,10 @@ class Peering {
     /** Addresses not to call, until when: this node's own, and second addresses of a node. */
     private final Map<URI, Long> never = new LinkedHashMap<>();
     private final Set<URI> dnsSeeds = new HashSet<>();
+    /** Callers that gave their address by name, waiting to be judged, in order. */
     private final Map<URI, String> namedCallers = new LinkedHashMap<>();
+    private final Executor names;
+    private long neverExpiredAt;
     private final Counter learned;
     private final Counter refused;
 
@@ -81,16 +87,22 @@ class Peering {
     private Peering(PeerDirectory directory, PeerSettings settings, URI advertised, Clock clock, MeterRegistry meters,
                     Random random) {
         this(directory, settings, advertised, new AddressPolicy(settings.allowed(), isLoopback(advertised)), clock,
-                meters, random);
+                meters, random, Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "peer-names");
+                    thread.setDaemon(true);
+                    return thread;
+                }));
     }
 
     Peering(PeerDirectory directory, PeerSettings settings, URI advertised, AddressPolicy policy, Clock clock,
-            MeterRegistry meters, Random random) {
+            MeterRegistry meters, Random random, Executor names) {
         this.directory = directory;
         this.settings = settings;
         this.clock = clock;
         this.advertised = advertised;
         this.random = random;
+        this.policy = policy;
+        this.names = names;
         this.book = new AddressBook(clock, policy, settings.maxAddresses());
         for (Peer peer : directory.peers()) {
             book.addSeed(peer.url());
@@ -161,6 +173,30 @@ class Peering {
         }
     }
 
+    /**
+     * Before every call: a seed (an operator's address) is refused only at a forbidden address; any
+     * other address, learned from a stranger, is judged by the whole policy again, its name resolved
+     * anew (it may point elsewhere since it was learned: a loopback address, say).
+     */
+    @Override
+    public Optional<String> refusal(URI baseUrl) {
+        if (book.isSeed(baseUrl)) {
+            String host = baseUrl.getHost();
+            try {
+                for (InetAddress address : InetAddress.getAllByName(host)) {
+                    Optional<String> forbidden = AddressPolicy.forbidden(address);
+                    if (forbidden.isPresent()) {
+                        return forbidden;
+                    }
+                }
+            } catch (UnknownHostException e) {
+                return Optional.empty(); // the call fails and says so
+            }
+            return Optional.empty();
+        }
+        return policy.refusal(baseUrl);
+    }
+
     /** The address this node gives its peers for itself, if it has one. */
     Optional<URI> advertised() {
         return Optional.ofNullable(advertised);
@@ -189,15 +225,11 @@ class Peering {
     /**
      * Once a heartbeat: judges the callers that gave their address by name, drops this node itself,
      * second addresses of a node, outbound peers that keep failing (when another address may take
-     * their place) and inbound ones that do; then picks outbound peers up to the target.
+     * their place) and inbound ones that do; then picks outbound peers up to the target. Callers that
+     * gave their address by name are judged apart ({@link #judgeNamedCallers}), so a stranger's slow
+     * DNS never holds up the heartbeat.
      */
     void maintain() {
-        Map<URI, String> named;
-        synchronized (namedCallers) {
-            named = new LinkedHashMap<>(namedCallers);
-            namedCallers.clear();
-        }
-        named.forEach(this::takeInbound); // resolves names: not under this object's lock
         synchronized (this) {
             boolean candidatesWait = !book.candidates(excluded(), 1).isEmpty();
             dropAll(directory.toDrop(Direction.OUTBOUND, OUTBOUND_FAILURES), candidatesWait);
@@ -260,8 +292,13 @@ class Peering {
         }
     }
 
+    /** Lets go of addresses whose time is up; at most once a second, since it walks them all. */
     private void expireNever() {
         long now = clock.millis();
+        if (now - neverExpiredAt < 1_000 && now >= neverExpiredAt) {
+            return;
+        }
+        neverExpiredAt = now;
         never.values().removeIf(until -> until <= now);
     }
 
@@ -318,10 +355,40 @@ class Peering {
         String source = "caller " + netgroup(remoteAddress);
         if (AddressPolicy.isLiteral(url.get().getHost())) {
             takeInbound(url.get(), source);
-        } else {
+            return;
+        }
+        boolean first;
+        synchronized (namedCallers) {
+            if (namedCallers.size() >= MAX_NAMED_CALLERS || namedCallers.containsKey(url.get())) {
+                return;
+            }
+            first = namedCallers.isEmpty();
+            namedCallers.put(url.get(), source);
+        }
+        if (first) {
+            names.execute(this::judgeNamedCallers);
+        }
+    }
+
+    /**
+     * Judges the callers that gave their address by name, one at a time, on a thread of their own:
+     * resolving a stranger's name may take seconds, and must hold up neither a request nor the
+     * heartbeat. At most {@link #MAX_NAMED_CALLERS} wait; more are not judged.
+     */
+    void judgeNamedCallers() {
+        while (true) {
+            Map.Entry<URI, String> next;
             synchronized (namedCallers) {
-                if (namedCallers.size() < MAX_NAMED_CALLERS) {
-                    namedCallers.put(url.get(), source);
+                if (namedCallers.isEmpty()) {
+                    return;
+                }
+                next = namedCallers.entrySet().iterator().next();
+            }
+            try {
+                takeInbound(next.getKey(), next.getValue());
+            } finally {
+                synchronized (namedCallers) {
+                    namedCallers.remove(next.getKey());
                 }
             }
         }

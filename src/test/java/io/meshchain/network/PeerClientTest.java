@@ -2,6 +2,9 @@ package io.meshchain.network;
 
 import com.sun.net.httpserver.HttpServer;
 import io.meshchain.TestProperties;
+import io.meshchain.ledger.ChainFixture;
+import io.meshchain.ledger.MutableClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.validation.Validation;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,8 +23,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What a peer's answer cannot make this node do: follow a redirect, or call a forbidden address. */
 class PeerClientTest {
 
+    private final PeerDirectory directory = new PeerDirectory(TestProperties.of("n1", List.of(), null, 1),
+            new MutableClock(ChainFixture.NOW), new SimpleMeterRegistry());
     private final PeerClient client = new PeerClient(RestClient.builder(), JsonMapper.builder().build(),
-            Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of("n1", List.of(), null, 1));
+            Validation.buildDefaultValidatorFactory().getValidator(), TestProperties.of("n1", List.of(), null, 1),
+            TestPeering.of(directory, new MutableClock(ChainFixture.NOW)));
     private final AtomicInteger reached = new AtomicInteger();
     private HttpServer target;
     private HttpServer redirecting;
@@ -62,6 +68,15 @@ class PeerClientTest {
         assertThatThrownBy(() -> client.blocks(peer, 1, 10)).isInstanceOf(PeerException.class)
                 .hasMessageContaining("302");
         assertThat(reached).hasValue(0);
+    }
+
+    @Test
+    void aLearnedNameThatNowResolvesToLoopbackIsNotCalledByANodeOffLoopback() {
+        Peering offLoopback = new Peering(directory, io.meshchain.system.PeerSettings.defaults(),
+                URI.create("http://10.0.0.1:8080"), new AddressPolicy(List.of(), false), new MutableClock(ChainFixture.NOW),
+                new SimpleMeterRegistry(), new java.util.Random(1), Runnable::run);
+        assertThat(offLoopback.refusal(URI.create("http://localhost:8081")))
+                .hasValue("a loopback address, and this node's is not");
     }
 
     @Test

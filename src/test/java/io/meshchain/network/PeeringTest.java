@@ -71,10 +71,11 @@ class PeeringTest {
     void nodesPickTheirPeersAmongManySeedsAtRandomNotAllTheSameFew() {
         List<URI> seeds = IntStream.rangeClosed(1, 50).mapToObj(PeeringTest::node).toList();
         PeerDirectory one = directory(seeds.toArray(URI[]::new));
-        new Peering(one, settings(8, 24), SELF, new AddressPolicy(List.of(), true), clock, meters, new java.util.Random(1));
+        new Peering(one, settings(8, 24), SELF, new AddressPolicy(List.of(), true), clock, meters, new java.util.Random(1),
+                Runnable::run);
         PeerDirectory another = directory(seeds.toArray(URI[]::new));
         new Peering(another, settings(8, 24), SELF, new AddressPolicy(List.of(), true), clock, new SimpleMeterRegistry(),
-                new java.util.Random(2));
+                new java.util.Random(2), Runnable::run);
 
         assertThat(one.count(Direction.OUTBOUND)).isEqualTo(8);
         assertThat(another.count(Direction.OUTBOUND)).isEqualTo(8);
@@ -110,14 +111,12 @@ class PeeringTest {
     }
 
     @Test
-    void aCallerGivingItsAddressByNameIsJudgedAtTheNextHeartbeatNotOnItsRequest() {
+    void aCallerGivingItsAddressByNameIsJudgedApartFromItsRequest() {
         PeerDirectory directory = directory(FIRST);
         Peering peering = TestPeering.of(directory, clock, settings(8, 24), SELF, meters);
 
         peering.calledBy(summary("n2", URI.create("http://localhost:7002"), List.of()), "127.0.0.1");
-        assertThat(urls(directory)).containsExactly(FIRST);
 
-        peering.maintain();
         assertThat(urls(directory)).containsExactly(FIRST, URI.create("http://localhost:7002"));
         assertThat(directory.count(Direction.INBOUND)).isEqualTo(1);
     }

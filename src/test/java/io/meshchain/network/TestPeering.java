@@ -23,6 +23,6 @@ final class TestPeering {
                       MeterRegistry meters) {
         return new Peering(directory, settings, advertised,
                 new AddressPolicy(settings.allowed(), true, host -> new InetAddress[] {InetAddress.getByName(host)}), clock,
-                meters, new Random(7));
+                meters, new Random(7), Runnable::run);
     }
 }
