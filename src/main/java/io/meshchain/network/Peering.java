@@ -223,19 +223,16 @@ class Peering implements PeerClient.CallGuard {
     }
 
     /**
-     * Once a heartbeat: judges the callers that gave their address by name, drops this node itself,
-     * second addresses of a node, outbound peers that keep failing (when another address may take
-     * their place) and inbound ones that do; then picks outbound peers up to the target. Callers that
-     * gave their address by name are judged apart ({@link #judgeNamedCallers}), so a stranger's slow
-     * DNS never holds up the heartbeat.
+     * Once a heartbeat: drops this node itself, second addresses of a node, outbound peers that keep
+     * failing (when another address may take their place) and inbound ones that do; then picks
+     * outbound peers up to the target. Callers that gave their address by name are judged apart
+     * ({@link #judgeNamedCallers}), so a stranger's slow DNS never holds up the heartbeat.
      */
-    void maintain() {
-        synchronized (this) {
-            boolean candidatesWait = !book.candidates(excluded(), 1).isEmpty();
-            dropAll(directory.toDrop(Direction.OUTBOUND, OUTBOUND_FAILURES), candidatesWait);
-            dropAll(directory.toDrop(Direction.INBOUND, INBOUND_FAILURES), true);
-            fillOutbound();
-        }
+    synchronized void maintain() {
+        boolean candidatesWait = !book.candidates(excluded(), 1).isEmpty();
+        dropAll(directory.toDrop(Direction.OUTBOUND, OUTBOUND_FAILURES), candidatesWait);
+        dropAll(directory.toDrop(Direction.INBOUND, INBOUND_FAILURES), true);
+        fillOutbound();
     }
 
     private void dropAll(Map<URI, PeerDirectory.Drop> drops, boolean evenIfFailing) {
