@@ -1,15 +1,17 @@
 package io.meshchain.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The block explorer in a real browser: headless Chromium from Debian's packages, driven by
@@ -45,7 +47,10 @@ class ExplorerBrowserIT {
         requireBrowser();
         try (TestNode node = TestNode.reserve("explorer-stream")) {
             node.start(List.of(), "--meshchain.mining.enabled=true", "--meshchain.block.max-wait=500ms");
-            node.submit("alice", "a first block to list");
+            String first = node.submit("alice", "a first block to list");
+            // The first block is in the chain before the page loads: the page must not see it arrive
+            // (through its first load or a poll, not the stream) while it waits for the next one.
+            await().atMost(Duration.ofSeconds(30)).until(() -> "confirmed".equals(node.status(first)));
             String output = browse(node.url(), "stream");
             assertThat(output).contains("streamed: block #").contains("polled: block #").contains("stream ok");
         }
