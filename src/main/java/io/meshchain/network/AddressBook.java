@@ -1,6 +1,8 @@
 package io.meshchain.network;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -204,5 +206,31 @@ final class AddressBook {
 
     synchronized boolean contains(URI url) {
         return entries.containsKey(url);
+    }
+
+    /**
+     * The network an address is in, which the allowance of new addresses is kept by: its first two
+     * bytes for IPv4 (a /16), four for IPv6 (a /32), as Bitcoin Core groups peers; a name as it is.
+     * A stranger with many addresses in one network then has one allowance, not one per address.
+     */
+    static String netgroup(String host) {
+        if (host == null) {
+            return "unknown";
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (!AddressPolicy.isLiteral(bare)) {
+            return bare;
+        }
+        try {
+            byte[] bytes = InetAddress.getByName(bare).getAddress();
+            int keep = bytes.length == 4 ? 2 : 4;
+            StringBuilder group = new StringBuilder(bytes.length == 4 ? "ipv4:" : "ipv6:");
+            for (int i = 0; i < keep; i++) {
+                group.append(bytes[i] & 0xff).append(i < keep - 1 ? "." : "");
+            }
+            return group.toString();
+        } catch (UnknownHostException e) {
+            return bare;
+        }
     }
 }

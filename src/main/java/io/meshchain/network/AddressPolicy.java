@@ -163,6 +163,25 @@ final class AddressPolicy {
         return Optional.empty();
     }
 
+    /**
+     * Why no node may be called at {@code host}, an operator's: whether it is, or resolves to, a
+     * forbidden address ({@link #forbidden}); empty when it resolves to none (or not at all: the call
+     * then fails and says so).
+     */
+    static Optional<String> forbiddenWhereverItResolves(String host) {
+        try {
+            for (InetAddress address : InetAddress.getAllByName(host)) {
+                Optional<String> forbidden = forbidden(address);
+                if (forbidden.isPresent()) {
+                    return forbidden;
+                }
+            }
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
     /** {@code address}, or the IPv4 address it wraps. */
     private static InetAddress unwrap(InetAddress address) {
         byte[] bytes = address.getAddress();

@@ -2,14 +2,11 @@ package io.meshchain.network;
 
 import io.meshchain.network.PeerDirectory.Direction;
 import io.meshchain.network.PeerDirectory.DropKind;
-import io.meshchain.system.ConfigurationException;
 import io.meshchain.system.PeerSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,12 +78,12 @@ class Peering implements PeerClient.CallGuard {
     @Autowired
     Peering(PeerDirectory directory, PeerSettings settings, Environment environment, Clock clock,
             MeterRegistry meters) {
-        this(directory, settings, advertisedUrl(settings, environment), clock, meters, new Random());
+        this(directory, settings, OwnAddress.of(settings, environment), clock, meters, new Random());
     }
 
     private Peering(PeerDirectory directory, PeerSettings settings, URI advertised, Clock clock, MeterRegistry meters,
                     Random random) {
-        this(directory, settings, advertised, new AddressPolicy(settings.allowed(), isLoopback(advertised)), clock,
+        this(directory, settings, advertised, new AddressPolicy(settings.allowed(), OwnAddress.isLoopback(advertised)), clock,
                 meters, random, Executors.newSingleThreadExecutor(runnable -> {
                     Thread thread = new Thread(runnable, "peer-names");
                     thread.setDaemon(true);
@@ -131,48 +128,6 @@ class Peering implements PeerClient.CallGuard {
                 .register(meters);
     }
 
-    private static boolean isLoopback(URI url) {
-        if (url == null || url.getHost() == null || !AddressPolicy.isLiteral(url.getHost())) {
-            return url != null && "localhost".equalsIgnoreCase(url.getHost());
-        }
-        try {
-            return InetAddress.getByName(url.getHost()).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
-
-    /**
-     * The address this node gives for itself: the setting, or {@code http://server.address:port}
-     * unless that address is a wildcard (a node listening everywhere cannot tell which address its
-     * peers reach it at); null then. An IPv6 address is written in brackets and in full.
-     */
-    static URI advertisedUrl(PeerSettings settings, Environment environment) {
-        if (settings.advertisedUrl() != null) {
-            Optional<URI> url = AddressPolicy.normalize(settings.advertisedUrl().toString());
-            if (url.isEmpty() || !("http".equals(url.get().getScheme()) || "https".equals(url.get().getScheme()))) {
-                throw new ConfigurationException("meshchain.peers.advertised-url",
-                        "'" + settings.advertisedUrl() + "' is not a base URL such as http://10.0.0.7:8080");
-            }
-            return url.get();
-        }
-        String address = environment.getProperty("server.address");
-        int port = environment.getProperty("server.port", Integer.class, 8080);
-        if (address == null || address.isBlank() || port == 0) {
-            return null;
-        }
-        try {
-            InetAddress inet = InetAddress.getByName(address.strip());
-            if (inet.isAnyLocalAddress()) {
-                return null;
-            }
-            String host = inet.getHostAddress().contains(":") ? "[" + inet.getHostAddress() + "]" : inet.getHostAddress();
-            return URI.create("http://" + host + ":" + port);
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
     /**
      * Before every call: a seed (an operator's address) is refused only at a forbidden address; any
      * other address, learned from a stranger, is judged by the whole policy again, its name resolved
@@ -181,18 +136,7 @@ class Peering implements PeerClient.CallGuard {
     @Override
     public Optional<String> refusal(URI baseUrl) {
         if (book.isSeed(baseUrl)) {
-            String host = baseUrl.getHost();
-            try {
-                for (InetAddress address : InetAddress.getAllByName(host)) {
-                    Optional<String> forbidden = AddressPolicy.forbidden(address);
-                    if (forbidden.isPresent()) {
-                        return forbidden;
-                    }
-                }
-            } catch (UnknownHostException e) {
-                return Optional.empty(); // the call fails and says so
-            }
-            return Optional.empty();
+            return AddressPolicy.forbiddenWhereverItResolves(baseUrl.getHost());
         }
         return policy.refusal(baseUrl);
     }
@@ -324,7 +268,7 @@ class Peering implements PeerClient.CallGuard {
             }
         }
         AddressPolicy.normalize(summary.url()).ifPresent(told::add);
-        learn("peer " + netgroup(peer.url().getHost()), told);
+        learn("peer " + AddressBook.netgroup(peer.url().getHost()), told);
     }
 
     /** A heartbeat to {@code peer} failed. */
@@ -349,7 +293,7 @@ class Peering implements PeerClient.CallGuard {
         if (url.isEmpty() || isExcluded(url.get()) || directory.holds(caller.nodeId())) {
             return;
         }
-        String source = "caller " + netgroup(remoteAddress);
+        String source = "caller " + AddressBook.netgroup(remoteAddress);
         if (AddressPolicy.isLiteral(url.get().getHost())) {
             takeInbound(url.get(), source);
             return;
@@ -413,32 +357,6 @@ class Peering implements PeerClient.CallGuard {
         learned.increment(taken);
         refused.increment(fresh.size() - taken);
         return taken;
-    }
-
-    /**
-     * The network an address is in, which the allowance of new addresses is kept by: its first two
-     * bytes for IPv4 (a /16), four for IPv6 (a /32), as Bitcoin Core groups peers; a name as it is.
-     * A stranger with many addresses in one network then has one allowance, not one per address.
-     */
-    static String netgroup(String host) {
-        if (host == null) {
-            return "unknown";
-        }
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (!AddressPolicy.isLiteral(bare)) {
-            return bare;
-        }
-        try {
-            byte[] bytes = InetAddress.getByName(bare).getAddress();
-            int keep = bytes.length == 4 ? 2 : 4;
-            StringBuilder group = new StringBuilder(bytes.length == 4 ? "ipv4:" : "ipv6:");
-            for (int i = 0; i < keep; i++) {
-                group.append(bytes[i] & 0xff).append(i < keep - 1 ? "." : "");
-            }
-            return group.toString();
-        } catch (UnknownHostException e) {
-            return bare;
-        }
     }
 
     /** Addresses known: seeds and learned ones. */
